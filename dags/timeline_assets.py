@@ -1,0 +1,23 @@
+"""Assets and run parameters shared by the timeline DAGs (configuration only, no tasks)."""
+from __future__ import annotations
+
+from airflow.sdk import Asset, Param, get_current_context
+
+from transforms.config import Settings
+
+DEFAULTS = Settings.from_env()
+LAKE = Asset(name="timeline_lake", uri=DEFAULTS.lake.as_uri())
+WAREHOUSE = Asset(name="timeline_warehouse", uri=DEFAULTS.warehouse.as_uri())
+
+
+def run_params(*keys: str) -> dict:
+    """DAG params with the environment's defaults; a run's conf overrides them (`timeline run` does)."""
+    described = {"sources": ("array", "source folders"), "lake": ("string", "Parquet lake folder"),
+                 "warehouse": ("string", "DuckDB warehouse file"), "reports": ("string", "report folder")}
+    defaults = DEFAULTS.as_params()
+    return {k: Param(defaults[k], type=described[k][0], description=described[k][1]) for k in keys}
+
+
+def settings() -> Settings:
+    """The settings of the running task: environment defaults overridden by the run's params."""
+    return Settings.from_params(get_current_context()["params"])

@@ -1,0 +1,38 @@
+"""Warehouse DAG: rebuild and atomically publish the DuckDB warehouse whenever the lake changes.
+
+Wiring only; the work is transforms.warehouse.build. Scheduled by the `timeline_lake` Asset that the
+ingest DAG emits when it commits new data.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from airflow.sdk import dag, task
+from timeline_assets import LAKE, WAREHOUSE, run_params, settings
+
+
+@dag(
+    dag_id="timeline_warehouse",
+    schedule=[LAKE],
+    start_date=dt.datetime(2024, 1, 1, tzinfo=dt.UTC),
+    catchup=False,
+    max_active_runs=1,
+    tags=["timeline"],
+    params=run_params("lake", "warehouse", "reports"),
+    doc_md=__doc__,
+)
+def timeline_warehouse():
+    @task(outlets=[WAREHOUSE])
+    def publish() -> dict:
+        from transforms.warehouse import build
+
+        s = settings()
+        return build(s.lake, s.warehouse)
+
+    publish()
+
+
+dag = timeline_warehouse()
+
+if __name__ == "__main__":
+    dag.test()

@@ -1,0 +1,42 @@
+"""Test-wide setup: a throwaway Airflow home (SQLite) and no network calls from Great Expectations."""
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "seeds"
+
+_AIRFLOW_HOME = tempfile.mkdtemp(prefix="timeline-airflow-")
+os.environ["AIRFLOW_HOME"] = _AIRFLOW_HOME
+os.environ["AIRFLOW__CORE__DAGS_FOLDER"] = str(ROOT / "dags")
+os.environ["AIRFLOW__CORE__LOAD_EXAMPLES"] = "False"
+os.environ["GX_ANALYTICS_ENABLED"] = "false"
+for var in ("TIMELINE_SOURCES", "TIMELINE_LAKE", "TIMELINE_WAREHOUSE", "TIMELINE_REPORTS"):
+    os.environ.pop(var, None)
+if str(ROOT / "dags") not in sys.path:
+    sys.path.insert(0, str(ROOT / "dags"))
+
+
+def pytest_sessionfinish(session, exitstatus):
+    shutil.rmtree(_AIRFLOW_HOME, ignore_errors=True)
+
+
+@pytest.fixture
+def seeds_copy(tmp_path: Path) -> Path:
+    dest = tmp_path / "sources"
+    shutil.copytree(SEEDS, dest)
+    return dest
+
+
+@pytest.fixture(scope="session")
+def validator():
+    """One Great Expectations context for the session (importing GX takes seconds)."""
+    from transforms.validate import Validator
+
+    return Validator(ROOT / "expectations")

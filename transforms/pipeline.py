@@ -1,0 +1,295 @@
+"""The pipeline's steps as plain functions; the Airflow tasks in dags/ only call these.
+
+    plan(settings)                    -> batch manifests of new/changed inputs (staged under the lake)
+    process_batch(manifest)           -> ingest + extract one batch into staged Parquet
+    validate_and_commit(settings, id) -> dedup, Great Expectations, quarantine, atomic commit to the lake
+    publish(settings)                 -> DuckDB warehouse rebuilt from the lake, atomically replaced
+"""
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import json
+import logging
+import os
+import time
+from collections import Counter
+from contextlib import contextmanager
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from transforms import lake
+from transforms.config import Settings
+from transforms.ingest import SourceFile, discover, read_source
+from transforms.models import Document, Rejected
+
+log = logging.getLogger("timeline")
+
+
+class RunLocked(RuntimeError):
+    """Another run holds the lake."""
+
+
+class ValidationFailed(RuntimeError):
+    """A batch-level expectation failed: nothing of the run is committed or published."""
+
+
+def new_run_id(now: dt.datetime | None = None) -> str:
+    now = now or dt.datetime.now(dt.UTC)
+    return now.strftime("%Y%m%dT%H%M%S%fZ")
+
+
+@contextmanager
+def run_lock(lake_dir: Path):
+    """One run at a time per lake: a second concurrent run exits at once with a clear message."""
+    lake_dir = Path(lake_dir)
+    lake_dir.mkdir(parents=True, exist_ok=True)
+    with open(lake_dir / ".lock", "a+") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            fh.seek(0)
+            holder = fh.read().strip() or "another process"
+            raise RunLocked(f"another run is using the lake {lake_dir} ({holder}); try again when it ends") from None
+        fh.seek(0)
+        fh.truncate()
+        fh.write(f"pid {os.getpid()} since {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M:%S} UTC\n")
+        fh.flush()
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+# --- plan -------------------------------------------------------------------------------------------
+
+def seen_sources(lake_dir: Path) -> dict[tuple[str, str], tuple[int, int]]:
+    seen: dict[tuple[str, str], tuple[int, int]] = {}
+    for t in lake.read_columns(lake_dir, "sources", ["source_root", "source", "size", "mtime_ns"]):
+        for root, rel, size, mtime in zip(*(t.column(i).to_pylist() for i in range(4))):
+            seen[(root, rel)] = (size, mtime)
+    return seen
+
+
+def plan(settings: Settings, run_id: str) -> list[str]:
+    """Find inputs not yet in the lake (new path, or changed size/mtime) and write batch manifests.
+
+    Returns the manifest paths (one per extraction task); empty when there is nothing new.
+    """
+    removed = lake.recover(settings.lake)
+    if removed:
+        log.warning("recovered from an interrupted run: removed %d leftovers", len(removed))
+    seen = seen_sources(settings.lake)
+    batches: list[list] = [[]]
+    for item in discover(settings.sources):
+        if isinstance(item, Rejected):
+            entry = ["rejected", item.source_root, item.source, item.reason]
+            key, fingerprint = (item.source_root, item.source), (0, 0)
+        else:
+            entry = ["file", item.root, item.rel, item.size, item.mtime_ns]
+            key, fingerprint = (item.root, item.rel), (item.size, item.mtime_ns)
+        if seen.get(key) == fingerprint:
+            continue
+        if len(batches[-1]) >= settings.batch_size:
+            batches.append([])
+        batches[-1].append(entry)
+    if not batches[-1]:
+        return []
+    manifests = []
+    for i, entries in enumerate(batches):
+        path = lake.staging_dir(settings.lake, run_id) / "batches" / f"batch-{i:05d}.json"
+        manifest = {"run_id": run_id, "batch": f"{i:05d}", "lake": str(settings.lake),
+                    "max_doc_bytes": settings.max_doc_bytes, "entries": entries}
+        lake.atomic_write_bytes(path, json.dumps(manifest).encode())
+        manifests.append(str(path))
+    log.info("run %s: %d new inputs in %d batches", run_id, sum(map(len, batches)), len(manifests))
+    return manifests
+
+
+# --- extract ----------------------------------------------------------------------------------------
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _quarantine_row(rej: Rejected, run_id: str, now: dt.datetime, **extra) -> dict:
+    row = {"source": rej.source, "source_root": rej.source_root, "stage": rej.stage, "reason": rej.reason,
+           "table_name": None, "record_id": None, "expectation": None, "run_id": run_id, "quarantined_at": now}
+    row.update(extra)
+    return row
+
+
+def _document_row(doc: Document, run_id: str, now: dt.datetime) -> dict:
+    return {"doc_id": doc.doc_id, "source": doc.source, "source_root": doc.source_root, "format": doc.format,
+            "title": doc.title, "url": doc.url, "published": doc.published,
+            "published_basis": doc.published_basis, "encoding": doc.encoding, "chars": len(doc.text),
+            "text": doc.text, "metadata": json.dumps(doc.metadata, default=str) if doc.metadata else None,
+            "ingested_at": now, "run_id": run_id}
+
+
+def infer_published(doc: Document, events: list[dict]) -> None:
+    """No date in metadata or header: take the latest fully written-out day in the text, if any."""
+    if doc.published is not None:
+        return
+    days = [e["date_start"] for e in events if e["anchor"] == "absolute" and e["precision"] == "day"]
+    if days:
+        doc.published, doc.published_basis = max(days), "inferred"
+
+
+def process_batch(manifest_path: str, extract=None) -> dict:
+    """Ingest and extract one batch; stage its rows for every lake table. Returns counts.
+
+    ``extract(doc, run_id) -> {table: rows}`` defaults to transforms.events.extract.
+    """
+    if extract is None:
+        from transforms.events import extract
+
+    manifest = json.loads(Path(manifest_path).read_text())
+    run_id, batch, lake_dir = manifest["run_id"], manifest["batch"], Path(manifest["lake"])
+    now = _now()
+    rows: dict[str, list[dict]] = {t: [] for t in lake.TABLES}
+    seen_here: dict[str, str] = {}
+    stats = Counter()
+    t0 = time.perf_counter()
+    for entry in manifest["entries"]:
+        if entry[0] == "rejected":
+            _, root, rel, reason = entry
+            rows["quarantine"].append(_quarantine_row(Rejected(rel, root, "ingest", reason), run_id, now))
+            rows["sources"].append({"source": rel, "source_root": root, "size": 0, "mtime_ns": 0,
+                                    "status": "quarantined", "doc_id": None, "run_id": run_id})
+            stats["quarantined"] += 1
+            continue
+        _, root, rel, size, mtime_ns = entry
+        sf = SourceFile(root=root, rel=rel, size=size, mtime_ns=mtime_ns)
+        status, first_doc = "quarantined", None
+        for item in _safe_read(sf, manifest["max_doc_bytes"]):
+            if isinstance(item, Rejected):
+                rows["quarantine"].append(_quarantine_row(item, run_id, now))
+                stats["quarantined"] += 1
+                continue
+            if item.doc_id in seen_here:
+                rej = Rejected(item.source, item.source_root, "dedup",
+                               f"duplicate of document {item.doc_id} (first seen as {seen_here[item.doc_id]})")
+                rows["quarantine"].append(_quarantine_row(rej, run_id, now, record_id=item.doc_id))
+                stats["duplicates"] += 1
+                status = "duplicate" if status == "quarantined" else status
+                continue
+            seen_here[item.doc_id] = item.source
+            try:
+                extracted = extract(item, run_id)
+            except Exception as exc:  # a bug on one document must not sink the batch
+                log.exception("extraction failed for %s", item.source)
+                rej = Rejected(item.source, item.source_root, "extract", f"extraction error: {type(exc).__name__}: {exc}")
+                rows["quarantine"].append(_quarantine_row(rej, run_id, now, record_id=item.doc_id))
+                stats["quarantined"] += 1
+                continue
+            infer_published(item, extracted["events"])
+            rows["documents"].append(_document_row(item, run_id, now))
+            for table, table_rows in extracted.items():
+                rows[table].extend(table_rows)
+            stats["documents"] += 1
+            stats["chars"] += len(item.text)
+            status, first_doc = "document", first_doc or item.doc_id
+        rows["sources"].append({"source": rel, "source_root": root, "size": size, "mtime_ns": mtime_ns,
+                                "status": status, "doc_id": first_doc, "run_id": run_id})
+    stats["events"] = len(rows["events"])
+    lake.stage(lake_dir, run_id, batch, rows)
+    stats["seconds"] = round(time.perf_counter() - t0, 3)
+    log.info("batch %s: %s", batch, dict(stats))
+    return {"batch": batch, **stats}
+
+
+def _safe_read(sf: SourceFile, max_bytes: int):
+    try:
+        yield from read_source(sf, max_bytes)
+    except Exception as exc:  # an unexpected parser failure is a quarantine reason, not a crash
+        log.exception("reading %s failed", sf.rel)
+        yield Rejected(sf.rel, sf.root, "ingest", f"could not read: {type(exc).__name__}: {exc}")
+
+
+# --- validate + commit ------------------------------------------------------------------------------
+
+def known_documents(lake_dir: Path) -> dict[str, str]:
+    known: dict[str, str] = {}
+    for t in lake.read_columns(lake_dir, "documents", ["doc_id", "source"]):
+        known.update(zip(t.column(0).to_pylist(), t.column(1).to_pylist()))
+    return known
+
+
+def _drop_docs(tables: dict[str, pa.Table], doc_ids: set[str], event_ids: set[str]) -> dict[str, pa.Table]:
+    """Remove documents (and all their rows) and events (with their mentions and markets)."""
+    out = dict(tables)
+    if doc_ids:
+        ids = pa.array(sorted(doc_ids), pa.string())
+        for name in ("documents", "events", "event_mentions"):
+            out[name] = out[name].filter(pc.invert(pc.is_in(out[name]["doc_id"], ids)))
+        gone = set(tables["events"].filter(pc.is_in(tables["events"]["doc_id"], ids))["event_id"].to_pylist())
+        event_ids = event_ids | gone
+    if event_ids:
+        ids = pa.array(sorted(event_ids), pa.string())
+        for name in ("events", "event_mentions", "event_markets"):
+            out[name] = out[name].filter(pc.invert(pc.is_in(out[name]["event_id"], ids)))
+    return out
+
+
+def validate_and_commit(settings: Settings, run_id: str, validator=None) -> dict:
+    """Deduplicate against the lake, validate every staged batch, quarantine bad rows, commit.
+
+    Raises ValidationFailed (and commits nothing) when a batch-level expectation fails.
+    """
+    if validator is None:
+        from transforms.validate import Validator
+
+        validator = Validator(settings.expectations)
+    known = known_documents(settings.lake)
+    now = _now()
+    totals = Counter()
+    batches = sorted(p.stem.removeprefix("part-") for p in lake.staged_parts(settings.lake, run_id, "sources"))
+    for batch in batches:
+        tables = {t: pq.read_table(lake.staging_dir(settings.lake, run_id) / t / f"part-{batch}.parquet")
+                  for t in lake.TABLES}
+        quarantine = tables["quarantine"].to_pylist()
+        docs = tables["documents"]
+        dup_ids = set()
+        for doc_id, source, root in zip(docs["doc_id"].to_pylist(), docs["source"].to_pylist(),
+                                        docs["source_root"].to_pylist()):
+            if doc_id in known:
+                dup_ids.add(doc_id)
+                quarantine.append(_quarantine_row(
+                    Rejected(source, root, "dedup", f"duplicate of document {doc_id} (first seen as {known[doc_id]})"),
+                    run_id, now, record_id=doc_id))
+            else:
+                known[doc_id] = source
+        tables = _drop_docs(tables, dup_ids, set())
+        if dup_ids:
+            src = tables["sources"]
+            status = pc.if_else(pc.is_in(src["doc_id"], pa.array(sorted(dup_ids), pa.string())),
+                                pa.scalar("duplicate"), src["status"])
+            tables["sources"] = src.set_column(src.schema.get_field_index("status"), "status", status)
+        outcome = validator.validate_batch(tables)
+        if outcome.batch_failures:
+            raise ValidationFailed(f"batch {batch}: " + "; ".join(outcome.batch_failures))
+        source_of = dict(zip(tables["documents"]["doc_id"].to_pylist(), tables["documents"]["source"].to_pylist()))
+        root_of = dict(zip(tables["documents"]["doc_id"].to_pylist(),
+                           tables["documents"]["source_root"].to_pylist()))
+        for failure in outcome.row_failures:
+            doc_id = failure.doc_id
+            quarantine.append(_quarantine_row(
+                Rejected(source_of.get(doc_id, "?"), root_of.get(doc_id, "?"), "validate", failure.reason),
+                run_id, now, table_name=failure.table, record_id=failure.record_id,
+                expectation=failure.expectation))
+        tables = _drop_docs(tables, outcome.bad_doc_ids, outcome.bad_event_ids)
+        tables["quarantine"] = lake.to_table(quarantine, "quarantine")
+        lake.stage(settings.lake, run_id, batch, tables)  # rewritten in place; committed below
+        totals["duplicates"] += len(dup_ids)
+        totals["rows_quarantined"] += len(outcome.row_failures)
+        for name in ("documents", "events", "quarantine"):
+            totals[name] += tables[name].num_rows
+    summary = {"run_id": run_id, "committed_at": now.isoformat(), "batches": len(batches), **totals}
+    lake.commit(settings.lake, run_id, summary)
+    validator.build_docs()
+    log.info("committed run %s: %s", run_id, summary)
+    return summary

@@ -1,0 +1,133 @@
+"""Build the DuckDB warehouse from the committed lake and publish it atomically.
+
+The base tables take their columns and types from transforms.schema (Arrow -> DuckDB), the views and
+comments come from the SQL files in ``warehouse/sql/`` (run in name order). The database is built in a
+temporary file beside the target and moved over it with one rename, so a dashboard holding the old file
+open read-only keeps reading the old data and sees the new data when it reopens.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import time
+from pathlib import Path
+
+import pyarrow as pa
+
+from transforms import lake, schema
+from transforms.config import PROJECT_ROOT
+
+SQL_DIR = PROJECT_ROOT / "warehouse" / "sql"
+BUILD_TABLE = "_build"
+
+RUNS = pa.schema([
+    pa.field("run_id", pa.string(), nullable=False),
+    pa.field("committed_at", pa.string()),
+    pa.field("documents", pa.int64()),
+    pa.field("events", pa.int64()),
+    pa.field("quarantine", pa.int64()),
+    pa.field("duplicates", pa.int64()),
+    pa.field("rows_quarantined", pa.int64()),
+])
+MARKETS = pa.schema([
+    pa.field("code", pa.string(), nullable=False),
+    pa.field("name", pa.string(), nullable=False),
+    pa.field("kind", pa.string(), nullable=False),
+])
+
+
+def sql_files() -> list[Path]:
+    return sorted(SQL_DIR.glob("*.sql"))
+
+
+def fingerprint(lake_dir: Path) -> str:
+    """Changes when the lake gains a committed run or the warehouse's definition changes."""
+    h = hashlib.sha256()
+    for run in lake.committed_runs(lake_dir):
+        h.update(run.encode())
+    for path in sql_files() + [Path(schema.__file__), Path(__file__)]:
+        h.update(path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def current_fingerprint(warehouse: Path) -> str | None:
+    if not warehouse.exists():
+        return None
+    import duckdb
+
+    try:
+        with duckdb.connect(str(warehouse), read_only=True) as con:
+            return con.execute(f"SELECT fingerprint FROM {BUILD_TABLE}").fetchone()[0]
+    except duckdb.Error:
+        return None
+
+
+def _load(con, name: str, arrow_schema: pa.Schema, files: list[Path]) -> None:
+    empty = arrow_schema.empty_table()
+    con.register("_empty", empty)
+    con.execute(f"CREATE TABLE {name} AS SELECT * FROM _empty")
+    con.unregister("_empty")
+    if files:
+        cols = ", ".join(f'"{c}"' for c in arrow_schema.names)
+        con.execute(f"INSERT INTO {name} SELECT {cols} FROM read_parquet(?, hive_partitioning = false)",
+                    [[str(f) for f in files]])
+
+
+def build(lake_dir: Path, warehouse: Path, force: bool = False) -> dict:
+    """Rebuild the warehouse if the lake changed; returns what was done and row counts."""
+    import duckdb
+
+    from transforms.markets import market_table
+
+    lake_dir, warehouse = Path(lake_dir), Path(warehouse)
+    fp = fingerprint(lake_dir)
+    if not force and current_fingerprint(warehouse) == fp:
+        return {"status": "unchanged", "warehouse": str(warehouse), "fingerprint": fp}
+    t0 = time.perf_counter()
+    warehouse.parent.mkdir(parents=True, exist_ok=True)
+    tmp = warehouse.with_name(f"{warehouse.name}.tmp-{os.getpid()}")
+    tmp.unlink(missing_ok=True)
+    try:
+        with duckdb.connect(str(tmp)) as con:
+            for name, arrow_schema in schema.TABLES.items():
+                _load(con, name, arrow_schema, lake.committed_files(lake_dir, name))
+            con.register("_markets", pa.Table.from_pylist(
+                [dict(zip(MARKETS.names, row)) for row in market_table()], schema=MARKETS))
+            con.execute("CREATE TABLE markets AS SELECT * FROM _markets ORDER BY code")
+            runs = [lake.run_summary(lake_dir, r) for r in lake.committed_runs(lake_dir)]
+            con.register("_runs", pa.Table.from_pylist(
+                [{k: r.get(k) for k in RUNS.names} for r in runs], schema=RUNS))
+            con.execute("CREATE TABLE runs AS SELECT * FROM _runs ORDER BY run_id")
+            for path in sql_files():
+                con.execute(path.read_text(encoding="utf-8"))
+            con.execute(f"CREATE TABLE {BUILD_TABLE} AS SELECT ? AS fingerprint, ? AS built_at",
+                        [fp, dt.datetime.now(dt.UTC).isoformat()])
+            counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                      for t in ("documents", "events", "event_markets", "quarantine", "markets")}
+            con.execute("CHECKPOINT")
+        os.replace(tmp, warehouse)
+    finally:
+        tmp.unlink(missing_ok=True)
+        Path(f"{tmp}.wal").unlink(missing_ok=True)
+    return {"status": "built", "warehouse": str(warehouse), "fingerprint": fp,
+            "seconds": round(time.perf_counter() - t0, 3), **counts}
+
+
+def summary(warehouse: Path) -> dict:
+    """What a finished run reports: counts and events per market, read from the published file."""
+    import duckdb
+
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        one = lambda q: con.execute(q).fetchone()[0]  # noqa: E731
+        return {
+            "documents": one("SELECT count(*) FROM documents"),
+            "events": one("SELECT count(*) FROM events"),
+            "quarantined": one("SELECT count(*) FROM quarantine"),
+            "per_market": con.execute(
+                "SELECT market, count(DISTINCT event_id) FROM market_timeline WHERE role <> 'origin' "
+                "GROUP BY market ORDER BY 2 DESC, 1").fetchall(),
+            "quarantine_reasons": con.execute(
+                "SELECT stage, reason, count(*) FROM quarantine GROUP BY ALL ORDER BY 3 DESC LIMIT 10").fetchall(),
+        }
+
