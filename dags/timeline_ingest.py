@@ -9,7 +9,7 @@ import datetime as dt
 import os
 
 from airflow.sdk import dag, task
-from timeline_assets import LAKE, run_params, settings
+from transforms.dag_support import LAKE, run_params, settings
 
 
 @dag(
@@ -24,11 +24,10 @@ from timeline_assets import LAKE, run_params, settings
 )
 def timeline_ingest():
     @task
-    def plan() -> dict:
+    def plan() -> list[str]:
         from transforms.pipeline import new_run_id, plan
 
-        run_id = new_run_id()
-        return {"run_id": run_id, "batches": plan(settings(), run_id)}
+        return plan(settings(), new_run_id())
 
     @task(max_active_tis_per_dagrun=int(os.environ.get("TIMELINE_PARALLEL_BATCHES", "4")))
     def extract(manifest: str) -> dict:
@@ -37,14 +36,15 @@ def timeline_ingest():
         return process_batch(manifest)
 
     @task(outlets=[LAKE])
-    def validate_and_commit(planned: dict, batch_stats: list[dict]) -> dict:
+    def validate_and_commit(batch_stats: list[dict]) -> dict:
         from transforms.pipeline import validate_and_commit
 
-        extract_seconds = round(sum(s["seconds"] for s in batch_stats), 3)
-        return {**validate_and_commit(settings(), planned["run_id"]), "extract_seconds": extract_seconds}
+        stats = list(batch_stats)
+        (run_id,) = {s["run_id"] for s in stats}
+        return {**validate_and_commit(settings(), run_id),
+                "extract_seconds": round(sum(s["seconds"] for s in stats), 3)}
 
-    planned = plan()
-    validate_and_commit(planned, extract.expand(manifest=planned["batches"]))
+    validate_and_commit(extract.expand(manifest=plan()))
 
 
 dag = timeline_ingest()

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from airflow.sdk import dag, task
-from timeline_assets import LAKE, WAREHOUSE, run_params, settings
+from transforms.dag_support import LAKE, WAREHOUSE, run_params, settings
 
 
 @dag(

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import logging
 import os
 import subprocess
@@ -72,7 +71,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from transforms.validate import data_docs_index
     from transforms.warehouse import summary
 
-    console = Console(stderr=False, highlight=False)
+    console = Console(highlight=False, soft_wrap=True)
     params = {}
     if args.source:
         params["sources"] = args.source

@@ -199,7 +199,7 @@ def process_batch(manifest_path: str, extract=None) -> dict:
     lake.stage(lake_dir, run_id, batch, rows)
     stats["seconds"] = round(time.perf_counter() - t0, 3)
     log.info("batch %s: %s", batch, dict(stats))
-    return {"batch": batch, **stats}
+    return {"run_id": run_id, "batch": batch, **stats}
 
 
 def _safe_read(sf: SourceFile, max_bytes: int):

@@ -1,4 +1,4 @@
-"""Assets and run parameters shared by the timeline DAGs (configuration only, no tasks)."""
+"""Assets and run parameters shared by the DAGs in dags/ (wiring only; the one module here that imports Airflow)."""
 from __future__ import annotations
 
 from airflow.sdk import Asset, Param, get_current_context
