@@ -41,8 +41,7 @@ def timeline_ingest():
 
         stats = list(batch_stats)
         (run_id,) = {s["run_id"] for s in stats}
-        return {**validate_and_commit(settings(), run_id),
-                "extract_seconds": round(sum(s["seconds"] for s in stats), 3)}
+        return validate_and_commit(settings(), run_id, batch_stats=stats)
 
     validate_and_commit(extract.expand(manifest=plan()))
 

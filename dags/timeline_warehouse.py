@@ -1,7 +1,8 @@
-"""Warehouse DAG: rebuild and atomically publish the DuckDB warehouse whenever the lake changes.
+"""Warehouse DAG: rebuild and atomically publish the DuckDB warehouse whenever the lake changes, then
+write the HTML report of the timeline.
 
-Wiring only; the work is transforms.warehouse.build. Scheduled by the `timeline_lake` Asset that the
-ingest DAG emits when it commits new data.
+Wiring only; the work is transforms.warehouse.build and transforms.report.render. Scheduled by the
+`timeline_lake` Asset that the ingest DAG emits when it commits new data.
 """
 from __future__ import annotations
 
@@ -29,7 +30,15 @@ def timeline_warehouse():
         s = settings()
         return build(s.lake, s.warehouse)
 
-    publish()
+    @task
+    def report(published: dict) -> str:
+        from transforms.report import render
+        from transforms.validate import data_docs_index
+
+        s = settings()
+        return str(render(s.warehouse, s.reports, data_docs_index(s.expectations)))
+
+    report(publish())
 
 
 dag = timeline_warehouse()

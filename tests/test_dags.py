@@ -32,6 +32,7 @@ def test_warehouse_dag_is_scheduled_by_the_lake_asset(dagbag):
     dag = dagbag.dags["timeline_warehouse"]
     assert "timeline_lake" in repr(dag.timetable)
     assert [o.name for o in dag.get_task("publish").outlets] == ["timeline_warehouse"]
+    assert dag.get_task("report").upstream_task_ids == {"publish"}
 
 
 def test_dag_files_only_wire(dagbag):

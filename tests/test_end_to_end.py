@@ -16,7 +16,7 @@ TABLES = ("documents", "events", "event_mentions", "event_markets", "quarantine"
 
 def timeline_run(src: Path, work: Path) -> subprocess.CompletedProcess:
     cmd = [sys.executable, "-m", "transforms.cli", "run", "--source", str(src),
-           "--lake", str(work / "lake"), "--warehouse", str(work / "timeline.duckdb")]
+           "--lake", str(work / "lake"), "--warehouse", str(work / "timeline.duckdb"), "--reports", str(work / "reports")]
     return subprocess.run(cmd, capture_output=True, text=True, timeout=600, cwd=ROOT)
 
 
@@ -45,6 +45,8 @@ def test_summary_is_printed(run):
     out = first.stdout
     assert "Run complete" in out and "documents   4" in out and "events per market:" in out
     assert str(work / "timeline.duckdb") in out
+    report = work / "reports" / "timeline-report.html"
+    assert report.exists() and f"report      {report}" in out
 
 
 @pytest.mark.parametrize("timex,market,source,needle", [

@@ -1,6 +1,7 @@
 """`timeline` command line: run the DAGs once in-process, extract dates from a text.
 
-    timeline run [--source DIR]... [--lake DIR] [--warehouse FILE] [--verbose]
+    timeline run [--source DIR]... [--lake DIR] [--warehouse FILE] [--reports DIR] [--verbose]
+    timeline report [--warehouse FILE] [--out DIR]
     timeline extract [--dct YYYY-MM-DD] [FILE] [--jsonl]
 """
 from __future__ import annotations
@@ -69,6 +70,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from transforms import lake as lake_mod
     from transforms.pipeline import RunLocked, run_lock
     from transforms.validate import data_docs_index
+    from transforms.report import REPORT_NAME
     from transforms.warehouse import summary
 
     console = Console(highlight=False, soft_wrap=True)
@@ -79,8 +81,11 @@ def cmd_run(args: argparse.Namespace) -> int:
         params["lake"] = args.lake
     if args.warehouse:
         params["warehouse"] = args.warehouse
+    if args.reports:
+        params["reports"] = args.reports
     settings = Settings.from_params(params)
     conf = settings.as_params()
+    os.environ.setdefault("TIMELINE_WORKERS", str(os.cpu_count() or 1))  # in-process run: use every core
     home = prepare_airflow()
     log_path = home / "logs" / f"timeline-run-{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S}.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
@@ -117,6 +122,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     docs = data_docs_index(settings.expectations)
     if docs.exists():
         console.print(f"  data docs   {docs}")
+    report = settings.reports / REPORT_NAME
+    if report.exists():
+        console.print(f"  report      {report}")
     console.print(f"  airflow log {log_path}")
     return 0
 
@@ -132,6 +140,22 @@ def _failure_reason(log_path: Path) -> str:
             if marker in line and len(line) < 2000:
                 return line.strip()
     return "see the Airflow log"
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from transforms.report import render
+    from transforms.validate import data_docs_index
+
+    settings = Settings.from_env()
+    warehouse = Path(args.warehouse).resolve() if args.warehouse else settings.warehouse
+    out = Path(args.out).resolve() if args.out else settings.reports
+    try:
+        path = render(warehouse, out, data_docs_index(settings.expectations))
+    except FileNotFoundError as exc:
+        print(f"timeline: {exc}", file=sys.stderr)
+        return 1
+    print(path)
+    return 0
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
@@ -155,8 +179,13 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--source", action="append", metavar="DIR", help="source folder (repeatable; default seeds/)")
     run.add_argument("--lake", metavar="DIR", help="Parquet lake folder (default lake/)")
     run.add_argument("--warehouse", metavar="FILE", help="DuckDB file (default warehouse/timeline.duckdb)")
+    run.add_argument("--reports", metavar="DIR", help="folder for the HTML report (default reports/)")
     run.add_argument("--verbose", action="store_true", help="show Airflow's own log instead of writing it to a file")
     run.set_defaults(func=cmd_run)
+    rep = sub.add_parser("report", help="write the self-contained HTML report of a warehouse")
+    rep.add_argument("--warehouse", metavar="FILE", help="DuckDB file (default warehouse/timeline.duckdb)")
+    rep.add_argument("--out", metavar="DIR", help="output folder (default reports/)")
+    rep.set_defaults(func=cmd_report)
     ext = sub.add_parser("extract", help="print the temporal expressions of a text")
     ext.add_argument("file", nargs="?", help="text file (default: standard input)")
     ext.add_argument("--dct", help="document creation time YYYY-MM-DD")

@@ -29,7 +29,7 @@ log = logging.getLogger("timeline.validate")
 
 MAX_BAD_FRACTION = 0.5
 MIN_ROWS_FOR_FRACTION = 20
-MIN_DATE, MAX_DATE = dt.date(1900, 1, 1), dt.date(2100, 12, 31)
+MIN_DATE, MAX_DATE = dt.date(1000, 1, 1), dt.date(2100, 12, 31)  # news cites history, not 3024
 SUITES = ("documents", "events", "event_markets")
 # Columns not sent to Great Expectations (large or nested; checked by the schema instead).
 SKIP_COLUMNS = {"documents": ["text", "metadata"], "events": ["actors", "sentence"], "event_markets": []}

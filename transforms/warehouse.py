@@ -101,8 +101,8 @@ def build(lake_dir: Path, warehouse: Path, force: bool = False) -> dict:
             con.execute("CREATE TABLE runs AS SELECT * FROM _runs ORDER BY run_id")
             for path in sql_files():
                 con.execute(path.read_text(encoding="utf-8"))
-            con.execute(f"CREATE TABLE {BUILD_TABLE} AS SELECT ? AS fingerprint, ? AS built_at",
-                        [fp, dt.datetime.now(dt.UTC).isoformat()])
+            con.execute(f"CREATE TABLE {BUILD_TABLE} AS SELECT ? AS fingerprint, ? AS built_at, ? AS seconds",
+                        [fp, dt.datetime.now(dt.UTC).isoformat(), round(time.perf_counter() - t0, 3)])
             counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
                       for t in ("documents", "events", "event_markets", "quarantine", "markets")}
             con.execute("CHECKPOINT")

@@ -70,8 +70,8 @@ SELECT market,
        market_name,
        CAST(date_trunc('month', date_start) AS DATE) AS month,
        event_type,
-       count(*) AS events,
-       count(*) FILTER (WHERE precision IN ('month', 'week', 'day', 'time')) AS precise_events
+       count(DISTINCT event_id) AS events,
+       count(DISTINCT event_id) FILTER (WHERE precision IN ('month', 'week', 'day', 'time')) AS precise_events
 FROM market_timeline
 WHERE role <> 'origin'
 GROUP BY ALL

@@ -1,0 +1,186 @@
+"""End-to-end pipeline benchmark: N real newswire documents through `timeline run`.
+
+Builds a corpus of N documents from ../shared/corpora/te3-silver (TimeML tags stripped; the DCT written
+as a header line under a title line, as the ingest stage reads it); beyond the 2,452 originals, copies
+are varied (paragraphs shuffled, DCT shifted) so every document has its own content hash. Then runs
+the pipeline through the entry point users use,
+
+    .venv/bin/timeline run --source CORPUS --lake LAKE --warehouse WAREHOUSE
+
+and prints per stage documents/s, MB/s and events/s, total wall time, peak RSS of the run (children's
+ru_maxrss), lake and warehouse sizes, and query latencies on the published warehouse. With
+--incremental K it then adds K new documents and runs again.
+
+    .venv/bin/python benchmarks/bench_pipeline.py --sizes 10000 50000 100000 --incremental 100
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import random
+import re
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SILVER = ROOT.parent / "shared" / "corpora" / "te3-silver"
+TIMELINE = ROOT / ".venv" / "bin" / "timeline"
+
+_TEXT = re.compile(r"<TEXT>(.*?)</TEXT>", re.S)
+_TAG = re.compile(r"<[^>]+>")
+_ENTITIES = {"&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&apos;": "'"}
+
+
+def originals() -> list[tuple[str, dt.date, list[str]]]:
+    """(name, DCT, paragraphs) of every te3-silver document."""
+    if not SILVER.is_dir():
+        raise SystemExit(f"benchmark corpus not found: {SILVER} (the shared/ folder beside the project)")
+    docs = []
+    for path in sorted(SILVER.glob("*.tml")):
+        raw = path.read_text(encoding="utf-8")
+        m, d = _TEXT.search(raw), re.search(r'<DCT>.*?value="(\d{4}-\d{2}-\d{2})', raw, re.S)
+        if not m:
+            continue
+        text = _TAG.sub("", m.group(1))
+        for k, v in _ENTITIES.items():
+            text = text.replace(k, v)
+        paras = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
+        if paras:
+            docs.append((path.stem, dt.date.fromisoformat(d.group(1)) if d else dt.date(1998, 1, 1), paras))
+    return docs
+
+
+def write_corpus(folder: Path, n: int, start: int = 0) -> int:
+    """Write documents start..start+n-1 into folder (100 per subfolder); returns bytes written."""
+    base = originals()
+    written = 0
+    for i in range(start, start + n):
+        name, dct, paras = base[i % len(base)]
+        copy = i // len(base)
+        if copy:
+            rng = random.Random(i)
+            paras = paras[:1] + rng.sample(paras[1:], len(paras) - 1)
+            dct = dct + dt.timedelta(days=copy)
+        title = paras[0][:90].replace("\n", " ")
+        body = f"{title}\n{dct:%Y%m%d}\n\n" + "\n\n".join(paras) + "\n"
+        path = folder / f"{i // 100:05d}" / f"{name}-{i:07d}.txt"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(body, encoding="utf-8")
+        written += len(body.encode())
+    return written
+
+
+def du(path: Path) -> int:
+    if path.is_file():
+        return path.stat().st_size
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+# Runs the command and prints the peak RSS (KiB) of its largest process: ru_maxrss of the waited-for children.
+_MEASURE = ("import resource, subprocess, sys; rc = subprocess.call(sys.argv[1:]); "
+            "print('peak_rss_kb', resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr); "
+            "sys.exit(rc)")
+
+
+def run_pipeline(corpus: Path, work: Path) -> dict:
+    env = dict(os.environ, TIMELINE_BATCH_SIZE=os.environ.get("TIMELINE_BATCH_SIZE", "2000"))
+    cmd = [str(TIMELINE), "run", "--source", str(corpus), "--lake", str(work / "lake"),
+           "--warehouse", str(work / "timeline.duckdb")]
+    t0 = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-c", _MEASURE, *cmd], capture_output=True, text=True, env=env)
+    wall = time.perf_counter() - t0
+    if proc.returncode != 0:
+        sys.stderr.write(proc.stdout[-3000:] + proc.stderr[-3000:])
+        raise SystemExit(f"timeline run failed ({proc.returncode})")
+    peak_kb = int(proc.stderr.strip().splitlines()[-1].split()[-1])
+    runs = sorted((work / "lake" / "_runs").glob("*.json"))
+    summary = json.loads(runs[-1].read_text()) if runs else {}
+    return {"wall": wall, "peak_rss_mb": peak_kb / 1024, "summary": summary, "stdout": proc.stdout}
+
+
+def query_latency(warehouse: Path) -> dict:
+    import duckdb
+
+    con = duckdb.connect(str(warehouse), read_only=True)
+    top = con.execute("SELECT market FROM market_summary ORDER BY events DESC LIMIT 1").fetchone()
+    market = top[0] if top else "US"
+    queries = {
+        f"timeline of one market ({market})": f"SELECT * FROM market_timeline WHERE market = '{market}'",
+        "monthly per-market summary": "SELECT * FROM market_monthly",
+    }
+    out = {}
+    for label, sql in queries.items():
+        con.execute(sql).fetchall()  # warm
+        times = []
+        for _ in range(5):
+            t0 = time.perf_counter()
+            rows = con.execute(sql).fetchall()
+            times.append(time.perf_counter() - t0)
+        out[label] = (statistics.median(times) * 1000, len(rows))
+    con.close()
+    return out
+
+
+def _build_seconds(warehouse: Path) -> float:
+    import duckdb
+
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return con.execute("SELECT seconds FROM _build").fetchone()[0]
+
+
+def report(label: str, n_docs: int, n_bytes: int, result: dict, work: Path) -> None:
+    s = result["summary"]
+    mb = n_bytes / 1e6
+    print(f"\n== {label}: {n_docs} documents, {mb:.1f} MB of text")
+    print(f"  total wall time         {result['wall']:.1f} s   ({n_docs / result['wall']:.0f} docs/s, "
+          f"{mb / result['wall']:.2f} MB/s end to end)")
+    print(f"  peak RSS (largest proc) {result['peak_rss_mb']:.0f} MB")
+    stages = dict(s.get("stage_seconds", {}))
+    stages["warehouse build"] = _build_seconds(work / "timeline.duckdb")
+    for stage, secs in stages.items():
+        if secs:
+            print(f"  {stage:<22}  {secs:7.1f} s   {n_docs / secs:8.0f} docs/s  {mb / secs:6.2f} MB/s  "
+                  f"{s.get('events', 0) / secs:9.0f} events/s")
+    print(f"  documents {s.get('documents')}  events {s.get('events')}  quarantined {s.get('quarantine')}")
+    print(f"  lake {du(work / 'lake') / 1e6:.1f} MB   warehouse {du(work / 'timeline.duckdb') / 1e6:.1f} MB")
+    for q, (ms, rows) in query_latency(work / "timeline.duckdb").items():
+        print(f"  query: {q:<40} {ms:7.1f} ms  ({rows} rows)")
+    for line in result["stdout"].splitlines():
+        if line.startswith(("ingest", "warehouse")):
+            print(f"  {line.strip()}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", type=int, nargs="+", default=[10_000])
+    ap.add_argument("--incremental", type=int, default=0, help="then add K documents and run again")
+    ap.add_argument("--work", type=Path, default=ROOT / "benchmarks" / "out")
+    ap.add_argument("--keep", action="store_true", help="keep the corpora and warehouses")
+    args = ap.parse_args()
+    if not TIMELINE.exists():
+        raise SystemExit("run `make setup` first (.venv/bin/timeline not found)")
+    for n in args.sizes:
+        work = args.work / f"n{n}"
+        shutil.rmtree(work, ignore_errors=True)
+        corpus = work / "corpus"
+        t0 = time.perf_counter()
+        n_bytes = write_corpus(corpus, n)
+        print(f"\ncorpus of {n} documents written in {time.perf_counter() - t0:.1f} s")
+        report(f"full run N={n}", n, n_bytes, run_pipeline(corpus, work), work)
+        if args.incremental:
+            k_bytes = write_corpus(corpus, args.incremental, start=n)
+            report(f"incremental run +{args.incremental} on N={n}", args.incremental, k_bytes,
+                   run_pipeline(corpus, work), work)
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
