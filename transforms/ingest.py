@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import re
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -90,6 +91,8 @@ def _walk(root: str, folder: Path, rel: str, seen: set[tuple[int, int]]) -> Iter
             yield from _walk(root, Path(entry.path), sub, seen)
         elif _is_sidecar(entry.name, names):
             continue
+        elif not stat.S_ISREG(st.st_mode):
+            yield Rejected(sub, root, "ingest", "not a regular file (device, FIFO or socket)")
         else:
             yield SourceFile(root=root, rel=sub, size=st.st_size, mtime_ns=st.st_mtime_ns)
 

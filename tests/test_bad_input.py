@@ -1,0 +1,147 @@
+"""Bad input never crashes a run and is never silently dropped: each fixture ends in `documents` or in
+`quarantine` with a clear reason, and the good documents of the same batch are published."""
+from __future__ import annotations
+
+import json
+import os
+import pathlib
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from transforms.config import Settings
+from transforms.pipeline import plan, process_batch, validate_and_commit
+from transforms.warehouse import build
+
+from conftest import ROOT, SEEDS
+
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10\x00\x00\x00\x10\x08\x06\x00\x00\x00" + bytes(200)
+
+
+def make_fixtures(src: Path) -> None:
+    shutil.copy(SEEDS / "003_0418d8d9e7bec456.txt", src / "good.txt")
+    shutil.copy(SEEDS / "003_0418d8d9e7bec456.txt", src / "same-article-other-name.txt")
+    (src / "empty.txt").write_bytes(b"")
+    (src / "whitespace.txt").write_text(" \n\t\n   \n")
+    (src / "image.txt").write_bytes(PNG)
+    (src / "photo.png").write_bytes(PNG)
+    (src / "invalid-utf8.txt").write_bytes(b"Sales in Moscow rose in March 2022 \xff\xfe\xfa despite sanctions.\n")
+    (src / "utf16.txt").write_bytes("AliExpress opened a warehouse in Seoul on 3 March 2022.\n".encode("utf-16"))
+    (src / "cp1252.txt").write_bytes("Café owners in Paris – “Alibaba” said on 5 May 2021 sales rose.\n".encode("cp1252"))
+    with open(src / "huge.txt", "wb") as fh:  # 50 MB: over the 20 MB default limit
+        fh.write(b"All work and no play in 2021. " * (50_000_000 // 30 + 1))
+    (src / "digits.txt").write_text("1" * 100_000 + "\nThe index closed higher on 3 May 2021 in Tokyo.\n")
+    (src / "scripts.html").write_text(
+        "<html><head><script>var a = 1; function f() { return a; }</script><style>body{color:red}</style></head>"
+        "<body><script>document.write('x');</script><article><p>"
+        + "Alibaba opened an office in Madrid on 2 June 2023, the company said in a statement. " * 4
+        + "</p></article><script>console.log('tracking');</script></body></html>")
+    (src / "feed.jsonl").write_text("\n".join([
+        json.dumps({"id": "ok", "title": "Ok", "published": "2024-01-05", "text": "JD.com entered Spain on 4 January 2024."}),
+        '{"id": "broken", "text": "unterminated',
+        json.dumps({"id": "no-text", "title": "Missing"}),
+    ]) + "\n")
+    (src / "date-like.txt").write_text(" ".join(f"{1900 + i % 200}-{1 + i % 12:02d}-{1 + i % 28:02d}" for i in range(10_000)))
+    (src / "impossible.txt").write_text("The contract was signed on 31 February 2022 in Berlin, officials said.\n")
+    (src / "far-future.txt").write_text("The colony on Mars will open in 3024, the agency said on 2 March 2022.\n")
+    (src / "sub").mkdir()
+    (src / "sub" / "nested.md").write_text("# Nested\n\nOn 7 July 2020 the store opened in **Kyiv**.\n")
+    os.symlink(src, src / "sub" / "loop")
+    os.symlink(src / "missing.txt", src / "dangling.txt")
+    (src / "unreadable.txt").write_text("You cannot read this in 2020.\n")
+    (src / "unreadable.txt").chmod(0)
+    os.mkfifo(src / "pipe.txt")
+
+
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory, validator):
+    work = tmp_path_factory.mktemp("bad")
+    src = work / "src"
+    src.mkdir()
+    make_fixtures(src)
+    settings = Settings(sources=(src,), lake=work / "lake", warehouse=work / "t.duckdb",
+                        expectations=ROOT / "expectations", batch_size=50)
+    original = pathlib.Path.read_bytes
+
+    def read_bytes(self):  # as root, chmod 0 does not stop reading: make it stop, as for any other user
+        if self.name == "unreadable.txt" and os.geteuid() == 0:
+            raise PermissionError(13, "Permission denied", str(self))
+        return original(self)
+
+    pathlib.Path.read_bytes = read_bytes
+    try:
+        for manifest in plan(settings, "bad1"):
+            process_batch(manifest, workers=1)
+        validate_and_commit(settings, "bad1", validator=validator)
+    finally:
+        pathlib.Path.read_bytes = original
+    build(settings.lake, settings.warehouse)
+    con = duckdb.connect(str(settings.warehouse), read_only=True)
+    yield con
+    con.close()
+    (src / "unreadable.txt").chmod(0o644)
+
+
+def reasons(con) -> dict[str, str]:
+    return dict(con.execute("SELECT source, reason FROM quarantine").fetchall())
+
+
+def documents(con) -> dict[str, str]:
+    return dict(con.execute("SELECT source, encoding FROM documents").fetchall())
+
+
+@pytest.mark.parametrize("source,expected", [
+    ("empty.txt", "empty file"),
+    ("whitespace.txt", "whitespace only"),
+    ("image.txt", "binary content"),
+    ("photo.png", "unsupported file type '.png'"),
+    ("huge.txt", "file too large: 50.0 MB > limit 20.0 MB"),
+    ("feed.jsonl#L2", "invalid JSON"),
+    ("feed.jsonl#L3", "JSONL record has no 'text'"),
+    ("same-article-other-name.txt", "duplicate of document"),
+    ("sub/loop", "symlink loop"),
+    ("dangling.txt", "broken symlink"),
+    ("unreadable.txt", "unreadable file: Permission denied"),
+    ("pipe.txt", "not a regular file"),
+])
+def test_quarantined_with_a_clear_reason(warehouse, source, expected):
+    assert expected in reasons(warehouse).get(source, ""), reasons(warehouse)
+
+
+@pytest.mark.parametrize("source,encoding", [
+    ("good.txt", "utf-8"), ("utf16.txt", "utf-16"), ("digits.txt", "utf-8"), ("scripts.html", "utf-8"),
+    ("feed.jsonl#L1", "utf-8"), ("date-like.txt", "utf-8"), ("impossible.txt", "utf-8"),
+    ("far-future.txt", "utf-8"), ("sub/nested.md", "utf-8"),
+])
+def test_published(warehouse, source, encoding):
+    assert documents(warehouse).get(source) == encoding
+
+
+def test_legacy_encodings_are_decoded_and_recorded(warehouse):
+    docs = documents(warehouse)
+    assert docs["cp1252.txt"] not in ("utf-8", None)
+    assert docs["invalid-utf8.txt"] != "utf-8"
+    text = warehouse.execute("SELECT text FROM documents WHERE source = 'cp1252.txt'").fetchone()[0]
+    assert "Café" in text and "“Alibaba”" in text
+
+
+def test_every_input_is_accounted_for(warehouse):
+    seen = set(documents(warehouse)) | set(reasons(warehouse))
+    seen = {s.split("#")[0] for s in seen}
+    expected = {"good.txt", "same-article-other-name.txt", "empty.txt", "whitespace.txt", "image.txt", "photo.png",
+                "invalid-utf8.txt", "utf16.txt", "cp1252.txt", "huge.txt", "digits.txt", "scripts.html", "feed.jsonl",
+                "date-like.txt", "impossible.txt", "far-future.txt", "sub/nested.md", "sub/loop", "dangling.txt",
+                "unreadable.txt", "pipe.txt"}
+    assert seen == expected
+
+
+def test_no_script_text_and_no_impossible_or_far_future_dates(warehouse):
+    html = warehouse.execute("SELECT text FROM documents WHERE source = 'scripts.html'").fetchone()[0]
+    assert "Madrid" in html and "function" not in html and "console.log" not in html and "document.write" not in html
+    assert warehouse.execute("SELECT count(*) FROM events WHERE timex LIKE '2022-02-31%'").fetchone()[0] == 0
+    assert warehouse.execute("SELECT count(*) FROM events WHERE year(date_end) > 2100").fetchone()[0] == 0
+    assert warehouse.execute(
+        "SELECT count(*) FROM events e JOIN documents d USING (doc_id) WHERE d.source = 'far-future.txt' "
+        "AND timex = '2022-03-02'").fetchone()[0] == 1
