@@ -1,0 +1,88 @@
+"""Actors (transforms.actors): curated aliases, normalisation, the capitalised-name heuristic."""
+from __future__ import annotations
+
+import pytest
+
+from transforms import actors
+
+
+def names(text: str) -> list[str]:
+    return [a.name for a in actors.find(text)]
+
+
+@pytest.mark.parametrize("raw,canonical", [
+    ("Aliexpress", "AliExpress"),
+    ("AliExpress.com", "AliExpress"),
+    ("Alibaba Group", "Alibaba"),
+    ("Alibaba Group Holding Limited", "Alibaba"),
+    ("JD.com", "JD.com"),
+    ("European Commission", "European Commission"),
+    ("Acme Widgets Inc.", "Acme Widgets"),
+    ("The Kyiv Post", "Kyiv Post"),
+    ("Unknown Name", "Unknown Name"),
+])
+def test_normalise(raw, canonical):
+    assert actors.normalise(raw) == canonical
+
+
+def test_curated_aliases_in_text():
+    t = ("Chinese e-commerce giant Alibaba said Aliexpress would stop; JD.com and the European Commission "
+         "were cited by the Kyiv Post, and Jack Ma spoke.")
+    assert names(t) == ["Alibaba", "AliExpress", "JD.com", "European Commission", "Kyiv Post", "Jack Ma"]
+
+
+def test_kinds_and_place_masks():
+    t = "On December 27, the Jerusalem Post reported that Business Russia and AliExpress Korea agreed."
+    found = {a.name: a for a in actors.find(t)}
+    assert found["Jerusalem Post"].kind == "media" and found["Jerusalem Post"].masks_place
+    assert found["Business Russia"].masks_place
+    assert not found["AliExpress Korea"].masks_place       # "Korea" there still names the market
+    masks = actors.place_masks(list(found.values()))
+    assert (t.index("Jerusalem Post"), t.index("Jerusalem Post") + len("Jerusalem Post")) in masks
+
+
+def test_heuristic_people_after_titles_or_before_speech_verbs():
+    t = ("Russian economics expert Semyon Novoprudsky told Kommersant it was true. "
+         "Market expert Artem Bobtsov said so.")
+    assert names(t) == ["Semyon Novoprudsky", "Kommersant", "Artem Bobtsov"]
+    assert {a.kind for a in actors.find(t) if a.name != "Kommersant"} == {"person"}
+
+
+def test_heuristic_organisations_with_suffix_or_head():
+    t = "Moscow’s Ministry of Defense procured vehicles, and Acme Widgets Inc. and the Shaanxi Daily noticed."
+    found = {a.name: a.kind for a in actors.find(t)}
+    assert found["Ministry of Defense (RU)"] == "org"
+    assert found["Acme Widgets"] == "org"
+    assert found["Shaanxi Daily"] == "media"
+
+
+def test_owner_qualifies_generic_institutions():
+    t = "In November 2020, India's Ministry of Electronics and Information Technology banned the app."
+    assert names(t) == ["Ministry of Electronics and Information Technology (IN)"]
+
+
+def test_places_months_weekdays_and_sentence_starts_are_not_actors():
+    t = ("In November 2020, the shop in South Korea opened. However, Last Monday nothing happened. "
+         "Tel Aviv, Israel October 25, 2018. The Grand Plan failed.")
+    assert names(t) == []
+
+
+def test_short_aliases_are_case_sensitive():
+    assert names("brands like Nike and HM faced boycotts") == ["Nike", "H&M"]
+    assert names("hm, nike? jd") == []
+
+
+def test_in_span_deduplicates_in_order():
+    t = "Alibaba and AliExpress. Alibaba Group again and Aliexpress."
+    found = actors.find(t)
+    assert actors.in_span(found, 0, len(t)) == ["Alibaba", "AliExpress"]
+    second = t.index("Alibaba Group")
+    assert actors.in_span(found, second, len(t)) == ["Alibaba", "AliExpress"]
+    assert actors.in_span(found, 0, 5) == []
+
+
+def test_case_insensitive_aliases_keep_offsets_with_unicode_case_changes():
+    t = "İstanbul news: ALIEXPRESS and aliexpress.com grew."
+    found = actors.find(t)
+    assert [a.name for a in found] == ["AliExpress", "AliExpress"]
+    assert all(t[a.start:a.end] == a.text for a in found)

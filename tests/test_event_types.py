@@ -1,0 +1,87 @@
+"""Event types (transforms.event_types): the table, lemmas, trigger choice."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from transforms import event_types
+
+EXPECTED = ["launch", "expansion", "exit", "ban", "investigation", "regulatory", "sanction", "payment",
+            "logistics", "sale", "partnership", "report", "metric", "boycott", "other"]
+
+
+def test_table_defines_every_type_once():
+    ts = event_types.types()
+    assert [t.name for t in ts] == EXPECTED
+    for t in ts:
+        assert re.fullmatch(r"[a-z_]+", t.name)
+        assert t.definition and isinstance(t.priority, int)
+        assert (t.triggers == ()) == (t.name == "other")
+
+
+@pytest.mark.parametrize("word,lemma", [
+    ("banned", "ban"), ("reported", "report"), ("said", "say"), ("starts", "start"), ("boycotts", "boycott"),
+    ("investigating", "investigate"), ("released", "release"), ("deliveries", "delivery"), ("stopped", "stop"),
+])
+def test_lemmas(word, lemma):
+    assert lemma in event_types.lemmas(word)
+
+
+def classify(sentence: str, date: str, occurrence: int = 0):
+    from transforms import sentences
+    start = [m.start() for m in re.finditer(re.escape(date), sentence)][occurrence]
+    end = start + len(date)
+    cl = sentences.clauses(sentence, protect=((start, end),))
+    clause = sentences.date_clause(sentence, cl, start, end)
+    return event_types.classify(sentence, start, end, clause)
+
+
+@pytest.mark.parametrize("sentence,date,etype,trigger", [
+    ("In November 2020, India's Ministry of Electronics banned the AliExpress app along with 42 other Chinese apps.",
+     "November 2020", "ban", "banned"),
+    ("In November 2023, the European Commission opened a probe into AliExpress.", "November 2023",
+     "investigation", "probe"),
+    ("In 2022, the Office of the USTR added AliExpress to its list of Notorious Markets for Counterfeiting.",
+     "2022", "regulatory", "list"),
+    ("even reminding Russians that a sale is due to start on June 1.", "June 1", "sale", "sale"),
+    ("PS And on June 1st the sale also starts, read the update.", "June 1st", "sale", "sale"),
+    ("Last year, brands like Nike and HM faced boycotts from Chinese consumers.", "Last year", "boycott", "boycotts"),
+    ("As of March 2024, the number of global users reached 8.18 million.", "March 2024", "metric", "number of"),
+    ("Launched in 2010, it is made up of small businesses in China.", "2010", "launch", "Launched"),
+    ("Western countries imposed sanctions on Russia in March 2022.", "March 2022", "sanction", "sanctions"),
+    ("In April 2022 the company suspended deliveries to Russia.", "April 2022", "exit", "suspended"),
+    ("On May 3, Cainiao opened a new warehouse for parcel delivery.", "May 3", "logistics", "warehouse"),
+    ("In 2019 Alibaba and Ozon signed a partnership agreement.", "2019", "partnership", "partnership"),
+    ("Since 2013, AliExpress has transitioned fully to a To-C platform.", "2013", "other", None),
+])
+def test_classify(sentence, date, etype, trigger):
+    assert classify(sentence, date) == (etype, trigger)
+
+
+def test_report_is_chosen_for_the_date_of_the_report_and_exit_for_the_reported_date():
+    s = ("On December 27, the Jerusalem Post reported that many Palestinian buyers received a text message "
+         "stating that in 2022, Aliexpress would no longer be serving customers in the Palestinian Territories.")
+    assert classify(s, "December 27") == ("report", "reported")
+    assert classify(s, "2022") == ("exit", "no longer")
+
+
+def test_capitalised_names_are_not_triggers():
+    s = "In 2021 the Sale Group and Kyiv Post were founded."
+    assert event_types.find_triggers(s) == []
+    s2 = "Sale starts, Ban follows"                 # sentence-initial / clause-initial words still count
+    assert [t.type for t in event_types.find_triggers(s2)] == ["sale", "ban"]
+
+
+def test_excluded_spans_are_not_triggers():
+    s = "In 2021 the Trade Representative Report said nothing."
+    a = s.index("Trade")
+    b = a + len("Trade Representative Report")
+    assert [t.text for t in event_types.find_triggers(s, exclude=[(a, b)])] == ["said"]
+
+
+def test_far_triggers_outside_the_clause_are_ignored():
+    s = ("As of 2016 AliExpress ran websites in English, Spanish, Korean, Dutch, French, Italian, German, Polish, "
+         "Turkish, Portuguese, Indonesian, Russian and other languages - English being the default offered to "
+         "those countries with languages outside the preceding list.")
+    assert classify(s, "2016") == ("other", None)

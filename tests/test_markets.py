@@ -1,0 +1,221 @@
+"""Market mentions (transforms.markets): aliases, ambiguity, roles, languages, publications, speed."""
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from transforms import markets
+
+
+def codes(text: str, **kw) -> list[str]:
+    return [m.code for m in markets.find(text, **kw)]
+
+
+def roles(text: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for m in markets.find(text):
+        out.setdefault(m.code, m.role)
+    return out
+
+
+@pytest.mark.parametrize("text,code", [
+    ("Sales rose in South Korea last year.", "KR"),
+    ("The Republic of Korea approved it.", "KR"),
+    ("It is popular in the US and in Brazil.", "US"),
+    ("Shipments to the U.S. fell.", "US"),
+    ("The United States imposed duties.", "US"),
+    ("Russian buyers paid more.", "RU"),
+    ("Palestinian shoppers complained.", "PS"),
+    ("Local Korean sellers joined.", "KR"),
+    ("Indian regulators acted.", "IN"),
+    ("Prices rose in Moscow.", "RU"),
+    ("A forum in Seoul opened.", "KR"),
+    ("The venue was in Gangnam.", "KR"),
+    ("He spoke in Tel Aviv.", "IL"),
+    ("Cotton from Xinjiang was banned.", "CN"),
+    ("A newspaper of Shaanxi province reported it.", "CN"),
+    ("The Kremlin denied it.", "RU"),
+    ("Deliveries to Kazakhstan and Armenia resumed.", "KZ"),
+    ("It is sold in Viet Nam and in Türkiye.", "VN"),
+    ("Shoppers in São Paulo and Sao Paulo agree.", "BR"),
+])
+def test_names_demonyms_cities_regions_institutions(text, code):
+    assert code in codes(text)
+
+
+def test_every_code_is_in_the_market_table():
+    allowed = {c for c, _, _ in markets.market_table()}
+    text = ("South Korea, the US, the EU, Russia, Moscow, Gangnam, Xinjiang, Tel Aviv, Palestinian territories, "
+            "customers all over the world, the Kremlin, Brussels said, Hong Kong, Taiwan, Kosovo.")
+    found = set(codes(text))
+    assert found and found <= allowed
+
+
+def test_market_table():
+    table = markets.market_table()
+    cs = [c for c, _, _ in table]
+    assert len(cs) == len(set(cs))
+    assert ("EU", "European Union", "region") in table and ("GLOBAL", "Global", "global") in table
+    countries = [r for r in table if r[2] == "country"]
+    assert len(countries) >= 249 and all(len(c) == 2 and c.isupper() for c, _, _ in countries)
+    assert ("KR", "South Korea", "country") in table and ("PS", "Palestine, State of", "country") in table
+
+
+# ------------------------------------------------------------------------------------------ ambiguity
+
+def test_us_versus_us():
+    assert codes("Tell us what you think and let us know.") == []
+    assert codes("PLEASE LET US KNOW WHAT YOU THINK") == []
+    assert codes("US sanctions hit the firm.") == ["US"]
+
+
+def test_georgia_country_state_and_name():
+    assert codes("Wine exports from Tbilisi, Georgia rose.") == ["GE", "GE"]
+    assert "US" in codes("The warehouse opened in Atlanta, Georgia.")
+    assert "GE" not in codes("The warehouse opened in Atlanta, Georgia.")
+    assert codes("Georgia May Jagger modelled the dress.") == []
+
+
+def test_jordan_person_versus_country():
+    assert codes("Michael Jordan endorsed the shoes.") == []
+    assert codes("Jordan Peterson spoke.") == []
+    assert codes("Refugees in Jordan received aid.") == ["JO"]
+    assert codes("Sellers in Syria, Jordan and Iraq.").count("JO") == 1
+
+
+def test_turkey_food_versus_country():
+    assert codes("He ordered a Turkey sandwich.") == []
+    assert codes("A roast turkey for dinner.") == []
+    assert codes("Exports to Turkey doubled.") == ["TR"]
+    assert codes("Turkey blocked the site.") == ["TR"]
+
+
+def test_bare_two_letter_codes_are_never_countries():
+    assert codes("PS And on June 1st the sale also starts.") == []
+    assert codes("IN THE NEWS: DE facto rules. AI IT CA") == []
+
+
+def test_publication_names_are_not_markets():
+    assert codes("On December 27, the Jerusalem Post reported it.") == []
+    assert codes("Kyiv Post reported in November 2023.") == []
+    assert codes("according to the South China Morning Post") == []
+    assert codes("a 2021 report from Shaanxi Daily") == []
+    assert codes("says the Times of India") == []
+    assert codes("the Jerusalem Post said Palestinian buyers") == ["PS"]
+    assert codes("Russian Post delivered the parcels") == ["RU"]       # the postal operator, not a paper
+
+
+def test_exclude_spans_from_actor_names():
+    t = "a China representative for Business Russia, an organization"
+    s = t.index("Business Russia")
+    assert codes(t) == ["CN", "RU"]
+    assert codes(t, exclude=[(s, s + len("Business Russia"))]) == ["CN"]
+
+
+def test_languages_are_not_markets():
+    t = ("As of 2016 AliExpress ran websites in English, Spanish, Korean, Dutch, French, Italian, German, "
+         "Polish, Turkish, Portuguese, Indonesian, Russian, Ukrainian, Vietnamese, Japanese, Thai and other "
+         "languages - English being the default.")
+    assert codes(t) == []
+    assert codes("**AliExpress** (Chinese: 全球速卖通) is a service.") == []
+    assert codes("a link in Chinese, the shop") == []
+    assert codes("The Russian-language version and Korean subtitles") == []
+    assert codes("She speaks Korean fluently.") == []
+    # but adjectives before a noun are markets
+    assert codes("payments in Russian rubles") == ["RU"]
+    assert codes("websites for Korean sellers") == ["KR"]
+
+
+def test_china_foreign_joint_venture_is_still_china():
+    assert roles("the shop is under a China-foreign joint venture") == {"CN": "place"}
+
+
+def test_origin_roles():
+    assert roles("the platform invested in recruiting Chinese brands") == {"CN": "origin"}
+    assert roles("banned the app along with 42 other Chinese apps.") == {"CN": "origin"}
+    assert roles("Russian-branded chocolate cookies") == {"RU": "origin"}
+    assert roles("an online retail service based in China") == {"CN": "origin"}
+    assert roles("Chinese e-commerce giant Alibaba") == {"CN": "origin"}
+
+
+def test_place_roles_for_people_and_markets():
+    assert roles("boycotts from Chinese consumers") == {"CN": "place"}
+    assert roles("Palestinian buyers received a text") == {"PS": "place"}
+    assert roles("its operations in Russia will continue") == {"RU": "place"}
+
+
+def test_institution_roles():
+    assert roles("India's Ministry of Electronics and Information Technology banned it") == {"IN": "institution"}
+    assert roles("the Office of the United States Trade Representative added it") == {"US": "institution"}
+    assert roles("the European Commission opened a probe") == {"EU": "institution"}
+    assert roles("an EU official said") == {"EU": "institution"}
+    assert roles("backed by the Russian embassy in China")["RU"] == "institution"
+    assert roles("the Embassy of Japan said") == {"JP": "institution"}
+
+
+def test_brussels_as_the_eus_seat():
+    assert codes("Brussels opened a probe into the marketplace.") == ["EU"]
+    assert codes("The summit took place in Brussels.") == ["BE"]
+
+
+def test_global_statements():
+    assert codes("the number of global users of the app") == ["GLOBAL"]
+    assert codes("to sell to customers all over the world") == ["GLOBAL"]
+    assert codes("AliExpress services users globally") == ["GLOBAL"]
+    assert roles("customers around the world") == {"GLOBAL": "global"}
+    assert codes("a global leader in e-commerce") == []
+
+
+def test_city_names_inside_person_or_venue_names_are_skipped():
+    assert codes("Paris Hilton and Sofia Coppola visited Kobe Bryant.") == []
+    assert codes("the Grand InterContinental Seoul Parnas, in Gangnam") == ["KR"]
+    assert codes("In Seoul prices rose. Paris said no. The Moscow Region grew.") == ["KR", "FR", "RU"]
+
+
+def test_cities_that_are_words_or_names_are_skipped():
+    assert codes("Austin said Charlotte and Victoria liked the Sale.") == []
+    assert "US" in codes("The firm moved to Chicago.")
+
+
+def test_blocked_phrases():
+    assert codes("Sales in Latin America grew.") == []
+    assert codes("ships in the South China Sea") == []
+    assert codes("Americans and Latin Americans") == ["US"]
+
+
+def test_dominant():
+    t = "Russia and Russia again. China once. Russians too. Chinese brands."
+    from transforms.sentences import split
+    ms = markets.find(t)
+    assert markets.dominant(ms, split(t), min_share=0.6) == ["RU"]
+    assert markets.dominant(ms, split(t), min_share=0.4) == ["RU", "CN"]
+    assert markets.dominant([]) == []
+
+
+def test_offsets_and_evidence_text():
+    t = "Since then, Moscow’s ministry acted."
+    (m,) = markets.find(t)
+    assert t[m.start:m.end] == m.text == "Moscow" and m.kind == "city"
+
+
+def test_matching_is_fast():
+    block = ("In November 2020, India's Ministry of Electronics banned the AliExpress app along with 42 other "
+             "Chinese apps. Russian buyers in Moscow and customers all over the world paid in US dollars. "
+             "The Jerusalem Post reported that Palestinian buyers in Tel Aviv, Israel were affected.\n")
+    text = block * 2000                       # ~0.5 MB, very dense in mentions
+    markets.find(block)                       # build the matchers outside the timing
+    t0 = time.perf_counter()
+    found = markets.find(text)
+    elapsed = time.perf_counter() - t0
+    assert len(found) >= 2000 * 8
+    assert elapsed < 3.0, f"{len(text) / elapsed / 1e6:.2f} MB/s"
+
+
+def test_windowed_global_scan_equals_a_full_scan():
+    t = ("Worldwide sales grew; customers all over the world and around the globe, global users, "
+         "sold in more than 100 countries. International buyers! GLOBALLY. world-wide " * 3)
+    _, glob_re, _, _ = markets._matchers()
+    full = [m.span() for m in glob_re.finditer(t)]
+    assert [m.span() for m in markets._global_matches(t, glob_re)] == full
+    assert len(full) == 8 * 3
