@@ -64,9 +64,9 @@ def write_corpus(folder: Path, n: int, start: int = 0) -> int:
     for i in range(start, start + n):
         name, dct, paras = base[i % len(base)]
         copy = i // len(base)
-        if copy:
+        if copy:  # a varied copy: paragraphs shuffled, DCT shifted, a closing line of its own
             rng = random.Random(i)
-            paras = paras[:1] + rng.sample(paras[1:], len(paras) - 1)
+            paras = paras[:1] + rng.sample(paras[1:], len(paras) - 1) + [f"(Archive copy {copy} of {name}.)"]
             dct = dct + dt.timedelta(days=copy)
         title = paras[0][:90].replace("\n", " ")
         body = f"{title}\n{dct:%Y%m%d}\n\n" + "\n\n".join(paras) + "\n"

@@ -159,6 +159,7 @@ def process_batch(manifest_path: str, extract=None, workers: int | None = None) 
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
+        _warm_up(extract)  # build the lazily compiled matchers once, before forking, so workers inherit them
         size = -(-len(entries) // workers)
         parts = [(manifest, entries[i:i + size], f"{manifest['batch']}-{k}", extract)
                  for k, i in enumerate(range(0, len(entries), size))]
@@ -170,6 +171,13 @@ def process_batch(manifest_path: str, extract=None, workers: int | None = None) 
     log.info("batch %s: %s", manifest["batch"], dict(stats))
     return {"run_id": manifest["run_id"], "batch": manifest["batch"], "plan_seconds": manifest["plan_seconds"],
             **stats}
+
+
+def _warm_up(extract=None) -> None:
+    if extract is None:
+        from transforms.events import extract
+    sample = "On 3 March 2022 Alibaba said its sales in Moscow, Russia, rose."
+    extract(Document(doc_id="warm-up", source="", source_root="", format="txt", text=sample), "warm-up")
 
 
 def _process_part_args(args) -> Counter:
