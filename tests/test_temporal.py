@@ -1,0 +1,404 @@
+"""Unit tests of the temporal tagger (transforms.temporal)."""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import pathlib
+import time
+
+import pytest
+
+from transforms.temporal import Timex, run_jsonl, tag
+
+SEEDS = pathlib.Path(__file__).resolve().parents[1] / "seeds"
+D = dt.date
+
+
+def find(text: str, dct=None, needle: str | None = None) -> Timex:
+    """The single timex whose span covers `needle`."""
+    ts = tag(text, dct)
+    i = text.index(needle)
+    hits = [t for t in ts if t.start <= i < t.end]
+    assert hits, f"no timex covering {needle!r} in {[(t.text, t.value) for t in ts]}"
+    return hits[0]
+
+
+def values(text: str, dct=None) -> list[tuple[str, str, str]]:
+    return [(t.text, t.type, t.value) for t in tag(text, dct)]
+
+
+# ----------------------------------------------------------------------------- interface
+def test_interface_and_invariants():
+    text = "On March 3, 2022 the firm said sales rose 5% in the third quarter and will rise next year."
+    ts = tag(text, D(2022, 3, 4))
+    assert all(isinstance(t, Timex) for t in ts)
+    assert [t.start for t in ts] == sorted(t.start for t in ts)
+    for a, b in zip(ts, ts[1:]):
+        assert a.end <= b.start
+    for t in ts:
+        assert text[t.start:t.end] == t.text
+        assert t.type in {"DATE", "TIME", "DURATION", "SET"}
+    with pytest.raises(Exception):
+        ts[0].value = "x"  # frozen
+
+
+def test_empty():
+    assert tag("") == []
+    assert tag("no dates at all here") == []
+
+
+# ----------------------------------------------------------------------------- seeds
+def _seed(prefix: str) -> str:
+    return next(SEEDS.glob(prefix + "_*.txt")).read_text(encoding="utf-8")
+
+
+@pytest.mark.skipif(not SEEDS.exists(), reason="seeds/ absent")
+def test_seed_002():
+    text = _seed("002")
+    dct = D(2022, 3, 3)
+    t = find(text, dct, "March 2")
+    assert t.value == "2022-03-02" and t.type == "DATE"
+    assert find(text, dct, "Last year").value == "2021"
+    assert find(text, dct, "2021 report").value == "2021"
+    assert find(text, dct, "2021 report").text == "2021"
+    assert find(text, dct, "20220303").value == "2022-03-03"
+    assert [t for t in tag(text, dct) if t.type == "SET"] == []  # "Shaanxi Daily" is a newspaper
+    for bad in ("16.8 yuan", "$2.7", "20 yuan", "70 yuan"):
+        i = text.index(bad)
+        assert not [x for x in tag(text, dct) if x.start <= i + 1 < x.end], bad
+
+
+@pytest.mark.skipif(not SEEDS.exists(), reason="seeds/ absent")
+def test_seed_003():
+    text = _seed("003")
+    dct = D(2021, 12, 31)
+    assert find(text, dct, "December 27").value == "2021-12-27"
+    t = find(text, dct, "this week")
+    assert (t.value, t.date_start, t.date_end) == ("2021-W52", D(2021, 12, 27), D(2022, 1, 2))
+    assert find(text, dct, "2022, Aliexpress").value == "2022"
+    assert find(text, dct, "October 25, 2018").value == "2018-10-25"
+    # nothing from the javascript / hex ids
+    i = text.index("cnxps.cmd")
+    j = text.index("Speaking to the Post")
+    assert not [x for x in tag(text, dct) if i <= x.start < j]
+
+
+@pytest.mark.skipif(not SEEDS.exists(), reason="seeds/ absent")
+def test_seed_001_no_dct():
+    text = _seed("001")
+    got = {(t.text, t.value) for t in tag(text)}
+    assert ("November 2020", "2020-11") in got
+    assert ("September 25th, 2024", "2024-09-25") in got
+    assert ("March 2024", "2024-03") in got
+    for y in ("2013", "2022", "2016", "2010"):
+        assert (y, y) in got
+    assert find(text, None, "5-7 days").type == "DURATION"
+    assert find(text, None, "five years").type == "DURATION"
+    assert find(text, None, "five years").value == "P5Y"
+    for bad in ("8.18 million", "130%", "42 other", "10th"):
+        i = text.index(bad)
+        assert not [x for x in tag(text) if x.start <= i < x.end], bad
+    t = find(text, None, "November 2020")
+    assert (t.precision, t.date_start, t.date_end, t.anchor) == ("month", D(2020, 11, 1), D(2020, 11, 30), "absolute")
+
+
+@pytest.mark.skipif(not SEEDS.exists(), reason="seeds/ absent")
+def test_seed_000_inferred():
+    text = _seed("000")
+    t = find(text, None, "June 1.")
+    assert (t.value, t.anchor) == ("2024-06-01", "inferred")
+    t = find(text, None, "June 1st")
+    assert (t.value, t.anchor) == ("2024-06-01", "inferred")
+    assert find(text, None, "November 2023").value == "2023-11"
+    t = find(text, None, "two years")
+    assert t.type == "DURATION" and t.value == "P2Y"
+
+
+# ----------------------------------------------------------------------------- formats
+@pytest.mark.parametrize("text,value", [
+    ("It opened on 25 September 2024.", "2024-09-25"),
+    ("It opened on September 25th, 2024.", "2024-09-25"),
+    ("It opened on September 25, 2024.", "2024-09-25"),
+    ("It opened on 2024-09-25.", "2024-09-25"),
+    ("It opened on 09/25/2024.", "2024-09-25"),
+    ("It opened on 20220303.", "2022-03-03"),
+    ("It opened on Sept. 25, 2024.", "2024-09-25"),
+    ("It opened on the 25th of September 2024.", "2024-09-25"),
+    ("Sales in November 2020 fell.", "2020-11"),
+    ("Sales in 2020 fell.", "2020"),
+    ("Sales in the 1990s fell.", "199"),
+    ("Sales in the 20th century fell.", "19"),
+    ("Sales in fiscal 2023 fell.", "2023"),
+    ("Sales in Q3 2023 fell.", "2023-Q3"),
+    ("Sales in the third quarter of 2023 fell.", "2023-Q3"),
+    ("Sales in the first half of 2021 fell.", "2021-H1"),
+    ("Sales in summer 2020 fell.", "2020-SU"),
+    ("The meeting is at 3 p.m. on March 8, 2022.", "2022-03-08T15:00"),
+])
+def test_absolute_formats(text, value):
+    assert value in [t.value for t in tag(text)], values(text)
+
+
+def test_precision_and_intervals():
+    t = tag("in 2021-W52")  # ISO week code written out is not news text; use the resolver instead
+    ts = tag("Sales fell this week.", D(2021, 12, 31))
+    assert (ts[0].precision, ts[0].date_start, ts[0].date_end) == ("week", D(2021, 12, 27), D(2022, 1, 2))
+    t = tag("in the 1990s")[0]
+    assert (t.precision, t.date_start, t.date_end) == ("decade", D(1990, 1, 1), D(1999, 12, 31))
+    t = tag("in Q3 2023")[0]
+    assert (t.precision, t.date_start, t.date_end) == ("quarter", D(2023, 7, 1), D(2023, 9, 30))
+    t = tag("in summer 2020")[0]
+    assert (t.precision, t.date_start, t.date_end) == ("season", D(2020, 6, 1), D(2020, 8, 31))
+    t = tag("in the 20th century")[0]
+    assert (t.precision, t.date_start, t.date_end) == ("century", D(1900, 1, 1), D(1999, 12, 31))
+    t = tag("in February 2024")[0]
+    assert (t.precision, t.date_start, t.date_end) == ("month", D(2024, 2, 1), D(2024, 2, 29))
+    t = tag("for five years")[0]
+    assert (t.precision, t.date_start, t.date_end) == (None, None, None)
+
+
+# ----------------------------------------------------------------------------- relative
+DCT = D(2021, 12, 31)  # a Friday
+
+
+@pytest.mark.parametrize("text,needle,value", [
+    ("He left yesterday.", "yesterday", "2021-12-30"),
+    ("He leaves tomorrow.", "tomorrow", "2022-01-01"),
+    ("Sales rose last year.", "last year", "2020"),
+    ("Sales rose this year.", "this year", "2021"),
+    ("Sales will rise next year.", "next year", "2022"),
+    ("Sales rose last month.", "last month", "2021-11"),
+    ("Sales rose this week.", "this week", "2021-W52"),
+    ("Sales rose last week.", "last week", "2021-W51"),
+    ("He said on Monday that sales rose.", "Monday", "2021-12-27"),
+    ("The talks will resume on Monday.", "Monday", "2022-01-03"),
+    ("He left two years ago.", "two years ago", "2019"),
+    ("He left three days ago.", "three days ago", "2021-12-28"),
+    ("On December 27, the paper reported it.", "December 27", "2021-12-27"),
+    ("Prices rose earlier this month.", "earlier this month", "2021-12"),
+    ("Prices rose in mid-March.", "mid-March", "2021-03"),
+    ("Prices rose in late 2019.", "late 2019", "2019"),
+    ("Profit fell in the third quarter.", "third quarter", "2021-Q3"),
+    ("Profit fell in Q3.", "Q3", "2021-Q3"),
+    ("He is here now.", "now", "PRESENT_REF"),
+    ("He was there recently.", "recently", "PAST_REF"),
+    ("He will go in the future.", "future", "FUTURE_REF"),
+    ("The meeting is at 3 p.m. today.", "3 p.m.", "2021-12-31T15:00"),
+    ("He arrived last night.", "last night", "2021-12-30TNI"),
+    ("He arrived on Christmas Day.", "Christmas", "2021-12-25"),
+    ("It happened last summer.", "last summer", "2021-SU"),
+])
+def test_relative_dct(text, needle, value):
+    assert find(text, DCT, needle).value == value, values(text, DCT)
+
+
+def test_relative_anchor_kinds():
+    assert find("He left yesterday.", DCT, "yesterday").anchor == "dct"
+    assert find("He left on 5 May 2020.", DCT, "May").anchor == "absolute"
+
+
+def test_mod_set():
+    assert find("Prices rose in mid-March.", DCT, "mid-March").mod == "MID"
+    assert find("Prices rose in late 2019.", DCT, "late 2019").mod == "END"
+    assert find("Prices rose in early 2019.", DCT, "early 2019").mod == "START"
+    t = find("Prices rose in late 2019.", DCT, "late 2019")
+    assert t.date_start > D(2019, 6, 1) and t.date_end == D(2019, 12, 31)
+
+
+def test_tense_direction():
+    dct = D(2022, 3, 3)
+    assert find("A sale is due to start on June 1.", dct, "June 1").value == "2022-06-01"
+    assert find("The sale started on June 1.", dct, "June 1").value == "2021-06-01"
+    # no cue: the closest reading
+    assert find("Profits: December 27.", D(2022, 1, 5), "December 27").value == "2021-12-27"
+    assert find("The vote will be held in January.", D(2021, 11, 20), "January").value == "2022-01"
+
+
+def test_previous_reference():
+    text = "The plant closed on March 3, 2020. Two days later the workers left. The following month it reopened."
+    t = find(text, D(2020, 6, 1), "Two days later")
+    assert (t.value, t.anchor) == ("2020-03-05", "previous")
+    assert find(text, D(2020, 6, 1), "following month").value == "2020-04"
+
+
+def test_no_dct_inferred():
+    text = "The report came out on 4 May 2019. A day earlier, on Friday, shares fell. Last year profit rose."
+    t = find(text, None, "Last year")
+    assert (t.value, t.anchor) == ("2018", "inferred")
+    t = find(text, None, "4 May 2019")
+    assert t.anchor == "absolute"
+    # without any absolute date a relative one stays unresolved
+    t = find("Shares fell yesterday.", None, "yesterday")
+    assert t.date_start is None and t.value.startswith("XXXX")
+
+
+# ----------------------------------------------------------------------------- durations and sets
+@pytest.mark.parametrize("text,typ,value", [
+    ("It took five years.", "DURATION", "P5Y"),
+    ("It took 5-7 days.", "DURATION", "PXD"),
+    ("It took two weeks.", "DURATION", "P2W"),
+    ("It took a week.", "DURATION", "P1W"),
+    ("It took several months.", "DURATION", "PXM"),
+    ("It took 90 minutes.", "DURATION", "PT90M"),
+    ("It took 16 hours.", "DURATION", "PT16H"),
+    ("a two-year contract", "DURATION", "P2Y"),
+    ("It took more than two years.", "DURATION", "P2Y"),
+    ("It took about a decade.", "DURATION", "P1E"),
+    ("It is published daily.", "SET", "P1D"),
+    ("It is published every week.", "SET", "P1W"),
+    ("It is held twice a year.", "SET", "P1Y"),
+    ("It is published weekly.", "SET", "P1W"),
+])
+def test_durations_sets(text, typ, value):
+    ts = tag(text, DCT)
+    assert (typ, value) in [(t.type, t.value) for t in ts], values(text, DCT)
+
+
+def test_duration_mod():
+    t = find("It took more than two years.", DCT, "two years")
+    assert t.mod == "MORE_THAN" and t.text == "more than two years"
+
+
+# ----------------------------------------------------------------------------- rejections
+@pytest.mark.parametrize("text", [
+    "Cookies cost 16.8 yuan $2.7 each.",
+    "Water costs 20 yuan.",
+    "Prices rose 130% to $2016.",
+    "It had 8.18 million users.",
+    "It banned 42 other apps.",
+    "He lives at 2231 Royal Street.",
+    "She lives at 2010 Elm Street.",
+    "Upgrade to version 2.2010.1 please",
+    "The id is 0x2019ab and ff2020.",
+    "commit 3f2a2019c7 was merged",
+    "Call 555-2019 or +1 212 555 2020.",
+    "It rose 2,016 points.",
+    "It sold 2016 cars.",
+    "It was the 10th most popular website.",
+    "x = foo(2019); y[2020] = 1;",
+    "It weighs 1999 kg.",
+])
+def test_rejections(text):
+    dates = [t for t in tag(text, DCT) if t.type in ("DATE", "TIME")]
+    assert dates == [], values(text, DCT)
+
+
+def test_impossible_date():
+    ts = tag("It happened on 31 February 2022.")
+    assert all(t.value != "2022-02-31" for t in ts)
+    assert all(t.precision != "day" for t in ts)
+    assert tag("It happened on 2022-02-31.") == []
+
+
+# ----------------------------------------------------------------------------- robustness and speed
+def test_pathological_input_linear():
+    for text in ("1" * 100_000, "9/" * 50_000, "March " * 20_000, "the past " * 20_000, "- " * 50_000 + "2020"):
+        t0 = time.perf_counter()
+        tag(text, DCT)
+        assert time.perf_counter() - t0 < 2.0
+
+
+def test_linear_time():
+    para = ("On March 3, 2020, the company said sales rose 5% last year and would rise "
+            "in the third quarter; two days later it cut 42 jobs. ") * 10
+    small = para * 10
+    big = para * 200
+    t0 = time.perf_counter(); tag(small, DCT); a = time.perf_counter() - t0
+    t0 = time.perf_counter(); tag(big, DCT); b = time.perf_counter() - t0
+    assert b / len(big) < 4 * a / len(small) + 1e-6
+
+
+# ----------------------------------------------------------------------------- jsonl contract
+def test_run_jsonl():
+    inp = io.StringIO(
+        json.dumps({"id": "a", "text": "He left yesterday.", "dct": "2022-03-03"}) + "\n"
+        + "this is not json\n"
+        + json.dumps({"id": "b", "text": None, "dct": None}) + "\n"
+        + json.dumps({"id": "c", "text": "In November 2020 it was banned.", "dct": None}) + "\n"
+        + json.dumps({"id": "d", "text": "In 2019 it rose.", "dct": "not-a-date"}) + "\n"
+        + json.dumps({"text": "no id"}) + "\n"
+        + json.dumps({"id": 7, "text": "", "dct": "2020-01-01T10:00:00"}) + "\n"
+    )
+    out = io.StringIO()
+    rc = run_jsonl(inp, out)
+    recs = [json.loads(line) for line in out.getvalue().splitlines()]
+    ids = [r["id"] for r in recs]
+    assert ids == ["a", "b", "c", "d", "7"]
+    assert recs[0]["timexes"] == [{"start": 8, "end": 17, "text": "yesterday", "type": "DATE", "value": "2022-03-02"}]
+    assert recs[1]["timexes"] == [] and recs[4]["timexes"] == []
+    assert recs[2]["timexes"][0]["value"] == "2020-11"
+    assert recs[3]["timexes"][0]["value"] == "2019"  # a bad dct does not lose the record
+    assert rc == 0  # the batch ran to the end; bad lines are reported on stderr
+
+
+def test_cli_jsonl_subprocess():
+    import subprocess
+    import sys
+    payload = json.dumps({"id": "x", "text": "He left on 5 May 2021.", "dct": None}) + "\nnot json\n"
+    p = subprocess.run([sys.executable, "-m", "transforms.temporal", "--jsonl"], input=payload,
+                       capture_output=True, text=True, timeout=60)
+    assert p.returncode == 0
+    assert json.loads(p.stdout.splitlines()[0])["timexes"][0]["value"] == "2021-05-05"
+    assert "line 2" in p.stderr
+
+
+# ----------------------------------------------------------------------------- more rules
+@pytest.mark.parametrize("text,needle,value", [
+    ("Sales will rise by the end of the year.", "the end of the year", "2021"),
+    ("Sales rose in the year-earlier period.", "year-earlier", "2020"),
+    ("He arrived the day before yesterday.", "the day before yesterday", "2021-12-29"),
+    ("It happened in nineteen ninety-six.", "nineteen ninety-six", "1996"),
+    ("He came back in January this year.", "January this year", "2021-01"),
+    ("The offer expires at noon Friday.", "noon Friday", "2021-12-31T12:00"),
+    ("It was built in the 11th century.", "11th century", "10"),
+    ("It grew in the mid-1990s.", "1990s", "199"),
+    ("Shares fell in 1998-99.", "1998", "1998"),
+    ("The deal was signed on Monday, Dec. 27.", "Dec. 27", "2021-12-27"),
+])
+def test_more_relative(text, needle, value):
+    assert find(text, DCT, needle).value == value, values(text, DCT)
+
+
+def test_quarter_context():
+    text = ("Profit rose 5% in the third quarter. A year earlier, it had fallen. "
+            "The quarter's sales were flat, compared with the year-ago quarter.")
+    dct = D(1989, 10, 26)
+    assert find(text, dct, "third quarter").value == "1989-Q3"
+    assert find(text, dct, "A year earlier").value == "1988-Q3"
+    assert find(text, dct, "The quarter").value == "1989-Q3"
+    assert find(text, dct, "year-ago quarter").value == "1988-Q3"
+
+
+def test_weekday_next_to_dct():
+    # a Thursday in a Wednesday paper is tomorrow, whatever the tense of the clause
+    assert find("The court ruled Thursday.", D(2000, 4, 5), "Thursday").value == "2000-04-06"
+    assert find("The court ruled Monday.", D(2000, 4, 5), "Monday").value == "2000-04-03"
+    assert find("The court will rule Monday.", D(2000, 4, 5), "Monday").value == "2000-04-10"
+    assert find("It rained Friday night.", D(2000, 4, 8), "Friday night").value == "2000-04-07"
+
+
+@pytest.mark.parametrize("text", [
+    "According to China Daily, sales rose.",
+    "He read the People's Daily on the train.",
+    "After the fall of the Berlin Wall, trade grew.",
+    "The fall in prices was steep.",
+    "Two thousand troops were sent.",
+    "You may go now, said the May Company chairman.",
+])
+def test_rejections_names(text):
+    bad = [t for t in tag(text, DCT) if t.type in ("DATE", "SET") and t.value != "PRESENT_REF"]
+    assert bad == [], values(text, DCT)
+
+
+def test_apostrophe_and_unicode_safe():
+    text = "Sales in the ’90s rose — «as of 2020» — and the Ⅻ İstanbul office opened on 5 May 2021."
+    ts = tag(text, DCT)
+    assert ("5 May 2021", "2021-05-05") in [(t.text, t.value) for t in ts]
+    for t in ts:
+        assert text[t.start:t.end] == t.text
+
+
+def test_compact_date_on_its_own_line():
+    text = "A headline\n20220303\nhttps://example.com/x\nBody text."
+    assert ("20220303", "2022-03-03") in [(t.text, t.value) for t in tag(text)]
