@@ -129,3 +129,23 @@ def test_second_concurrent_run_is_refused(tmp_path):
         with pytest.raises(RunLocked, match="another run"):
             with run_lock(tmp_path):
                 pass
+
+
+def test_one_happening_in_two_documents_is_one_story(tmp_path, validator):
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "a.txt").write_text("EU probe\n2022-03-04\n\n"
+                               "On 3 March 2022, the European Commission opened a probe into AliExpress.\n")
+    (src / "b.txt").write_text("Brussels\n2022-03-07\n\n"
+                               "The European Commission opened a probe into AliExpress on 3 March 2022, it said.\n")
+    settings = Settings(sources=(src,), lake=tmp_path / "lake", warehouse=tmp_path / "t.duckdb",
+                        expectations=ROOT / "expectations")
+    for m in plan(settings, "r1"):
+        process_batch(m)  # the real extractor
+    validate_and_commit(settings, "r1", validator=validator)
+    build(settings.lake, settings.warehouse)
+    rows = table_rows(settings.warehouse, "SELECT markets, event_type, documents, sources FROM timeline "
+                                          "WHERE timex = '2022-03-03'")
+    assert rows == [(["EU"], "investigation", 2, ["a.txt", "b.txt"])]
+    assert table_rows(settings.warehouse, "SELECT count(*) FROM events WHERE timex = '2022-03-03'") == [(2,)]
+    assert table_rows(settings.warehouse, "SELECT documents FROM market_timeline WHERE timex = '2022-03-03'") == [(2,)]

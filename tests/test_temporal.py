@@ -244,7 +244,7 @@ def test_no_dct_inferred():
     ("It took 16 hours.", "DURATION", "PT16H"),
     ("a two-year contract", "DURATION", "P2Y"),
     ("It took more than two years.", "DURATION", "P2Y"),
-    ("It took about a decade.", "DURATION", "P1E"),
+    ("It took about a decade.", "DURATION", "P10Y"),
     ("It is published daily.", "SET", "P1D"),
     ("It is published every week.", "SET", "P1W"),
     ("It is held twice a year.", "SET", "P1Y"),
@@ -402,3 +402,40 @@ def test_apostrophe_and_unicode_safe():
 def test_compact_date_on_its_own_line():
     text = "A headline\n20220303\nhttps://example.com/x\nBody text."
     assert ("20220303", "2022-03-03") in [(t.text, t.value) for t in tag(text)]
+
+
+@pytest.mark.parametrize("text,needle,typ,value,mod", [
+    ("The blast went off at 1530 GMT on Friday.", "1530 GMT", "TIME", "2021-12-31T15:30", None),
+    ("The club meets every other Tuesday.", "every other Tuesday", "SET", "XXXX-WXX-2", None),
+    ("The deal should close by the end of the second quarter.", "second quarter", "DATE", "2021-Q2", "END"),
+    ("Profits rose by end-June.", "end-June", "DATE", "2021-06", "END"),
+    ("It happened years ago.", "years ago", "DATE", "PAST_REF", None),
+    ("The ceasefire held for nearly two months.", "two months", "DURATION", "P2M", "APPROX"),
+    ("He waited 2 1/2 years.", "2 1/2 years", "DURATION", "P2Y6M", None),
+    ("It lasted a minute and a half.", "a minute and a half", "DURATION", "PT1M30S", None),
+])
+def test_more_types(text, needle, typ, value, mod):
+    t = find(text, DCT, needle)
+    assert (t.type, t.value, t.mod) == (typ, value, mod), values(text, DCT)
+
+
+def test_rates_are_not_durations():
+    for text in ("It costs $1.76 a year.", "The airline runs four flights a week.", "It saves $500 million a year."):
+        assert [t for t in tag(text, DCT) if t.type == "DURATION"] == [], values(text, DCT)
+
+
+@pytest.mark.parametrize("text,span", [
+    ("Friday's vote was close.", "Friday"),
+    ("The two-week strike ended.", "two-week"),
+    ("The third-quarter results were weak.", "third-quarter"),
+    ("Profit fell in the third quarter.", "the third quarter"),
+    ("It rose over the past two years.", "the past two years"),
+])
+def test_spans(text, span):
+    assert [t.text for t in tag(text, DCT)] == [span]
+
+
+def test_quarter_with_year_after():
+    assert find("Its first-quarter 2020 results were weak.", DCT, "first-quarter").value == "2020-Q1"
+    assert find("Its Q3 2023 results were weak.", DCT, "Q3").value == "2023-Q3"
+    assert find("Its 1H23 results were weak.", DCT, "1H23").value == "2023-H1"

@@ -12,7 +12,9 @@ import logging
 import os
 import subprocess
 import sys
+import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 from transforms.config import PROJECT_ROOT, Settings
@@ -96,7 +98,8 @@ def cmd_run(args: argparse.Namespace) -> int:
             for label, module in (("ingest (timeline_ingest DAG)", "timeline_ingest"),
                                   ("warehouse (timeline_warehouse DAG)", "timeline_warehouse")):
                 t0 = time.perf_counter()
-                with console.status(f"[bold]{label}[/] running …"):
+                with console.status(f"[bold]{label}[/] running …") as status, \
+                        _progress(settings.lake, lambda text, lb=label: status.update(f"[bold]{lb}[/] {text}")):
                     state = _run_dag(module, conf, log_path, args.verbose)
                 console.print(f"{label}: {state} in {time.perf_counter() - t0:.1f} s")
                 if state != "success":
@@ -127,6 +130,30 @@ def cmd_run(args: argparse.Namespace) -> int:
         console.print(f"  report      {report}")
     console.print(f"  airflow log {log_path}")
     return 0
+
+
+@contextmanager
+def _progress(lake_dir: Path, show, every: float = 0.5):
+    """Report extraction progress (staged batch parts vs. planned batches) while a DAG runs."""
+    from transforms.lake import STAGING
+
+    done = threading.Event()
+
+    def watch() -> None:
+        staging = Path(lake_dir) / STAGING
+        while not done.wait(every):
+            planned = len(list(staging.glob("*/batches/batch-*.json")))
+            if planned:
+                staged = {p.stem.removeprefix("part-").split("-")[0] for p in staging.glob("*/sources/part-*.parquet")}
+                show(f"{len(staged)}/{planned} batches extracted …")
+
+    thread = threading.Thread(target=watch, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        done.set()
+        thread.join()
 
 
 def _failure_reason(log_path: Path) -> str:

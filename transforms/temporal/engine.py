@@ -26,6 +26,7 @@ itself, the day right before/after it whatever the tense, else the tense, else t
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from dataclasses import dataclass
 
 from .dates import Anchor, PREC_ORDER, _narrow, interval
@@ -49,12 +50,19 @@ class Timex:
     mod: str | None = None
 
 
+_HYPHEN_ADJ = re.compile(r"the\s{1,3}(?:\w+\s{1,3})?\w+-\w", re.IGNORECASE)
+
+
 def _emit(text, s, e, typ, value, mod, ak, out, doc, kind=""):
     # trim whitespace/punctuation at the edges
     while s < e and text[s] in " \t\n,":
         s += 1
     while e > s and text[e - 1] in " \t\n,":
         e -= 1
+    if e - s > 2 and text[e - 2] in "'’" and text[e - 1] in "sS":
+        e -= 2  # "Friday's": the possessive is not part of the timex
+    if kind in ("duration", "quarter") and text[s:s + 4].lower() == "the " and _HYPHEN_ADJ.match(text, s, e):
+        s += 4  # "the two-week strike", "the third-quarter results": "the" belongs to the noun
     if s >= e:
         return
     prec = d0 = d1 = None

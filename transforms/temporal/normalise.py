@@ -6,7 +6,7 @@ import calendar
 import datetime as _dt
 import re
 
-from .tables import APPROX, CENTWORDS, DECWORDS, FIXED, HOLIDAYS, MODIFIERS, MONTHS, NUMBERS, ORDINALS, PODS, REJECT_AFTER, REJECT_BEFORE, SEASONS, SETADV, STREET, UNITS, WEEKDAYS, _NEXT_WORD, _PREV_WORD, _norm
+from .tables import K, APPROX, CENTWORDS, DECWORDS, FIXED, HOLIDAYS, MODIFIERS, MONTHS, NUMBERS, ORDINALS, PODS, REJECT_AFTER, REJECT_BEFORE, SEASONS, SETADV, STREET, UNITS, WEEKDAYS, _NEXT_WORD, _PREV_WORD, _norm
 from .dates import Anchor, PREC_ORDER, _SEAS, _month_end, _safe_date, choose_year, fmt_day, fmt_week, holiday_date, interval, shift_value, weekday_date
 from .context import _limit, tense, tense_cue
 
@@ -52,12 +52,17 @@ _SMALLER = {("Y", False): (12, "M", False), ("M", False): (30, "D", False), ("W"
             ("D", False): (24, "H", True), ("H", True): (60, "M", True), ("M", True): (60, "S", True)}
 
 
+_IN_YEARS = K["unit_in_years"]
+
+
 def dur_value(n: float | None, unit: str) -> str:
     letter, is_time, _ = _unit(unit)
     if letter == "2W":
         letter, n = "W", n * 2 if n is not None else None
     if n is None:
         return ("PT" if is_time else "P") + "X" + letter
+    if letter in _IN_YEARS:
+        n, letter = n * _IN_YEARS[letter], "Y"
     whole = int(n)
     frac = n - whole
     parts = []  # (count, letter, is_time)
@@ -323,7 +328,7 @@ def _n_quarter(kind: str, g: dict, s: int, e: int, doc: Doc):
     n = ORDINALS.get(_norm(g["ord"]))
     if n is None or (letter == "H" and n > 2):
         return None
-    ys = g.get("y1") or g.get("y2")
+    ys = g.get("y1") or g.get("y2") or g.get("y3")
     if ys:
         return ("DATE", f"{int(ys):04d}-{letter}{n}", mod, "absolute")
     rel = _norm(g.get("rel") or g.get("rel2") or "")
@@ -763,8 +768,8 @@ def _n_time_date(kind: str, g: dict, s: int, e: int, doc: Doc):
     text = doc.text
     A = doc.anchor
     akind = A.kind
-    h = int(g["h"])
-    mi = int(g["mi"]) if g.get("mi") else 0
+    h = int(g.get("h") or g["h2"])
+    mi = int(g.get("mi") or g.get("mi2") or 0)
     ap = _norm(g.get("ap") or "")
     if ap:
         if not 1 <= h <= 12:

@@ -182,7 +182,9 @@ _SC = K["scanner"]
 # words that may follow a number that starts a timex ("five days", "25 September", "5 p.m.", "5 to 7")
 FOLLOW = frozenset(set(MONTHS) | set(UNITS) | set(NUMBERS) | set(SEASONS) | set(WEEKDAYS) | set(PODS)
                    | set(_SC["number_followers"]))
-FUNCTION = frozenset(_SC["function_words"])
+# words that never end a timex: a chain of them waits for a content word ("the" + "first" + "quarter")
+FUNCTION = frozenset(set(_SC["function_words"]) | set(ORDINALS) | set(VAGUE) | set(w for v in VAGUE for w in v.split())
+                     | set(w for w in NUMBERS if " " not in w)) - {"nineteen", "eighteen"}  # "nineteen ninety-six"
 NEVER_FIRST = frozenset(_SC["never_first"])
 _DIGIT_FOLLOW = frozenset("/.:-–'’")
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
@@ -206,6 +208,7 @@ def _scan(text: str):
     if len(low) != len(text):
         low = text.translate(_ASCII_LOWER)
     chain: list[int] = []  # starts of adjacent non-standalone trigger words
+    chain_content = False  # does the chain hold a word that is not a function word ("aug", "year")?
     chain_end = -10
 
     def attempt(p):
@@ -227,7 +230,13 @@ def _scan(text: str):
     for t in _TRIG_RE.finditer(low):
         p = t.start()
         e = t.end()
-        if p - chain_end > 4:
+        if chain and p - chain_end > 4:
+            # the chain ended without a content word after it: worth a try only if it holds one
+            # ("year-earlier", "nineteen ninety-six", "Aug." at a line end)
+            if chain_content:
+                for q0 in chain:
+                    if q0 >= last:
+                        attempt(q0)
             chain = []
         if p < last:
             chain = []
@@ -250,16 +259,16 @@ def _scan(text: str):
                 if c == " " or c == "\xa0" or c == "\n":
                     nw = _NEXT_LOW.match(low, e)
                     if nw is None:
-                        ok = low[e + 1:e + 2].isdigit()
+                        ok = low[e + 1:e + 4] == "1/2"  # "2 1/2 years"
                     else:
                         ok = nw.group(1) in FOLLOW
                 elif not c or c not in _DIGIT_FOLLOW and not c.isalpha():
                     ok = False
-            if chain:
+            if chain and (ok or chain_content):  # "Aug. 7", "the 1990s", "about 20 years" - not "the 100 metres"
                 for q0 in chain:
                     if q0 >= last:
                         attempt(q0)
-                chain = []
+            chain = []
             if ok and q >= last:
                 attempt(q)
             continue
@@ -274,6 +283,14 @@ def _scan(text: str):
             attempt(p)
             continue
         if w not in never:
+            if not chain:
+                chain_content = False
             chain.append(p)
+            if w not in func:
+                chain_content = True
         chain_end = e
+    if chain and chain_content:
+        for q0 in chain:
+            if q0 >= last:
+                attempt(q0)
     return out

@@ -11,8 +11,9 @@ SELECT event_id,
 FROM event_markets
 GROUP BY event_id;
 
--- One row per event, in time order. `markets` are the markets the event concerns (acted on, or the
--- only ones named); `origin_markets` are markets named only as the origin of an actor ("Chinese apps").
+-- One row per happening (story), in time order, led by its most confident event; `sources` lists every
+-- document that reports it. `markets` are the markets the event concerns (acted on, or the only ones
+-- named); `origin_markets` are markets named only as the origin of an actor ("Chinese apps").
 CREATE OR REPLACE VIEW timeline AS
 SELECT e.event_id,
        e.date_start,
@@ -33,13 +34,27 @@ SELECT e.event_id,
        e.mentions,
        e.confidence,
        e.char_start,
-       e.char_end
-FROM events e
-JOIN documents d USING (doc_id)
+       e.char_end,
+       s.story_id,
+       ss.sources,
+       ss.documents
+FROM story_events s
+JOIN story_sources ss USING (story_id)
+JOIN events e USING (event_id)
+JOIN documents d ON d.doc_id = e.doc_id
 LEFT JOIN event_market_lists m USING (event_id)
+WHERE s.is_lead
 ORDER BY e.date_start, e.date_end, e.event_id;
 
--- One row per (market, event): the per-market timeline.
+-- One row per story: the happening with all its supporting events and documents.
+CREATE OR REPLACE VIEW stories AS
+SELECT story_id, date_start, date_end, timex, precision, event_type, markets, actors, documents, sources,
+       ss.event_ids
+FROM timeline
+JOIN story_sources ss USING (story_id, sources, documents)
+ORDER BY date_start, date_end, story_id;
+
+-- One row per (market, happening): the per-market timeline (each story once, led by its best event).
 CREATE OR REPLACE VIEW market_timeline AS
 SELECT em.market,
        mk.name AS market_name,
@@ -56,11 +71,16 @@ SELECT em.market,
        d.source,
        d.published,
        e.event_id,
-       e.confidence
+       e.confidence,
+       s.story_id,
+       ss.documents
 FROM event_markets em
-JOIN events e USING (event_id)
-JOIN documents d USING (doc_id)
+JOIN story_events s USING (event_id)
+JOIN story_sources ss USING (story_id)
+JOIN events e ON e.event_id = em.event_id
+JOIN documents d ON d.doc_id = e.doc_id
 LEFT JOIN markets mk ON mk.code = em.market
+WHERE s.is_lead
 ORDER BY em.market, e.date_start, e.date_end, e.event_id;
 
 -- Events per market per month and event type, ready to chart. An event counts in the month its period

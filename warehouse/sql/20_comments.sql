@@ -22,3 +22,7 @@ COMMENT ON VIEW timeline IS 'One row per event in time order, with its markets, 
 COMMENT ON VIEW market_timeline IS 'One row per (market, event): the per-market timeline.';
 COMMENT ON VIEW market_monthly IS 'Events per market, month and event type (charts).';
 COMMENT ON VIEW market_summary IS 'Per market: first and last event, event counts by type (dashboards).';
+COMMENT ON TABLE story_events IS 'Which events report the same happening (story); is_lead marks the event shown for it.';
+COMMENT ON TABLE story_sources IS 'Per story: the documents that report it.';
+COMMENT ON TABLE actors IS 'Organisations and people named as actors: events, documents, first and last date.';
+COMMENT ON VIEW stories IS 'One row per happening with all its supporting events and documents.';
