@@ -15,7 +15,11 @@ setup: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip uv
-	$(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[dev]' || $(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -e '.[dev]' \
+	  || $(BIN)/python -m pip install --quiet -e '.[dev]'
+	# byte-compile everything now: with PYTHONDONTWRITEBYTECODE set, every process would recompile
+	# Airflow, Great Expectations and pandas from source on import (seconds per process)
+	$(BIN)/python -m compileall -q -j 0 $(VENV)/lib transforms dags > /dev/null || true
 	touch $@
 
 run: setup

@@ -64,7 +64,7 @@ def table_rows(warehouse: Path, sql: str):
 
 def test_runs_are_incremental_and_idempotent(settings, validator, seeds_copy):
     first = run_once(settings, validator, "r1")
-    assert first["documents"] == 4 and first["batches"] == 2
+    assert first["documents"] == 4 and first["parts"] == 2
     build(settings.lake, settings.warehouse)
     events = table_rows(settings.warehouse, "SELECT * FROM events ORDER BY event_id")
     assert events

@@ -273,11 +273,15 @@ def _drop_docs(tables: dict[str, pa.Table], doc_ids: set[str], event_ids: set[st
     return out
 
 
-def validate_and_commit(settings: Settings, run_id: str, validator=None, batch_stats: list[dict] = ()) -> dict:
-    """Deduplicate against the lake, validate every staged batch, quarantine bad rows, commit.
+VALIDATE_DOCS = 20_000  # documents per Great Expectations validation (parts are grouped up to this)
 
-    Raises ValidationFailed (and commits nothing) when a batch-level expectation fails. ``batch_stats``
-    (what process_batch returned) only feeds the run summary's timings.
+
+def validate_and_commit(settings: Settings, run_id: str, validator=None, batch_stats: list[dict] = ()) -> dict:
+    """Deduplicate against the lake, validate the staged parts, quarantine bad rows, commit.
+
+    Parts are validated in groups of up to VALIDATE_DOCS documents (bounded memory, few validation
+    results). Raises ValidationFailed (and commits nothing) when a batch-level expectation fails.
+    ``batch_stats`` (what process_batch returned) only feeds the run summary's timings.
     """
     t0 = time.perf_counter()
     if validator is None:
@@ -287,9 +291,10 @@ def validate_and_commit(settings: Settings, run_id: str, validator=None, batch_s
     known = known_documents(settings.lake)
     now = _now()
     totals = Counter()
-    batches = sorted(p.stem.removeprefix("part-") for p in lake.staged_parts(settings.lake, run_id, "sources"))
-    for batch in batches:
-        tables = {t: pq.read_table(lake.staging_dir(settings.lake, run_id) / t / f"part-{batch}.parquet")
+    parts = sorted(p.stem.removeprefix("part-") for p in lake.staged_parts(settings.lake, run_id, "sources"))
+    group: list[tuple[str, dict[str, pa.Table], list[dict]]] = []
+    for i, part in enumerate(parts):
+        tables = {t: pq.read_table(lake.staging_dir(settings.lake, run_id) / t / f"part-{part}.parquet")
                   for t in lake.TABLES}
         quarantine = tables["quarantine"].to_pylist()
         docs = tables["documents"]
@@ -309,37 +314,57 @@ def validate_and_commit(settings: Settings, run_id: str, validator=None, batch_s
             status = pc.if_else(pc.is_in(src["doc_id"], pa.array(sorted(dup_ids), pa.string())),
                                 pa.scalar("duplicate"), src["status"])
             tables["sources"] = src.set_column(src.schema.get_field_index("status"), "status", status)
-        outcome = validator.validate_batch(tables)
-        if outcome.batch_failures:
-            raise ValidationFailed(f"batch {batch}: " + "; ".join(outcome.batch_failures))
-        source_of = dict(zip(tables["documents"]["doc_id"].to_pylist(), tables["documents"]["source"].to_pylist()))
-        root_of = dict(zip(tables["documents"]["doc_id"].to_pylist(),
-                           tables["documents"]["source_root"].to_pylist()))
-        for failure in outcome.row_failures:
-            doc_id = failure.doc_id
-            quarantine.append(_quarantine_row(
-                Rejected(source_of.get(doc_id, "?"), root_of.get(doc_id, "?"), "validate", failure.reason),
-                run_id, now, table_name=failure.table, record_id=failure.record_id,
-                expectation=failure.expectation))
-        tables = _drop_docs(tables, outcome.bad_doc_ids, outcome.bad_event_ids)
-        tables["quarantine"] = lake.to_table(quarantine, "quarantine")
-        lake.stage(settings.lake, run_id, batch, tables)  # rewritten in place; committed below
         totals["duplicates"] += len(dup_ids)
-        totals["rows_quarantined"] += len(outcome.row_failures)
-        for name in ("documents", "events", "quarantine"):
-            totals[name] += tables[name].num_rows
+        group.append((part, tables, quarantine))
+        if sum(t["documents"].num_rows for _, t, _ in group) >= VALIDATE_DOCS or i == len(parts) - 1:
+            _validate_group(settings, run_id, validator, group, now, totals)
+            group = []
     t_validated = time.perf_counter()
     stage_seconds = {
         "plan": max((b.get("plan_seconds", 0) for b in batch_stats), default=0),
         "extract (all tasks)": round(sum(b.get("seconds", 0) for b in batch_stats), 3),
         "validate": round(t_validated - t0, 3),
     }
-    summary = {"run_id": run_id, "committed_at": now.isoformat(), "batches": len(batches), **totals,
+    summary = {"run_id": run_id, "committed_at": now.isoformat(), "parts": len(parts), **totals,
                "stage_seconds": stage_seconds}
     lake.commit(settings.lake, run_id, summary)
-    validator.build_docs()
+    validator.build_docs(run_id)
     stage_seconds["commit + data docs"] = round(time.perf_counter() - t_validated, 3)
     lake.atomic_write_bytes(settings.lake / lake.RUNS / f"{run_id}.json",
                             json.dumps(summary, indent=2, default=str).encode())
     log.info("committed run %s: %s", run_id, summary)
     return summary
+
+
+def _validate_group(settings: Settings, run_id: str, validator, group, now: dt.datetime, totals: Counter) -> None:
+    """Validate a group of deduplicated parts together; quarantine failing rows; restage each part."""
+    merged = {t: pa.concat_tables([tables[t] for _, tables, _ in group]) for t in lake.TABLES}
+    outcome = validator.validate_batch(merged, run_name=run_id)
+    if outcome.batch_failures:
+        raise ValidationFailed("; ".join(outcome.batch_failures))
+    docs, events = merged["documents"], merged["events"]
+    where = {d: (s, r) for d, s, r in zip(docs["doc_id"].to_pylist(), docs["source"].to_pylist(),
+                                          docs["source_root"].to_pylist())}
+    doc_of_event = dict(zip(events["event_id"].to_pylist(), events["doc_id"].to_pylist()))
+    failures_by_doc: dict[str, list] = {}
+    for failure in outcome.row_failures:
+        doc_id = failure.doc_id or doc_of_event.get(failure.record_id)
+        failures_by_doc.setdefault(doc_id, []).append(failure)
+    for doc_id in [d for d in failures_by_doc if d not in where]:  # rows pointing at no document at all
+        for failure in failures_by_doc.pop(doc_id):
+            group[0][2].append(_quarantine_row(
+                Rejected(f"(no document {doc_id})", "", "validate", failure.reason), run_id, now,
+                table_name=failure.table, record_id=failure.record_id, expectation=failure.expectation))
+    for part, tables, quarantine in group:
+        for doc_id in tables["documents"]["doc_id"].to_pylist():
+            source, root = where[doc_id]
+            for failure in failures_by_doc.pop(doc_id, ()):
+                quarantine.append(_quarantine_row(
+                    Rejected(source, root, "validate", failure.reason), run_id, now, table_name=failure.table,
+                    record_id=failure.record_id, expectation=failure.expectation))
+        tables = _drop_docs(tables, outcome.bad_doc_ids, outcome.bad_event_ids)
+        tables["quarantine"] = lake.to_table(quarantine, "quarantine")
+        lake.stage(settings.lake, run_id, part, tables)  # rewritten in place; committed by the caller
+        for name in ("documents", "events", "quarantine"):
+            totals[name] += tables[name].num_rows
+    totals["rows_quarantined"] += len(outcome.row_failures)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,6 +28,7 @@ from transforms import schema
 
 log = logging.getLogger("timeline.validate")
 
+KEEP_RUNS = 20  # runs whose validation results stay in the Data Docs
 MAX_BAD_FRACTION = 0.5
 MIN_ROWS_FOR_FRACTION = 20
 MIN_DATE, MAX_DATE = dt.date(1000, 1, 1), dt.date(2100, 12, 31)  # news cites history, not 3024
@@ -163,8 +165,22 @@ class Validator:
                         outcome.bad_event_ids.add(rid)
         return outcome
 
-    def build_docs(self) -> str | None:
-        sites = self.context.build_data_docs()
+    def build_docs(self, run_name: str | None = None, keep_runs: int = KEEP_RUNS) -> str | None:
+        """Rebuild the Data Docs for this run's results; results of older runs beyond ``keep_runs`` are
+        removed so the site (and its build time) stays bounded however many runs there are."""
+        store = self.context.validation_results_store
+        keys = store.list_keys()
+        runs = sorted({k.run_id.run_name for k in keys if k.run_id.run_name})
+        stale = set(runs[:-keep_runs]) if keep_runs else set()
+        for key in keys:
+            if key.run_id.run_name in stale:
+                store.remove_key(key)
+        site = Path(self.context.root_directory) / "uncommitted" / "data_docs" / "local_site" / "validations"
+        for folder in site.glob("*/*") if stale else ():
+            if folder.name in stale:
+                shutil.rmtree(folder, ignore_errors=True)
+        current = [k for k in keys if run_name is None or k.run_id.run_name == run_name]
+        sites = self.context.build_data_docs(resource_identifiers=current or None)
         return sites.get("local_site")
 
 
