@@ -9,7 +9,7 @@ import datetime as dt
 import os
 
 from airflow.sdk import dag, task
-from transforms.dag_support import LAKE, run_params, settings
+from transforms.dag_support import LAKE, announce, run_params, settings
 
 
 @dag(
@@ -29,7 +29,8 @@ def timeline_ingest():
 
         return plan(settings(), new_run_id())
 
-    @task(max_active_tis_per_dagrun=int(os.environ.get("TIMELINE_PARALLEL_BATCHES", "4")))
+    @task(max_active_tis_per_dagrun=int(os.environ.get("TIMELINE_PARALLEL_BATCHES", "4")),
+          retries=2, retry_delay=dt.timedelta(seconds=30))  # idempotent: a retry rewrites its own part files
     def extract(manifest: str) -> dict:
         from transforms.pipeline import process_batch
 
@@ -41,7 +42,10 @@ def timeline_ingest():
 
         stats = list(batch_stats)
         (run_id,) = {s["run_id"] for s in stats}
-        return validate_and_commit(settings(), run_id, batch_stats=stats)
+        run_settings = settings()
+        summary = validate_and_commit(run_settings, run_id, batch_stats=stats)
+        announce(LAKE, run_settings)
+        return summary
 
     validate_and_commit(extract.expand(manifest=plan()))
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from airflow.sdk import dag, task
-from transforms.dag_support import LAKE, WAREHOUSE, run_params, settings
+from transforms.dag_support import LAKE, WAREHOUSE, announce, run_params, settings
 
 
 @dag(
@@ -28,7 +28,9 @@ def timeline_warehouse():
         from transforms.warehouse import build
 
         s = settings()
-        return build(s.lake, s.warehouse)
+        result = build(s.lake, s.warehouse)
+        announce(WAREHOUSE, s)
+        return result
 
     @task
     def report(published: dict) -> str:

@@ -19,5 +19,16 @@ def run_params(*keys: str) -> dict:
 
 
 def settings() -> Settings:
-    """The settings of the running task: environment defaults overridden by the run's params."""
-    return Settings.from_params(get_current_context()["params"])
+    """The settings of the running task: environment defaults, overridden by the run's params and, in
+    an Asset-triggered run, by the paths the producing run recorded on its Asset event."""
+    context = get_current_context()
+    params = dict(context["params"])
+    for events in (context.get("triggering_asset_events") or {}).values():
+        for event in events:
+            params.update({k: v for k, v in (event.extra or {}).items() if k in ("lake", "warehouse", "reports")})
+    return Settings.from_params(params)
+
+
+def announce(asset: Asset, s: Settings) -> None:
+    """Record the run's paths on the Asset event, so the runs it triggers use the same lake/warehouse."""
+    get_current_context()["outlet_events"][asset].extra = s.as_params()
