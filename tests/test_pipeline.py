@@ -81,6 +81,14 @@ def test_runs_are_incremental_and_idempotent(settings, validator, seeds_copy):
     assert sources == {p.name for p in seeds_copy.iterdir()}
 
 
+def test_a_copy_in_another_batch_of_the_same_run_is_a_duplicate(settings, validator, seeds_copy):
+    shutil.copy(seeds_copy / "000_5486dea1e26f082a.txt", seeds_copy / "zz-copy.txt")  # lands in the last batch
+    summary = run_once(settings, validator, "r1")
+    assert summary["documents"] == 4 and summary["duplicates"] == 1 and summary["parts"] == 3
+    build(settings.lake, settings.warehouse)
+    assert table_rows(settings.warehouse, "SELECT status FROM sources WHERE source = 'zz-copy.txt'") == [("duplicate",)]
+
+
 def test_bad_rows_are_quarantined_with_the_expectation(settings, validator, seeds_copy):
     (seeds_copy / "future.txt").write_text("The colony on Mars will open in 3024, officials said on Monday.\n")
     run_once(settings, validator, "r1")

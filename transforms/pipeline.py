@@ -313,7 +313,8 @@ def validate_and_commit(settings: Settings, run_id: str, validator=None, batch_s
             src = tables["sources"]
             status = pc.if_else(pc.is_in(src["doc_id"], pa.array(sorted(dup_ids), pa.string())),
                                 pa.scalar("duplicate"), src["status"])
-            tables["sources"] = src.set_column(src.schema.get_field_index("status"), "status", status)
+            tables["sources"] = src.set_column(src.schema.get_field_index("status"), "status",
+                                               status).cast(lake.TABLES["sources"])
         totals["duplicates"] += len(dup_ids)
         group.append((part, tables, quarantine))
         if sum(t["documents"].num_rows for _, t, _ in group) >= VALIDATE_DOCS or i == len(parts) - 1:
