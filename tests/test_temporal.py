@@ -375,7 +375,18 @@ def test_weekday_next_to_dct():
     assert find("The court ruled Thursday.", D(2000, 4, 5), "Thursday").value == "2000-04-06"
     assert find("The court ruled Monday.", D(2000, 4, 5), "Monday").value == "2000-04-03"
     assert find("The court will rule Monday.", D(2000, 4, 5), "Monday").value == "2000-04-10"
-    assert find("It rained Friday night.", D(2000, 4, 8), "Friday night").value == "2000-04-07"
+    t = find("It rained Friday night.", D(2000, 4, 8), "Friday night")
+    assert (t.type, t.value, t.date_start, t.date_end) == ("TIME", "2000-04-07TNI", D(2000, 4, 7), D(2000, 4, 7))
+
+
+def test_part_of_day_and_clock_anchor():
+    assert find("He arrived Wednesday evening.", D(2000, 3, 29), "Wednesday evening").value == "2000-03-29TEV"
+    assert find("The talks ended early Friday morning.", D(2000, 1, 28), "Friday morning").value == "2000-01-28TMO"
+    # a bare clock time sits on the last day-precision date mentioned, even after a coarser one
+    t = find("The blast came on Aug. 7, 1998. In May it was rebuilt. It happened at 10:35 a.m.", D(1999, 6, 1), "10:35 a.m.")
+    assert (t.value, t.anchor) == ("1998-08-07T10:35", "previous")
+    # "that same day" right after a month: a day in that month
+    assert find("He was shot last October. His name was crossed out that same day.", D(1999, 2, 6), "same day").value == "1998-10-XX"
 
 
 @pytest.mark.parametrize("text", [
@@ -439,3 +450,44 @@ def test_quarter_with_year_after():
     assert find("Its first-quarter 2020 results were weak.", DCT, "first-quarter").value == "2020-Q1"
     assert find("Its Q3 2023 results were weak.", DCT, "Q3").value == "2023-Q3"
     assert find("Its 1H23 results were weak.", DCT, "1H23").value == "2023-H1"
+
+
+def test_no_dct_month_anchor_future_cue():
+    # no DCT: anchor inferred from "November 2023" (month precision); a future cue -> the coming June 1
+    text = "The report came out in November 2023. A sale is due to start on June 1."
+    assert find(text, None, "June 1").value == "2024-06-01"
+    text = "The report came out in November 2023. The sale began on June 1."
+    assert find(text, None, "June 1").value == "2023-06-01"
+
+
+def test_tense_cue_refinements():
+    # "had been due to": a plan in the past -> the last Friday
+    assert find("It had been due to expire Friday evening.", D(1989, 10, 30), "Friday evening").value == "1989-10-27TEV"
+    # "the reduced dividend": an adjective, not a past-tense cue -> the nearer Jan. 2
+    assert find("The reduced dividend is payable Jan. 2 to holders.", D(1989, 11, 2), "Jan. 2").value == "1990-01-02"
+    # irregular past form
+    assert find("In January, the company brought in a new chief.", D(1989, 10, 27), "January").value == "1989-01"
+    # present passive is no past cue
+    assert find("They lose if the case is heard in May in court.", D(2000, 3, 29), "May").value == "2000-05"
+
+
+def test_fractions_and_titles_are_not_timexes():
+    ts = tag("Iraq imports about three-quarters of its food.", D(1990, 8, 15))
+    assert not [t for t in ts if "quarter" in t.text]
+    ts = tag('Baker, speaking on ABC News\' "This Week," said so.', D(1990, 8, 13))
+    assert not [t for t in ts if "Week" in t.text]
+    assert find("It had several quarters of losses.", D(1989, 10, 30), "several quarters").value == "PXQ"
+
+
+def test_quarter_under_discussion_is_a_completed_one():
+    text = ("Acme posted a drop in third-quarter profit. Analysts expect the trend to continue into the "
+            "fourth quarter. In the year-ago period, it earned more.")
+    assert find(text, D(1989, 10, 26), "year-ago period").value == "1988-Q3"
+    # "due to" = "because of": no future cue
+    assert find("It cut the dividend due to its third-quarter loss.", D(1989, 11, 2), "third-quarter").value == "1989-Q3"
+
+
+def test_earlier_quarter_in_comparison_keeps_the_reported_one():
+    text = ("Acme posted a 20% gain in third-quarter profit. After a flat second quarter, sales grew. "
+            "The quarter was helped by prices. Charges were taken in the year-earlier period.")
+    assert find(text, D(1989, 11, 1), "year-earlier period").value == "1988-Q3"

@@ -36,6 +36,20 @@ _NOT_PAST = frozenset(K["cues"]["not_past"])
 _AUX_SKIP = frozenset(("be", "not", "have", "been", "still", "also", "never", "then", "now", "likely", "probably", "only",
                        "just", "soon", "again", "first", "finally", "officially", "formally"))
 _SUFFIX = K["cues"]["past_suffix"]
+_ED_ADJ = frozenset(K["cues"]["ed_adjective_after"])
+_ED_ADV = frozenset(K["cues"]["ed_adjective_adverbs"])
+_PRESENT_PASSIVE = frozenset(K["cues"]["present_passive"])
+_FUT_PAST = frozenset(K["cues"]["future_made_past"])
+_ADVERB_CUES = frozenset(("ago", "last", "earlier", "since", "yesterday"))
+_PLAN_SKIP = frozenset(("been", "previously", "originally", "already", "initially", "also", "once"))
+
+
+def _had_before(words: list[str], i: int) -> bool:
+    """Is the cue ending at words[i] (n words long) preceded by "had (been)"?"""
+    j = i - 1
+    while j >= 0 and i - j <= 4 and words[j] in _PLAN_SKIP:
+        j -= 1
+    return j >= 0 and i - j <= 4 and words[j] in _FUT_PAST
 
 
 def _cue_kind(words: list[str], i: int) -> str | None:
@@ -44,10 +58,16 @@ def _cue_kind(words: list[str], i: int) -> str | None:
         for pre in tblm.get(w, ()):
             n = len(pre)
             if i >= n and words[i - n:i] == pre:
+                if kind == "future" and _had_before(words, i - n):
+                    return "past"
                 return kind
     if w in _FUT1 or ("'" in w and w[w.index("'"):] in _FUT1):
-        return "future"
-    past = w in _PAST1 or (len(w) > 4 and w.endswith(_SUFFIX) and w not in _NOT_PAST)
+        return "past" if _had_before(words, i) else "future"
+    past = w in _PAST1
+    if not past and len(w) > 4 and w.endswith(_SUFFIX) and w not in _NOT_PAST:
+        # "the reduced dividend", "a still unspecified date": an adjective
+        past = not (i >= 1 and (words[i - 1] in _ED_ADJ or ((words[i - 1] in _ED_ADV or words[i - 1].endswith("ly"))
+                                                              and i >= 2 and words[i - 2] in _ED_ADJ)))
     if not past:
         return None
     # "will be held", "would have said", "to be released": future
@@ -56,6 +76,8 @@ def _cue_kind(words: list[str], i: int) -> str | None:
         j -= 1
     if j >= 0 and i - j <= 4 and words[j] in _AUX:
         return "future"
+    if i >= 1 and words[i - 1] in _PRESENT_PASSIVE and w not in _ADVERB_CUES:
+        return None  # "when the case is heard in May": a present passive, no tense cue
     return "past"
 
 
@@ -94,5 +116,5 @@ def tense(text: str, start: int, end: int) -> str | None:
 
 def _limit(dist: int) -> int:
     """How far (days) from the DCT a tense cue may pull a reading: a cue right next to the
-    expression ("rose in March") is trusted up to a year, a distant one only ~6 months."""
-    return 330 if dist <= 3 else 200
+    expression ("rose in March") is trusted up to a year, a distant one only ~8 months."""
+    return 330 if dist <= 3 else 240

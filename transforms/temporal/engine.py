@@ -19,9 +19,12 @@ Pipeline for one document (linear in its length, no pairwise comparison of match
 
 Direction of underspecified dates ("December 27", "Monday", "June 1", "March"): the tense cue
 nearest to the expression in its clause (context.py) picks the coming or the last reading, as long
-as that reading stays within ~6 months of the DCT (a year when the cue is right next to the
+as that reading stays within ~8 months of the DCT (a year when the cue is right next to the
 expression); otherwise, and without a cue, the reading closest to the DCT wins.  Weekdays: the DCT
 itself, the day right before/after it whatever the tense, else the tense, else the past week.
+Bare clock times ("10 p.m.", "0735 GMT", "noon") sit on the last day-precision date mentioned
+("previous"), else on the anchor; "that (same) day" right after a month / year mention is a day
+inside it ("1998-10-XX").
 """
 from __future__ import annotations
 
@@ -75,11 +78,19 @@ def _emit(text, s, e, typ, value, mod, ak, out, doc, kind=""):
                 d0 = d1 = None
         if d0 is not None and mod in ("START", "MID", "END"):
             d0, d1 = _narrow(d0, d1, mod)
-        if prec == "quarter" and d0 is not None and kind in ("quarter", "quarter_code", "the_quarter"):
-            doc.last_quarter = d0
+        if prec == "quarter" and d0 is not None and kind in ("quarter", "quarter_code", "the_quarter") \
+                and (doc.anchor.date is None or d1 < doc.anchor.date):
+            # the quarter under discussion (earnings news) is a completed one: a quarter still
+            # running or to come ("a fourth-quarter charge") is not what "the latest quarter" /
+            # "a year ago" refer to
+            # ... and the latest one mentioned: "after a flat second quarter" in a third-quarter
+            # report does not change the quarter under discussion
+            if doc.last_quarter is None or d0 >= doc.last_quarter or not doc.quarter_near(s):
+                doc.last_quarter = d0
             doc.last_quarter_pos = s
         if d0 is not None and prec in ("day", "time"):
             doc.prev = (d0, "day")
+            doc.prev_day = d0
         elif d0 is not None and prec in ("month", "year", "quarter", "week", "half", "season"):
             doc.prev = (d0, prec)
     out.append(Timex(s, e, text[s:e], typ, value, prec, d0, d1, ak, mod))

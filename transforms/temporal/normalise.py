@@ -22,6 +22,19 @@ def _prev_anchor(doc, unit: str):
     return doc.anchor, doc.anchor.kind
 
 
+def _coarse_day(doc) -> str | None:
+    """"that (same) day" right after a coarser mention ("last October ... that same day"): a day
+    inside that month / year, unknown which."""
+    if doc.prev is None:
+        return None
+    d, p = doc.prev
+    if p == "month":
+        return f"{d.year:04d}-{d.month:02d}-XX"
+    if p == "year":
+        return f"{d.year:04d}-XX-XX"
+    return None
+
+
 def _num(s: str | None) -> float | None:
     if not s:
         return None
@@ -98,6 +111,7 @@ class Doc:
         self.text = text
         self.anchor = anchor
         self.prev: tuple[D, str] | None = None  # last mentioned date (first day, precision)
+        self.prev_day: D | None = None  # last mentioned day-precision date (clock times anchor on it)
         self.last_quarter: D | None = None  # first day of the last mentioned quarter
         self.last_quarter_pos = -10**9  # where it was mentioned
 
@@ -201,10 +215,17 @@ def _n_mdy(kind: str, g: dict, s: int, e: int, doc: Doc):
     if A.date is None:
         return ("DATE", f"XXXX-{mo:02d}-{day:02d}", mod, akind)
     if PREC_ORDER.get(A.prec, 9) > PREC_ORDER["day"]:
-        # coarse anchor (a year): the same year
+        # coarse anchor: the same year, unless a tense cue points past the anchor month
+        # ("November 2023 ... a sale is due to start on June 1" -> the coming June 1)
         d = _safe_date(A.date.year, mo, day)
         if d is None:
             return None
+        if A.prec == "month" and kind != "rel_mdy":
+            direction = tense_cue(text, s, e)[0]
+            if direction == "future" and d < A.date:
+                d = _safe_date(A.date.year + 1, mo, day) or d
+            elif direction == "past" and d > _month_end(A.date.year, A.date.month):
+                d = _safe_date(A.date.year - 1, mo, day) or d
         return ("DATE", fmt_week(d) if kind == "week_of" else fmt_day(d), mod, akind)
     if kind == "rel_mdy":
         direction, dist = {"yesterday": "past", "tomorrow": "future"}.get(_norm(g["rel"])), 0
@@ -474,11 +495,13 @@ def _n_earlier_this(kind: str, g: dict, s: int, e: int, doc: Doc):
     unit = _norm(g["unit"])
     rel = _norm(g.get("rel") or "this")
     m2 = {"earlier": "START", "early": "START", "later": "END", "late": "END"}[_norm(g["mod"])]
-    if unit == "day" and rel == "this":
-        unit = "day"
+    if unit == "day" and g.get("rel") is None:
+        return None  # "earlier in the day": news annotation leaves it out (a vague part of the day)
     base, ak = A, akind
     if rel in ("that", "") or g.get("rel") is None:
         base, ak = _prev_anchor(doc, unit)
+        if unit == "day" and ak != "previous" and _coarse_day(doc):
+            return ("DATE", _coarse_day(doc), m2, "previous")
     if base.date is None or not base.ok(unit if unit != "day" else "day"):
         return ("DATE", "XXXX", m2, ak)
     n = {"last": -1, "next": 1}.get(rel, 0)
@@ -496,6 +519,8 @@ def _n_rel_unit(kind: str, g: dict, s: int, e: int, doc: Doc):
     if unit == "fiscal year":
         unit = "year"
     the = bool(g.get("the"))
+    if unit in ("week", "month", "year", "day") and unit_raw[:1].isupper() and unit_raw[1:].islower():
+        return None  # a title mid-sentence: ABC's "This Week"
     pod = PODS.get(_norm(g["pod"])) if g.get("pod") else None
     base, ak = A, akind
     if rel in ("following", "same", "that", "preceding", "prior") or (the and rel in ("next", "previous")):
@@ -571,6 +596,8 @@ def _n_rel_unit(kind: str, g: dict, s: int, e: int, doc: Doc):
     if unit == "day":
         if rel in ("this", "current", "that", "same") and ak == "previous":
             n = 0
+        if rel in ("that", "same") and ak != "previous" and _coarse_day(doc):
+            return ("DATE", _coarse_day(doc), mod, "previous")
         if base.date is None or not base.ok("day"):
             return ("DATE", "XXXX-XX-XX", mod, ak)
         if rel in ("past", "last") and the:
@@ -589,6 +616,9 @@ def _n_rel_unit(kind: str, g: dict, s: int, e: int, doc: Doc):
     return ("DATE", shift_value(base.date, unit, n), mod, ak)
 
 
+_WD_POD = bool(K.get("conventions", {}).get("weekday_part_of_day", True))
+
+
 def _n_weekday(kind: str, g: dict, s: int, e: int, doc: Doc):
     """Rule kind weekday."""
     text = doc.text
@@ -605,9 +635,13 @@ def _n_weekday(kind: str, g: dict, s: int, e: int, doc: Doc):
         return ("SET", f"XXXX-WXX-{wd}" + (f"T{pod}" if pod else ""), None, "absolute")
     m2 = {"early": "START", "late": "END"}.get(_norm(g["mod"])) if g.get("mod") else None
     if A.date is None or not A.ok("day"):
+        if pod and _WD_POD:
+            return ("TIME", f"XXXX-WXX-{wd}T{pod}", m2, akind)
         return ("DATE", f"XXXX-WXX-{wd}", m2, akind)
     d = weekday_date(A.date, wd, *tense_cue(text, s, e))
-    # "Friday night": news annotation normalises to the day (the part of day stays in the span)
+    if pod and _WD_POD:
+        # "Friday night" -> TimeML part of day on that date
+        return ("TIME", f"{fmt_day(d)}T{pod}", m2, akind)
     return ("DATE", fmt_day(d), m2, akind)
 
 
@@ -678,6 +712,9 @@ def _n_duration_range(kind: str, g: dict, s: int, e: int, doc: Doc):
     return ("DURATION", ("PT" if is_time else "P") + "X" + letter.replace("2W", "W"), None, "absolute")
 
 
+_FRACTION_OF = re.compile(r"\s{1,3}of\s{1,3}(?!(?:the\s{1,3})?(?:fiscal\s{1,3})?(?:\d{4}|this\b|last\b|next\b|that\b|year\b|fiscal\b))", re.I)
+
+
 def _n_duration(kind: str, g: dict, s: int, e: int, doc: Doc):
     """Rule kind duration."""
     text = doc.text
@@ -703,6 +740,8 @@ def _n_duration(kind: str, g: dict, s: int, e: int, doc: Doc):
     if g.get("old"):
         if _norm(g["old"]) == "old":
             return None
+    if g.get("num") and _norm(g["unit"]) in ("quarter", "quarters") and _FRACTION_OF.match(text, e):
+        return None  # "three-quarters of its food", "more than a quarter of the market": a fraction
     rel = _norm(g.get("rel") or "")
     amod = APPROX.get(_norm(g["approx"])) if g.get("approx") else None
     if g.get("vague") and rel in ("past", "last") and _norm(g["vague"]) in ("several",):
@@ -756,10 +795,10 @@ def _n_fixed_md(kind: str, g: dict, s: int, e: int, doc: Doc):
             return ("TIME", f"XXXX-XX-XXT{code}", None, akind)
         return ("TIME", f"{fmt_day(A.date + _dt.timedelta(int(n)))}T{code}", None, akind)
     if t == "time":
-        base = doc.prev[0] if doc.prev and doc.prev[1] == "day" else (A.date if A.ok("day") else None)
+        base = doc.prev_day if doc.prev_day is not None else (A.date if A.ok("day") else None)
         if base is None:
             return ("TIME", f"XXXX-XX-XXT{arg}", None, akind)
-        return ("TIME", f"{fmt_day(base)}T{arg}", None, "previous" if doc.prev and doc.prev[1] == "day" else akind)
+        return ("TIME", f"{fmt_day(base)}T{arg}", None, "previous" if doc.prev_day is not None else akind)
     return None
 
 
@@ -801,8 +840,9 @@ def _n_time_date(kind: str, g: dict, s: int, e: int, doc: Doc):
             return ("TIME", f"XXXX-WXX-{wd}{hhmm}", None, akind)
         d = weekday_date(A.date, wd, *tense_cue(text, s, e))
         return ("TIME", fmt_day(d) + hhmm, None, akind)
-    if doc.prev is not None and doc.prev[1] in ("day", "time"):
-        return ("TIME", fmt_day(doc.prev[0]) + hhmm, None, "previous")
+    if doc.prev_day is not None:
+        # news convention: a bare clock time is on the day last mentioned
+        return ("TIME", fmt_day(doc.prev_day) + hhmm, None, "previous")
     if A.date is None or not A.ok("day"):
         return ("TIME", "XXXX-XX-XX" + hhmm, None, akind)
     return ("TIME", fmt_day(A.date) + hhmm, None, akind)
