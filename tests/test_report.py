@@ -146,6 +146,17 @@ def test_empty_warehouse_renders(tmp_path: Path):
     assert "empty text" in page                              # the quality summary is still there
 
 
+def test_a_large_warehouse_is_capped(tmp_path: Path, monkeypatch):
+    """Big corpora: the table lists the latest events only, and every event type still gets a colour."""
+    import transforms.report as report_mod
+
+    monkeypatch.setattr(report_mod, "MAX_TABLE_EVENTS", 1)
+    page = render(_build(tmp_path, with_events=True), tmp_path / "out").read_text(encoding="utf-8")
+    table = page[page.index('<table id="events">'):]
+    assert len(re.findall(r'<tr data-markets=', table[:table.index("</table>")])) == 1
+    assert "The latest 1 of 4 events" in page
+
+
 def test_missing_warehouse_is_a_clear_error(tmp_path: Path):
     with pytest.raises(FileNotFoundError, match="timeline run"):
         render(tmp_path / "nope.duckdb", tmp_path / "out")

@@ -30,6 +30,9 @@ from pathlib import Path
 
 REPORT_NAME = "timeline-report.html"
 MAX_LANES = 40          # markets shown as lanes in the timeline chart (most events first)
+MAX_TABLE_EVENTS = 2000  # latest events listed in the table (the page stays small at any corpus size)
+MAX_LANE_EVENTS = 300    # latest events drawn per lane
+MAX_REASONS = 50         # quarantine reasons listed (most frequent first)
 MAX_MONTHLY_MARKETS = 8  # markets with their own colour in the monthly chart; the rest are "other"
 DAY_MS = 86_400_000
 
@@ -73,17 +76,26 @@ def _read(warehouse: Path) -> dict:
             "quarantined": _one(con, "SELECT count(*) FROM quarantine"),
             "sources": _rows(con, "SELECT status, count(*) AS n FROM sources GROUP BY status ORDER BY n DESC"),
             "built_at": _one(con, "SELECT max(built_at) FROM _build"),
+            "timeline_total": _one(con, "SELECT count(*) FROM timeline"),
             "timeline": _rows(con, """
-                SELECT event_id, date_start, date_end, timex, precision, date_text, event_type, markets,
-                       origin_markets, actors, sentence, source, published, title, confidence
-                FROM timeline ORDER BY date_start NULLS LAST, date_end, event_id"""),
+                SELECT * FROM (
+                    SELECT event_id, date_start, date_end, timex, precision, date_text, event_type, markets,
+                           origin_markets, actors, sentence, source, published, title, confidence
+                    FROM timeline ORDER BY date_start DESC NULLS LAST, event_id LIMIT ?)
+                ORDER BY date_start NULLS LAST, date_end, event_id""", [MAX_TABLE_EVENTS]),
             "lanes": _rows(con, """
-                SELECT DISTINCT ON (market, event_id)      -- one bar per (market, event) whatever its roles
-                       market, market_name, date_start, date_end, timex, precision, date_text, event_type,
-                       sentence, source, event_id
-                FROM market_timeline
-                WHERE role <> 'origin' AND date_start IS NOT NULL
-                ORDER BY market, date_start, date_end, event_id"""),
+                WITH bars AS (
+                    SELECT DISTINCT ON (market, event_id)      -- one bar per (market, event) whatever its roles
+                           market, market_name, date_start, date_end, timex, precision, date_text, event_type,
+                           sentence, source, event_id
+                    FROM market_timeline
+                    WHERE role <> 'origin' AND date_start IS NOT NULL
+                    ORDER BY market, event_id)
+                SELECT * EXCLUDE (latest) FROM (
+                    SELECT *, row_number() OVER (PARTITION BY market ORDER BY date_start DESC, event_id) AS latest
+                    FROM bars)
+                WHERE latest <= ?
+                ORDER BY market, date_start, date_end, event_id""", [MAX_LANE_EVENTS]),
             "summary": _rows(con, "SELECT market, market_name, events FROM market_summary"),
             "monthly": _rows(con, """
                 SELECT market, market_name, month, event_type, events, precise_events
@@ -91,7 +103,7 @@ def _read(warehouse: Path) -> dict:
             "reasons": _rows(con, """
                 SELECT stage, reason, count(*) AS n, count(DISTINCT source) AS sources,
                        min(source) AS example
-                FROM quarantine GROUP BY stage, reason ORDER BY n DESC, stage, reason"""),
+                FROM quarantine GROUP BY stage, reason ORDER BY n DESC, stage, reason LIMIT ?""", [MAX_REASONS]),
             "runs": _rows(con, """
                 SELECT run_id, committed_at, documents, events, quarantine, duplicates, rows_quarantined
                 FROM runs ORDER BY committed_at DESC NULLS LAST, run_id DESC LIMIT 10"""),
@@ -309,6 +321,14 @@ def _highlight(sentence: str, date_text: str) -> str:
     return f"{esc(sentence[:i])}<mark>{esc(sentence[i:j])}</mark>{esc(sentence[j:])}"
 
 
+def _table_cap(data: dict) -> str:
+    shown, total = len(data["timeline"]), data["timeline_total"]
+    if shown >= total:
+        return ""
+    return (f'\n  <p class="hint">The latest {shown:,} of {total:,} events; the warehouse\'s <code>timeline</code>'
+            f' view has them all. Lanes in the chart show each market\'s latest {MAX_LANE_EVENTS} events.</p>')
+
+
 def _events_table(data: dict, colours: dict[str, str]) -> str:
     counts: Counter = Counter()
     for r in data["timeline"]:
@@ -497,7 +517,7 @@ def _page(data: dict, warehouse: Path, out_dir: Path, data_docs: Path | None) ->
     subtitle = (f"{_fmt_int(data['events'])} events in {_fmt_int(len(data['summary']))} markets from "
                 f"{_fmt_int(data['documents'])} documents · {span}")
     if data["events"]:
-        colours = _type_colours(r["event_type"] for r in data["timeline"])
+        colours = _type_colours(r["event_type"] for r in data["timeline"] + data["lanes"] + data["monthly"])
         lanes = _lane_order(data)
         more = len(data["summary"]) - len(lanes)
         capped = f" Showing the {len(lanes)} markets with most events ({more} more in the table)." if more > 0 else ""
@@ -520,7 +540,7 @@ def _page(data: dict, warehouse: Path, out_dir: Path, data_docs: Path | None) ->
   {monthly_html}
 </section>
 <section id="table">
-  <h2>Events</h2>
+  <h2>Events</h2>{_table_cap(data)}
   {_events_table(data, colours)}
 </section>"""
     else:
