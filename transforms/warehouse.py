@@ -20,6 +20,7 @@ from transforms.config import PROJECT_ROOT
 
 SQL_DIR = PROJECT_ROOT / "warehouse" / "sql"
 BUILD_TABLE = "_build"
+BUILD_MEMORY = os.environ.get("TIMELINE_BUILD_MEMORY", "1GB")
 
 RUNS = pa.schema([
     pa.field("run_id", pa.string(), nullable=False),
@@ -89,7 +90,8 @@ def build(lake_dir: Path, warehouse: Path, force: bool = False) -> dict:
     tmp = warehouse.with_name(f"{warehouse.name}.tmp-{os.getpid()}")
     tmp.unlink(missing_ok=True)
     try:
-        with duckdb.connect(str(tmp)) as con:
+        # a bounded buffer pool: DuckDB spills to disk instead of holding the whole lake in memory
+        with duckdb.connect(str(tmp), config={"memory_limit": BUILD_MEMORY}) as con:
             for name, arrow_schema in schema.TABLES.items():
                 _load(con, name, arrow_schema, lake.committed_files(lake_dir, name))
             con.register("_markets", pa.Table.from_pylist(
