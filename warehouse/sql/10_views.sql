@@ -1,4 +1,6 @@
--- Views for analysts and dashboards. Stable names and column types across runs; documented in README.md.
+-- Tables and views for analysts and dashboards. Stable names and column types across runs; documented in
+-- README.md. `timeline`, `market_timeline` and `market_monthly` are materialised at each build (the
+-- warehouse is rebuilt whole and read-only afterwards), sorted so that one market's rows are contiguous.
 -- The base tables (documents, events, event_mentions, event_markets, quarantine, sources, markets, runs)
 -- are created by transforms/warehouse.py from transforms/schema.py before this file runs.
 
@@ -14,7 +16,7 @@ GROUP BY event_id;
 -- One row per happening (story), in time order, led by its most confident event; `sources` lists every
 -- document that reports it. `markets` are the markets the event concerns (acted on, or the only ones
 -- named); `origin_markets` are markets named only as the origin of an actor ("Chinese apps").
-CREATE OR REPLACE VIEW timeline AS
+CREATE TABLE timeline AS
 SELECT e.event_id,
        e.date_start,
        e.date_end,
@@ -55,7 +57,7 @@ JOIN story_sources ss USING (story_id, sources, documents)
 ORDER BY date_start, date_end, story_id;
 
 -- One row per (market, happening): the per-market timeline (each story once, led by its best event).
-CREATE OR REPLACE VIEW market_timeline AS
+CREATE TABLE market_timeline AS
 SELECT em.market,
        mk.name AS market_name,
        em.role,
@@ -85,7 +87,7 @@ ORDER BY em.market, e.date_start, e.date_end, e.event_id;
 
 -- Events per market per month and event type, ready to chart. An event counts in the month its period
 -- starts; `precise_events` counts those dated to the month or finer.
-CREATE OR REPLACE VIEW market_monthly AS
+CREATE TABLE market_monthly AS
 SELECT market,
        market_name,
        CAST(date_trunc('month', date_start) AS DATE) AS month,

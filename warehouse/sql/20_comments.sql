@@ -18,9 +18,9 @@ COMMENT ON TABLE markets IS 'Every market code: ISO-3166 countries, EU, GLOBAL (
 COMMENT ON TABLE quarantine IS 'Every input or row that was not published, with the stage and the reason.';
 COMMENT ON TABLE sources IS 'Every input file seen, with its fingerprint and what became of it.';
 COMMENT ON TABLE runs IS 'One row per committed pipeline run.';
-COMMENT ON VIEW timeline IS 'One row per event in time order, with its markets, source and publication date.';
-COMMENT ON VIEW market_timeline IS 'One row per (market, event): the per-market timeline.';
-COMMENT ON VIEW market_monthly IS 'Events per market, month and event type (charts).';
+COMMENT ON TABLE timeline IS 'One row per event in time order, with its markets, source and publication date.';
+COMMENT ON TABLE market_timeline IS 'One row per (market, event): the per-market timeline.';
+COMMENT ON TABLE market_monthly IS 'Events per market, month and event type (charts).';
 COMMENT ON VIEW market_summary IS 'Per market: first and last event, event counts by type (dashboards).';
 COMMENT ON TABLE story_events IS 'Which events report the same happening (story); is_lead marks the event shown for it.';
 COMMENT ON TABLE story_sources IS 'Per story: the documents that report it.';
