@@ -111,8 +111,8 @@ def query_latency(warehouse: Path) -> dict:
     import duckdb
 
     con = duckdb.connect(str(warehouse), read_only=True)
-    top = con.execute("SELECT market FROM market_summary ORDER BY events DESC LIMIT 1").fetchone()
-    market = top[0] if top else "US"
+    top = con.execute("SELECT market FROM market_summary ORDER BY events DESC LIMIT 1").fetchall()
+    market = top[0][0] if top else "US"
     queries = {
         f"timeline of one market ({market})": f"SELECT * FROM market_timeline WHERE market = '{market}'",
         "monthly per-market summary": "SELECT * FROM market_monthly",
