@@ -10,6 +10,9 @@
 | TIMELINE_BATCH_SIZE      | 200 files per extraction task            |
 | TIMELINE_MAX_DOC_MB      | 20 (larger files are quarantined)        |
 | TIMELINE_SCHEDULE        | @daily (the ingest DAG's schedule)       |
+| TIMELINE_WORKERS         | 1 (`timeline run`: all cores)            |
+| TIMELINE_PARALLEL_BATCHES| 4 mapped extract tasks at once           |
+| TIMELINE_BUILD_MEMORY    | 1GB DuckDB buffer pool for the build     |
 """
 from __future__ import annotations
 

@@ -92,6 +92,7 @@ def build(lake_dir: Path, warehouse: Path, force: bool = False) -> dict:
     try:
         # a bounded buffer pool: DuckDB spills to disk instead of holding the whole lake in memory
         with duckdb.connect(str(tmp), config={"memory_limit": BUILD_MEMORY}) as con:
+            con.execute("SET enable_progress_bar = false")
             for name, arrow_schema in schema.TABLES.items():
                 _load(con, name, arrow_schema, lake.committed_files(lake_dir, name))
             con.register("_markets", pa.Table.from_pylist(
