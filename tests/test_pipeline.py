@@ -157,3 +157,20 @@ def test_one_happening_in_two_documents_is_one_story(tmp_path, validator):
     assert rows == [(["EU"], "investigation", 2, ["a.txt", "b.txt"])]
     assert table_rows(settings.warehouse, "SELECT count(*) FROM events WHERE timex = '2022-03-03'") == [(2,)]
     assert table_rows(settings.warehouse, "SELECT documents FROM market_timeline WHERE timex = '2022-03-03'") == [(2,)]
+
+
+def test_incremental_warehouse_build_equals_a_full_rebuild(settings, validator, seeds_copy, tmp_path):
+    run_once(settings, validator, "r1")
+    assert build(settings.lake, settings.warehouse)["status"] == "built"
+    (seeds_copy / "new.txt").write_text("Kyiv\n2023-05-02\n\nOn 1 May 2023 AliExpress opened a warehouse in Kyiv, "
+                                        "Ukraine, the company said.\n")
+    run_once(settings, validator, "r2")
+    assert build(settings.lake, settings.warehouse)["status"] == "incremental"
+    full = tmp_path / "full.duckdb"
+    assert build(settings.lake, full, force=True)["status"] == "built"
+    tables = ("documents", "events", "event_markets", "quarantine", "sources", "markets", "runs", "story_events",
+              "actors", "timeline", "market_timeline", "market_monthly", "market_summary", "stories")
+    for table in tables:
+        sql = f"SELECT * FROM {table} ORDER BY ALL"
+        assert table_rows(settings.warehouse, sql) == table_rows(full, sql), table
+    assert table_rows(settings.warehouse, "SELECT count(*) FROM documents") == [(5,)]

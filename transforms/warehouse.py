@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import shutil
 import time
 from pathlib import Path
 
@@ -42,33 +43,49 @@ def sql_files() -> list[Path]:
     return sorted(SQL_DIR.glob("*.sql"))
 
 
-def fingerprint(lake_dir: Path) -> str:
-    """Changes when the lake gains a committed run or the warehouse's definition changes."""
+def definition_fingerprint() -> str:
+    """Changes when the warehouse's definition (SQL, schema, this builder) changes."""
     h = hashlib.sha256()
-    for run in lake.committed_runs(lake_dir):
-        h.update(run.encode())
     for path in sql_files() + [Path(schema.__file__), Path(__file__)]:
         h.update(path.read_bytes())
     return h.hexdigest()[:16]
 
 
-def current_fingerprint(warehouse: Path) -> str | None:
+def fingerprint(lake_dir: Path) -> str:
+    """Changes when the lake gains a committed run or the warehouse's definition changes."""
+    h = hashlib.sha256(definition_fingerprint().encode())
+    for run in lake.committed_runs(lake_dir):
+        h.update(run.encode())
+    return h.hexdigest()[:16]
+
+
+def current_build(warehouse: Path) -> dict | None:
+    """What the published file was built from: fingerprint, definition and lake runs."""
     if not warehouse.exists():
         return None
     import duckdb
 
     try:
         with duckdb.connect(str(warehouse), read_only=True) as con:
-            return con.execute(f"SELECT fingerprint FROM {BUILD_TABLE}").fetchone()[0]
+            fp, definition, runs = con.execute(
+                f"SELECT fingerprint, definition, runs FROM {BUILD_TABLE}").fetchone()
+            return {"fingerprint": fp, "definition": definition, "runs": list(runs)}
     except duckdb.Error:
         return None
 
 
-def _load(con, name: str, arrow_schema: pa.Schema, files: list[Path]) -> None:
-    empty = arrow_schema.empty_table()
-    con.register("_empty", empty)
+def current_fingerprint(warehouse: Path) -> str | None:
+    build_info = current_build(warehouse)
+    return build_info["fingerprint"] if build_info else None
+
+
+def _create(con, name: str, arrow_schema: pa.Schema) -> None:
+    con.register("_empty", arrow_schema.empty_table())
     con.execute(f"CREATE TABLE {name} AS SELECT * FROM _empty")
     con.unregister("_empty")
+
+
+def _append(con, name: str, arrow_schema: pa.Schema, files: list[Path]) -> None:
     if files:
         cols = ", ".join(f'"{c}"' for c in arrow_schema.names)
         con.execute(f"INSERT INTO {name} SELECT {cols} FROM read_parquet(?, hive_partitioning = false)",
@@ -76,36 +93,54 @@ def _load(con, name: str, arrow_schema: pa.Schema, files: list[Path]) -> None:
 
 
 def build(lake_dir: Path, warehouse: Path, force: bool = False) -> dict:
-    """Rebuild the warehouse if the lake changed; returns what was done and row counts."""
+    """Bring the warehouse up to date with the lake and publish it atomically; returns what was done.
+
+    When the published file was built by the same definition from a subset of the lake's runs, the new
+    runs' rows are appended to a copy of it (``incremental``); otherwise everything is rebuilt (``built``).
+    Either way the derived tables and views are recomputed from the base tables, and the result replaces
+    the published file in one rename.
+    """
     import duckdb
 
     from transforms.markets import market_table
 
     lake_dir, warehouse = Path(lake_dir), Path(warehouse)
-    fp = fingerprint(lake_dir)
-    if not force and current_fingerprint(warehouse) == fp:
+    fp, definition = fingerprint(lake_dir), definition_fingerprint()
+    runs_now = lake.committed_runs(lake_dir)
+    previous = None if force else current_build(warehouse)
+    if previous and previous["fingerprint"] == fp:
         return {"status": "unchanged", "warehouse": str(warehouse), "fingerprint": fp}
+    incremental = bool(previous and previous["definition"] == definition
+                       and set(previous["runs"]) <= set(runs_now))
+    new_runs = set(runs_now) - set(previous["runs"]) if incremental else set(runs_now)
     t0 = time.perf_counter()
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     tmp = warehouse.with_name(f"{warehouse.name}.tmp-{os.getpid()}")
     tmp.unlink(missing_ok=True)
     try:
+        if incremental:
+            shutil.copyfile(warehouse, tmp)
         # a bounded buffer pool: DuckDB spills to disk instead of holding the whole lake in memory
         with duckdb.connect(str(tmp), config={"memory_limit": BUILD_MEMORY}) as con:
             con.execute("SET enable_progress_bar = false")
             for name, arrow_schema in schema.TABLES.items():
-                _load(con, name, arrow_schema, lake.committed_files(lake_dir, name))
+                if not incremental:
+                    _create(con, name, arrow_schema)
+                files = [f for f in lake.committed_files(lake_dir, name) if f.parent.name[7:] in new_runs]
+                _append(con, name, arrow_schema, files)
             con.register("_markets", pa.Table.from_pylist(
                 [dict(zip(MARKETS.names, row)) for row in market_table()], schema=MARKETS))
-            con.execute("CREATE TABLE markets AS SELECT * FROM _markets ORDER BY code")
-            runs = [lake.run_summary(lake_dir, r) for r in lake.committed_runs(lake_dir)]
+            con.execute("CREATE OR REPLACE TABLE markets AS SELECT * FROM _markets ORDER BY code")
+            summaries = [lake.run_summary(lake_dir, r) for r in runs_now]
             con.register("_runs", pa.Table.from_pylist(
-                [{k: r.get(k) for k in RUNS.names} for r in runs], schema=RUNS))
-            con.execute("CREATE TABLE runs AS SELECT * FROM _runs ORDER BY run_id")
+                [{k: r.get(k) for k in RUNS.names} for r in summaries], schema=RUNS))
+            con.execute("CREATE OR REPLACE TABLE runs AS SELECT * FROM _runs ORDER BY run_id")
             for path in sql_files():
                 con.execute(path.read_text(encoding="utf-8"))
-            con.execute(f"CREATE TABLE {BUILD_TABLE} AS SELECT ? AS fingerprint, ? AS built_at, ? AS seconds",
-                        [fp, dt.datetime.now(dt.UTC).isoformat(), round(time.perf_counter() - t0, 3)])
+            con.execute(f"CREATE OR REPLACE TABLE {BUILD_TABLE} AS SELECT ? AS fingerprint, ? AS definition, "
+                        "?::VARCHAR[] AS runs, ? AS built_at, ? AS seconds, ? AS mode",
+                        [fp, definition, runs_now, dt.datetime.now(dt.UTC).isoformat(),
+                         round(time.perf_counter() - t0, 3), "incremental" if incremental else "full"])
             counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
                       for t in ("documents", "events", "event_markets", "quarantine", "markets")}
             con.execute("CHECKPOINT")
@@ -113,8 +148,8 @@ def build(lake_dir: Path, warehouse: Path, force: bool = False) -> dict:
     finally:
         tmp.unlink(missing_ok=True)
         Path(f"{tmp}.wal").unlink(missing_ok=True)
-    return {"status": "built", "warehouse": str(warehouse), "fingerprint": fp,
-            "seconds": round(time.perf_counter() - t0, 3), **counts}
+    return {"status": "incremental" if incremental else "built", "warehouse": str(warehouse),
+            "fingerprint": fp, "seconds": round(time.perf_counter() - t0, 3), **counts}
 
 
 def summary(warehouse: Path) -> dict:

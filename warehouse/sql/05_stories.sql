@@ -2,7 +2,7 @@
 -- markets acted on and actors are one story; the most confident event leads it. Untyped ('other') events
 -- and events without a market are stories of their own. Within a document, mentions of one happening
 -- were already merged into one event by the extractor (event_mentions keeps them all).
-CREATE TABLE story_events AS
+CREATE OR REPLACE TABLE story_events AS
 WITH acted AS (
     SELECT event_id, list(DISTINCT market ORDER BY market) AS market_key
     FROM event_markets
@@ -26,7 +26,7 @@ SELECT story_id,
        row_number() OVER (PARTITION BY story_id ORDER BY confidence DESC, event_id) = 1 AS is_lead
 FROM keyed;
 
-CREATE TABLE story_sources AS
+CREATE OR REPLACE TABLE story_sources AS
 SELECT s.story_id,
        list(DISTINCT d.source ORDER BY d.source) AS sources,
        count(DISTINCT s.doc_id) AS documents,
@@ -36,7 +36,7 @@ JOIN documents d USING (doc_id)
 GROUP BY s.story_id;
 
 -- Organisations and people named as actors, with how often and when.
-CREATE TABLE actors AS
+CREATE OR REPLACE TABLE actors AS
 SELECT actor,
        count(DISTINCT event_id) AS events,
        count(DISTINCT doc_id) AS documents,

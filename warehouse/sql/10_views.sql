@@ -16,7 +16,7 @@ GROUP BY event_id;
 -- One row per happening (story), in time order, led by its most confident event; `sources` lists every
 -- document that reports it. `markets` are the markets the event concerns (acted on, or the only ones
 -- named); `origin_markets` are markets named only as the origin of an actor ("Chinese apps").
-CREATE TABLE timeline AS
+CREATE OR REPLACE TABLE timeline AS
 SELECT e.event_id,
        e.date_start,
        e.date_end,
@@ -57,7 +57,7 @@ JOIN story_sources ss USING (story_id, sources, documents)
 ORDER BY date_start, date_end, story_id;
 
 -- One row per (market, happening): the per-market timeline (each story once, led by its best event).
-CREATE TABLE market_timeline AS
+CREATE OR REPLACE TABLE market_timeline AS
 SELECT em.market,
        mk.name AS market_name,
        em.role,
@@ -87,7 +87,7 @@ ORDER BY em.market, e.date_start, e.date_end, e.event_id;
 
 -- Events per market per month and event type, ready to chart. An event counts in the month its period
 -- starts; `precise_events` counts those dated to the month or finer.
-CREATE TABLE market_monthly AS
+CREATE OR REPLACE TABLE market_monthly AS
 SELECT market,
        market_name,
        CAST(date_trunc('month', date_start) AS DATE) AS month,
