@@ -22,6 +22,7 @@ from transforms.config import PROJECT_ROOT
 SQL_DIR = PROJECT_ROOT / "warehouse" / "sql"
 BUILD_TABLE = "_build"
 BUILD_MEMORY = os.environ.get("TIMELINE_BUILD_MEMORY", "1GB")
+MAX_FREE_SHARE = 0.4  # an incremental build copies the file; past this share of free blocks, rebuild whole
 
 RUNS = pa.schema([
     pa.field("run_id", pa.string(), nullable=False),
@@ -69,7 +70,9 @@ def current_build(warehouse: Path) -> dict | None:
         with duckdb.connect(str(warehouse), read_only=True) as con:
             fp, definition, runs = con.execute(
                 f"SELECT fingerprint, definition, runs FROM {BUILD_TABLE}").fetchone()
-            return {"fingerprint": fp, "definition": definition, "runs": list(runs)}
+            total, free = con.execute("SELECT total_blocks, free_blocks FROM pragma_database_size()").fetchone()
+            return {"fingerprint": fp, "definition": definition, "runs": list(runs),
+                    "free_share": free / total if total else 0.0}
     except duckdb.Error:
         return None
 
@@ -110,8 +113,10 @@ def build(lake_dir: Path, warehouse: Path, force: bool = False) -> dict:
     previous = None if force else current_build(warehouse)
     if previous and previous["fingerprint"] == fp:
         return {"status": "unchanged", "warehouse": str(warehouse), "fingerprint": fp}
+    # incremental when the same definition built it from a subset of the runs, and replaced derived tables
+    # have not left the file mostly free blocks (then a full rebuild compacts it)
     incremental = bool(previous and previous["definition"] == definition
-                       and set(previous["runs"]) <= set(runs_now))
+                       and set(previous["runs"]) <= set(runs_now) and previous["free_share"] < MAX_FREE_SHARE)
     new_runs = set(runs_now) - set(previous["runs"]) if incremental else set(runs_now)
     t0 = time.perf_counter()
     warehouse.parent.mkdir(parents=True, exist_ok=True)
