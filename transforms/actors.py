@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from importlib import resources
 
 from transforms.sentences import SpanSet
+from transforms.textmatch import trie_regex
 
 __all__ = ["Actor", "find", "normalise", "in_span", "place_masks"]
 
@@ -60,12 +61,11 @@ def _table() -> dict[str, tuple[str, str, bool]]:
 @functools.cache
 def _matchers():
     table = _table()
-    from transforms.markets import _trie_regex
     sens = [a for a in table if len(a) < 5]
     insens = {a.lower() for a in table if len(a) >= 5}
     b = r"(%s)(?![\w&]|\.\w)"              # left boundary checked in ``find`` (keeps the fast scan)
-    sens_re = re.compile(b % _trie_regex(sens))
-    insens_re = re.compile(b % _trie_regex(insens))       # run on text.lower() (falls back to re.I)
+    sens_re = re.compile(b % trie_regex(sens))
+    insens_re = re.compile(b % trie_regex(insens))       # run on text.lower() (falls back to re.I)
     lower = {}
     for a, v in table.items():
         lower.setdefault(a.lower(), v)

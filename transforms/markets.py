@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from importlib import resources
 
 from transforms.sentences import SpanSet
+from transforms.textmatch import trie_regex
 
 __all__ = ["Mention", "find", "language_spans", "market_table", "dominant", "aliases", "config"]
 
@@ -126,34 +127,13 @@ def aliases() -> dict[str, tuple[str, str]]:
     return out
 
 
-def _trie_regex(words) -> str:
-    trie: dict = {}
-    for w in words:
-        node = trie
-        for ch in w:
-            node = node.setdefault(ch, {})
-        node[""] = True
-
-    def build(node: dict) -> str:
-        end = "" in node
-        alts = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
-        if not alts:
-            return ""
-        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-        if end:
-            return "(?:" + body + ")?" if len(alts) > 1 or len(body) > 1 else body + "?"
-        return body
-
-    return build(trie)
-
-
 @functools.cache
 def _matchers():
     cfg = config()
     al = aliases()
     # no look-behind here: a leading assertion disables the regex engine's fast first-character scan;
     # ``find`` checks the left word boundary instead
-    alias_re = re.compile(_trie_regex(al) + r"(?![\w&]|\.\w)")
+    alias_re = re.compile(trie_regex(al) + r"(?![\w&]|\.\w)")
     glob_re = re.compile("|".join("(?:%s)" % p for p in cfg["global"]["patterns"]), re.I)
     media = cfg["media"]
     media_after = re.compile(
@@ -197,7 +177,7 @@ _LANG_PREP_RE = re.compile(r"\b(?:in|into|from|to)\s+$")
 @functools.cache
 def _lang_matchers():
     langs = config()["languages"]["names"]
-    lang_re = re.compile(r"(?<![\w-])(?:" + _trie_regex(langs) + r")(?![\w])")
+    lang_re = re.compile(r"(?<![\w-])(?:" + trie_regex(langs) + r")(?![\w])")
     sep_re = re.compile(r"\s*,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|\s*/\s*")
     # after "in Korean, Thai and Polish": punctuation or a function word means languages; a noun
     # ("in Russian rubles") means adjectives

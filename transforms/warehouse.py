@@ -77,11 +77,6 @@ def current_build(warehouse: Path) -> dict | None:
         return None
 
 
-def current_fingerprint(warehouse: Path) -> str | None:
-    build_info = current_build(warehouse)
-    return build_info["fingerprint"] if build_info else None
-
-
 def _create(con, name: str, arrow_schema: pa.Schema) -> None:
     con.register("_empty", arrow_schema.empty_table())
     con.execute(f"CREATE TABLE {name} AS SELECT * FROM _empty")

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from transforms.textmatch import trie_regex
+
 from .tables import APPROX, CENTWORDS, DECWORDS, FIXED, HOLIDAYS, K, MODIFIERS, MONTHS, NUMBERS, ORDINALS, PLACEHOLDERS, PODS, SEASONS, SETADV, UNITS, VAGUE, WEEKDAYS
 
 def _lower_pattern(p: str) -> str:
@@ -154,27 +156,8 @@ STANDALONE = frozenset(
 _CODES = frozenset(("fy", "q1", "q2", "q3", "q4", "h1", "h2"))
 
 
-def _trie(words) -> str:
-    """A prefix-factored alternation of literal words (fast to scan: one branch per first letter)."""
-    root: dict = {}
-    for w in words:
-        node = root
-        for ch in w:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def emit(node) -> str:
-        alts = [re.escape(k) + emit(v) for k, v in sorted(node.items()) if k]
-        if not alts:
-            return ""
-        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-        return f"(?:{body})?" if "" in node else body
-
-    return emit(root)
-
-
 _TRIG_RE = re.compile(
-    r"(?<![^\W_])(?:(?:" + _trie(sorted((TRIGGERS - frozenset(K["scanner"]["not_tokens"])) | {"q1", "q2", "q3", "q4", "h1", "h2"}))
+    r"(?<![^\W_])(?:(?:" + trie_regex(sorted((TRIGGERS - frozenset(K["scanner"]["not_tokens"])) | {"q1", "q2", "q3", "q4", "h1", "h2"}))
     + r")(?![^\W_])|fy(?=\d)|\d{1,8}(?!\d))"
 )
 _NEXT_LOW = re.compile(r"\s{1,3}([a-z]+)")
