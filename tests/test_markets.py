@@ -219,3 +219,12 @@ def test_windowed_global_scan_equals_a_full_scan():
     full = [m.span() for m in glob_re.finditer(t)]
     assert [m.span() for m in markets._global_matches(t, glob_re)] == full
     assert len(full) == 8 * 3
+
+
+@pytest.mark.parametrize("text,codes", [
+    ("The FBI questioned a man in Buffalo, N.Y., on Monday.", {"US"}),
+    ("The Sunnyvale, Calif., company earned 35 cents a share.", {"US"}),
+    ("He fell ill. Then he left for the airport.", set()),
+])
+def test_us_state_abbreviations_of_datelines(text, codes):
+    assert {m.code for m in markets.find(text)} == codes
