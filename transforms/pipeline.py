@@ -84,7 +84,18 @@ def plan(settings: Settings, run_id: str) -> list[str]:
     if removed:
         log.warning("recovered from an interrupted run: removed %d leftovers", len(removed))
     seen = seen_sources(settings.lake)
-    batches: list[list] = [[]]
+    staging = lake.staging_dir(settings.lake, run_id)
+    manifests: list[str] = []
+    entries: list[list] = []
+    total = 0
+
+    def flush() -> None:  # one manifest per full batch, written as discovery goes (no whole-corpus list)
+        path = staging / "batches" / f"batch-{len(manifests):05d}.json"
+        manifest = {"run_id": run_id, "batch": f"{len(manifests):05d}", "lake": str(settings.lake),
+                    "max_doc_bytes": settings.max_doc_bytes, "entries": entries}
+        lake.atomic_write_bytes(path, json.dumps(manifest).encode())
+        manifests.append(str(path))
+
     for item in discover(settings.sources):
         if isinstance(item, Rejected):
             entry = ["rejected", item.source_root, item.source, item.reason]
@@ -94,20 +105,17 @@ def plan(settings: Settings, run_id: str) -> list[str]:
             key, fingerprint = (item.root, item.rel), (item.size, item.mtime_ns)
         if seen.get(key) == fingerprint:
             continue
-        if len(batches[-1]) >= settings.batch_size:
-            batches.append([])
-        batches[-1].append(entry)
-    if not batches[-1]:
-        return []
-    manifests = []
-    plan_seconds = round(time.perf_counter() - t0, 3)
-    for i, entries in enumerate(batches):
-        path = lake.staging_dir(settings.lake, run_id) / "batches" / f"batch-{i:05d}.json"
-        manifest = {"run_id": run_id, "batch": f"{i:05d}", "lake": str(settings.lake), "plan_seconds": plan_seconds,
-                    "max_doc_bytes": settings.max_doc_bytes, "entries": entries}
-        lake.atomic_write_bytes(path, json.dumps(manifest).encode())
-        manifests.append(str(path))
-    log.info("run %s: %d new inputs in %d batches", run_id, sum(map(len, batches)), len(manifests))
+        entries.append(entry)
+        total += 1
+        if len(entries) >= settings.batch_size:
+            flush()
+            entries = []
+    if entries:
+        flush()
+    if manifests:
+        lake.atomic_write_bytes(staging / "plan.json", json.dumps(
+            {"inputs": total, "batches": len(manifests), "seconds": round(time.perf_counter() - t0, 3)}).encode())
+        log.info("run %s: %d new inputs in %d batches", run_id, total, len(manifests))
     return manifests
 
 
@@ -169,8 +177,7 @@ def process_batch(manifest_path: str, extract=None, workers: int | None = None) 
                 stats.update(part_stats)
     stats["seconds"] = round(time.perf_counter() - t0, 3)
     log.info("batch %s: %s", manifest["batch"], dict(stats))
-    return {"run_id": manifest["run_id"], "batch": manifest["batch"], "plan_seconds": manifest["plan_seconds"],
-            **stats}
+    return {"run_id": manifest["run_id"], "batch": manifest["batch"], **stats}
 
 
 def _warm_up(extract=None) -> None:
@@ -321,8 +328,9 @@ def validate_and_commit(settings: Settings, run_id: str, validator=None, batch_s
             _validate_group(settings, run_id, validator, group, now, totals)
             group = []
     t_validated = time.perf_counter()
+    plan_file = lake.staging_dir(settings.lake, run_id) / "plan.json"
     stage_seconds = {
-        "plan": max((b.get("plan_seconds", 0) for b in batch_stats), default=0),
+        "plan": json.loads(plan_file.read_text())["seconds"] if plan_file.exists() else None,
         "extract (all tasks)": round(sum(b.get("seconds", 0) for b in batch_stats), 3),
         "validate": round(t_validated - t0, 3),
     }
