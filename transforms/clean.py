@@ -19,6 +19,8 @@ _CODE_PUNCT = set("{}();=<>[]")
 
 @dataclass(frozen=True)
 class Rules:
+    date_prefix: re.Pattern   # "date 2021-12-31 " at the very start of a text
+    date_line: re.Pattern     # a line that is only a (labelled) date
     drop: re.Pattern
     teaser: re.Pattern
     footer: re.Pattern
@@ -33,7 +35,10 @@ def _alternation(patterns: list[str]) -> re.Pattern:
 @lru_cache(maxsize=1)
 def rules() -> Rules:
     cfg = tomllib.loads((DATA / "boilerplate.toml").read_text(encoding="utf-8"))
+    label = "|".join(map(re.escape, cfg["header_date_labels"]))
     return Rules(
+        date_prefix=re.compile(rf"^\s*(?:{label})\s*[:\-]?\s*(\d{{4}}-\d{{2}}-\d{{2}})\b[ \t]*", re.IGNORECASE),
+        date_line=re.compile(rf"^\s*(?:(?:{label})\s*[:\-]?\s*)?(\d{{4}})-?(\d{{2}})-?(\d{{2}})\s*$", re.IGNORECASE),
         drop=_alternation(cfg["drop_lines"]),
         teaser=_alternation(cfg["teaser_markers"]),
         footer=_alternation(cfg["footer_markers"]),
@@ -44,8 +49,6 @@ def rules() -> Rules:
 
 # --- header lines ---------------------------------------------------------------------------------
 
-_DATE_PREFIX = re.compile(r"^\s*(?:date|published|posted|dated)\s*[:\-]?\s*(\d{4}-\d{2}-\d{2})\b[ \t]*", re.IGNORECASE)
-_DATE_LINE = re.compile(r"^\s*(?:(?:date|published|posted)\s*[:\-]?\s*)?(\d{4})-?(\d{2})-?(\d{2})\s*$", re.IGNORECASE)
 _URL_LINE = re.compile(r"^\s*https?://\S+\s*$")
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$")
 
@@ -73,13 +76,13 @@ def split_header(text: str) -> Header:
     first four non-empty lines, and a ``date 2021-12-31`` prefix at the very start (the rest of that line is
     body text). Header lines are removed from the body; everything else is left alone.
     """
-    m = _DATE_PREFIX.match(text)
+    m = rules().date_prefix.match(text)
     if m and (published := _date(*m.group(1).split("-"))):
         return Header(text=text[m.end():], published=published)
     lines = text.split("\n")
     nonempty = [i for i, line in enumerate(lines) if line.strip()][:4]
     for pos, i in enumerate(nonempty):
-        m = _DATE_LINE.match(lines[i])
+        m = rules().date_line.match(lines[i])
         if pos > 1 or not m or not (published := _date(*m.groups())):
             continue  # a date line deeper in the text is body, not header
         drop = {i}

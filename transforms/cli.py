@@ -1,4 +1,4 @@
-"""`timeline` command line: run the DAGs once in-process, extract dates from a text.
+"""`timeline` command line: run the DAGs once in-process, write the report, extract dates from a text.
 
     timeline run [--source DIR]... [--lake DIR] [--warehouse FILE] [--reports DIR] [--verbose]
     timeline report [--warehouse FILE] [--out DIR]

@@ -491,7 +491,6 @@ def _n_earlier_this(kind: str, g: dict, s: int, e: int, doc: Doc):
     """Rule kind earlier_this."""
     A = doc.anchor
     akind = A.kind
-    mod = _mod(g)
     unit = _norm(g["unit"])
     rel = _norm(g.get("rel") or "this")
     m2 = {"earlier": "START", "early": "START", "later": "END", "late": "END"}[_norm(g["mod"])]
@@ -624,7 +623,6 @@ def _n_weekday(kind: str, g: dict, s: int, e: int, doc: Doc):
     text = doc.text
     A = doc.anchor
     akind = A.kind
-    mod = _mod(g)
     if not _cap(g["wd"]):
         return None
     wd = _wd(g["wd"])
@@ -677,7 +675,6 @@ def _n_set(kind: str, g: dict, s: int, e: int, doc: Doc):
             return None  # "China Daily", "the Weekly Standard": a name
         return ("SET", SETADV[_norm(g["adv"])], None, "absolute")
     if g.get("span"):
-        u = _unit(g["unit2"])
         return ("SET", dur_value(1, g["unit2"]), None, "absolute")
     unit = _norm(g["unit"])
     n = g.get("num")
