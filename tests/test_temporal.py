@@ -375,13 +375,17 @@ def test_weekday_next_to_dct():
     assert find("The court ruled Thursday.", D(2000, 4, 5), "Thursday").value == "2000-04-06"
     assert find("The court ruled Monday.", D(2000, 4, 5), "Monday").value == "2000-04-03"
     assert find("The court will rule Monday.", D(2000, 4, 5), "Monday").value == "2000-04-10"
+    # weekday + part of day: the DATE of that day (resources.toml [conventions])
     t = find("It rained Friday night.", D(2000, 4, 8), "Friday night")
-    assert (t.type, t.value, t.date_start, t.date_end) == ("TIME", "2000-04-07TNI", D(2000, 4, 7), D(2000, 4, 7))
+    assert (t.type, t.value, t.date_start, t.date_end) == ("DATE", "2000-04-07", D(2000, 4, 7), D(2000, 4, 7))
 
 
 def test_part_of_day_and_clock_anchor():
-    assert find("He arrived Wednesday evening.", D(2000, 3, 29), "Wednesday evening").value == "2000-03-29TEV"
-    assert find("The talks ended early Friday morning.", D(2000, 1, 28), "Friday morning").value == "2000-01-28TMO"
+    assert find("He arrived Wednesday evening.", D(2000, 3, 29), "Wednesday evening").value == "2000-03-29"
+    assert find("The talks ended early Friday morning.", D(2000, 1, 28), "Friday morning").value == "2000-01-28"
+    # without a weekday the part of day stays in the value
+    t = find("He spoke this morning.", D(2000, 1, 28), "this morning")
+    assert (t.type, t.value) == ("TIME", "2000-01-28TMO")
     # a bare clock time sits on the last day-precision date mentioned, even after a coarser one
     t = find("The blast came on Aug. 7, 1998. In May it was rebuilt. It happened at 10:35 a.m.", D(1999, 6, 1), "10:35 a.m.")
     assert (t.value, t.anchor) == ("1998-08-07T10:35", "previous")
@@ -462,7 +466,7 @@ def test_no_dct_month_anchor_future_cue():
 
 def test_tense_cue_refinements():
     # "had been due to": a plan in the past -> the last Friday
-    assert find("It had been due to expire Friday evening.", D(1989, 10, 30), "Friday evening").value == "1989-10-27TEV"
+    assert find("It had been due to expire Friday evening.", D(1989, 10, 30), "Friday evening").value == "1989-10-27"
     # "the reduced dividend": an adjective, not a past-tense cue -> the nearer Jan. 2
     assert find("The reduced dividend is payable Jan. 2 to holders.", D(1989, 11, 2), "Jan. 2").value == "1990-01-02"
     # irregular past form
@@ -491,3 +495,69 @@ def test_earlier_quarter_in_comparison_keeps_the_reported_one():
     text = ("Acme posted a 20% gain in third-quarter profit. After a flat second quarter, sales grew. "
             "The quarter was helped by prices. Charges were taken in the year-earlier period.")
     assert find(text, D(1989, 11, 1), "year-earlier period").value == "1988-Q3"
+
+
+# ----------------------------------------------------------------------------- compositions
+def test_day_before_after_a_date():
+    t = find("He went there the day before last Tuesday's hearing.", D(2000, 2, 24), "day before")
+    assert (t.text, t.value) == ("the day before last Tuesday", "2000-02-21")
+    assert find("Stores opened the day after Christmas.", D(2000, 1, 3), "day after").value == "1999-12-26"
+    # only a day-precision date shifts; "the day before" alone is no timex
+    assert values("It was the day before.", D(2000, 1, 3)) == []
+    assert values("the day after March 1999", D(2000, 1, 3)) == [("March 1999", "DATE", "1999-03")]
+
+
+def test_holiday_week():
+    assert values("Rallies were held during Easter week.", D(2000, 4, 17)) == [("Easter week", "DATE", "2000-W16")]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("The summit is on April 24 and 25.", [("April 24", "1999-04-24"), ("25", "1999-04-25")]),
+    ("Talks ran March 3-5, 1998 in Paris.", [("March 3", "1998-03-03"), ("5, 1998", "1998-03-05")]),
+    ("The fair runs May 10 to 14.", [("May 10", "1999-05-10"), ("14", "1999-05-14")]),
+    # the second number is a quantity, an impossible day or not after the first: only the first date
+    ("Prices are to rise on May 5 and 6 percent later.", [("May 5", "1999-05-05")]),
+    ("It runs June 30-31.", [("June 30", "1999-06-30")]),
+    ("It runs June 12-3.", [("June 12", "1999-06-12")]),
+])
+def test_month_day_ranges(text, expected):
+    assert [(t.text, t.value) for t in tag(text, D(1999, 2, 10))] == expected
+
+
+@pytest.mark.parametrize("text,span,value", [
+    ("their third day-long meeting", "day-long", "P1D"),
+    ("a month-long strike", "month-long", "P1M"),
+    ("the decades-long conflict", "decades-long", "PXE"),
+    ("an hours-long standoff", "hours-long", "PTXH"),
+    ("a 10-year-long war", "10-year-long", "P10Y"),
+])
+def test_long_adjectives(text, span, value):
+    assert values(text, D(2000, 4, 3)) == [(span, "DURATION", value)]
+
+
+def test_clock_hour_with_part_of_day():
+    assert values("He will leave at 4 in the morning.", D(2000, 4, 5)) == [("4 in the morning", "TIME", "2000-04-05T04:00")]
+    assert values("It lasted until 11 o'clock at night.", D(2000, 4, 5)) == [("11 o'clock at night", "TIME", "2000-04-05T23:00")]
+    assert values("from 5 in the afternoon", D(2000, 4, 5)) == [("5 in the afternoon", "TIME", "2000-04-05T17:00")]
+    # a bare number needs a clock preposition before it: a score is not a time
+    assert values("He scored 2 in the morning session.", D(2000, 4, 5)) == []
+
+
+@pytest.mark.parametrize("text,value", [
+    ("Sales fell in the last half of 1989.", "1989-H2"),
+    ("Sales fell in the last quarter of 1988.", "1988-Q4"),
+    ("Sales fell in the final half of 1990.", "1990-H2"),
+])
+def test_last_part_of_a_year(text, value):
+    assert [t.value for t in tag(text, D(1989, 10, 26))] == [value]
+
+
+def test_last_quarter_without_year_is_the_previous_one():
+    assert values("Profit rose last quarter.", D(1989, 10, 26)) == [("last quarter", "DATE", "1989-Q3")]
+
+
+def test_annually_and_postponement_cue():
+    assert values("The festival is held annually.", D(2000, 1, 1)) == [("annually", "SET", "P1Y")]
+    # "postponed until Tuesday": a postponement points forward although "postponed" is past tense
+    assert find("Officials postponed until Tuesday any action.", D(2000, 3, 30), "Tuesday").value == "2000-04-04"
+    assert find("Officials postponed Tuesday's hearing.", D(2000, 3, 30), "Tuesday").value == "2000-03-28"

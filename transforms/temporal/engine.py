@@ -32,9 +32,10 @@ import datetime as _dt
 import re
 from dataclasses import dataclass
 
-from .dates import Anchor, PREC_ORDER, _narrow, interval
+from .dates import Anchor, PREC_ORDER, _narrow, _safe_date, fmt_day, interval
 from .scanner import _scan
 from .normalise import Doc, _reject_number, normalise
+from .tables import DAY_SHIFTS, REJECT_AFTER, _NEXT_WORD, _alt, _norm
 
 D = _dt.date
 
@@ -51,6 +52,22 @@ class Timex:
     date_end: _dt.date | None
     anchor: str
     mod: str | None = None
+
+
+_DAY_SHIFT_RE = re.compile(_alt(DAY_SHIFTS) + r"\s{1,3}$", re.IGNORECASE)
+_DAY_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _day_shift(text: str, s: int, value: str, floor: int):
+    """"the day before <date>": (start of the phrase, shifted value) or None."""
+    if not _DAY_RE.fullmatch(value):
+        return None
+    lo = max(floor, s - 24)
+    m = _DAY_SHIFT_RE.search(text, lo, s)
+    if m is None or (m.start() > 0 and text[m.start() - 1].isalnum()):
+        return None
+    d = D.fromisoformat(value) + _dt.timedelta(DAY_SHIFTS[_norm(m.group(0))])
+    return m.start(), fmt_day(d)
 
 
 _HYPHEN_ADJ = re.compile(r"the\s{1,3}(?:\w+\s{1,3})?\w+-\w", re.IGNORECASE)
@@ -96,6 +113,29 @@ def _emit(text, s, e, typ, value, mod, ak, out, doc, kind=""):
     out.append(Timex(s, e, text[s:e], typ, value, prec, d0, d1, ak, mod))
 
 
+_DAY_NUM = re.compile(r"\d{1,2}(?:st|nd|rd|th)?")
+
+
+def _month_day_range(text, s, e, g, doc, out) -> None:
+    """"April 24 and 25", "March 3-5, 1999": the first date as an mdy match, the second the same
+    month with the other day (unless it is a quantity: "May 5 and 6 percent")."""
+    m1 = _DAY_NUM.search(text, s, e)
+    m2 = _DAY_NUM.search(text, m1.end(), e)
+    r = normalise("mdy", g, s, m1.end(), doc)
+    if r is None:
+        return
+    typ, value, mod, ak = r[:4]
+    _emit(text, s, m1.end(), typ, value, mod, ak, out, doc)
+    d1, d2 = int(g["d"]), int(g["d2"])
+    nw = _NEXT_WORD.match(text, m2.end(), min(len(text), m2.end() + 40))
+    if not (_DAY_RE.fullmatch(value) or value.startswith("XXXX-")) or not d1 < d2 <= 31 \
+            or (nw and nw.group(1).lower().rstrip(".,") in REJECT_AFTER):
+        return
+    if _DAY_RE.fullmatch(value) and _safe_date(int(value[:4]), int(value[5:7]), d2) is None:
+        return
+    _emit(text, m2.start(), e, typ, f"{value[:-2]}{d2:02d}", mod, ak, out, doc)
+
+
 def _run(text: str, cands, anchor: Anchor) -> list[Timex]:
     doc = Doc(text, anchor)
     out: list[Timex] = []
@@ -112,6 +152,9 @@ def _run(text: str, cands, anchor: Anchor) -> list[Timex]:
             if len(y2s) == 4:
                 _emit(text, s2, e, "DATE", f"{y2:04d}", None, "absolute", out, doc)
             continue
+        if kind == "month_day_range":
+            _month_day_range(text, s, e, g, doc, out)
+            continue
         try:
             r = normalise(kind, g, s, e, doc)
         except (ValueError, OverflowError, KeyError, TypeError, IndexError):
@@ -125,6 +168,10 @@ def _run(text: str, cands, anchor: Anchor) -> list[Timex]:
             s, e = r[4]
         if kind == "set" and g.get("span"):
             s = s + text[s:e].lower().rfind(g["span"].lower())
+        if typ == "DATE":
+            shifted = _day_shift(text, s, value, out[-1].end if out else 0)
+            if shifted is not None:
+                s, value = shifted
         _emit(text, s, e, typ, value, mod, ak, out, doc, kind)
     return out
 

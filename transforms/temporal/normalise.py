@@ -6,7 +6,7 @@ import calendar
 import datetime as _dt
 import re
 
-from .tables import K, APPROX, CENTWORDS, DECWORDS, FIXED, HOLIDAYS, MODIFIERS, MONTHS, NUMBERS, ORDINALS, PODS, REJECT_AFTER, REJECT_BEFORE, SEASONS, SETADV, STREET, UNITS, WEEKDAYS, _NEXT_WORD, _PREV_WORD, _norm
+from .tables import K, APPROX, BARE_HOUR_AFTER, CENTWORDS, DECWORDS, FIXED, HOLIDAYS, MODIFIERS, MONTHS, NUMBERS, ORDINALS, PODS, REJECT_AFTER, REJECT_BEFORE, SEASONS, SETADV, STREET, UNITS, WEEKDAYS, _NEXT_WORD, _PREV_WORD, _norm
 from .dates import Anchor, PREC_ORDER, _SEAS, _month_end, _safe_date, choose_year, fmt_day, fmt_week, holiday_date, interval, shift_value, weekday_date
 from .context import _limit, tense, tense_cue
 
@@ -347,6 +347,8 @@ def _n_quarter(kind: str, g: dict, s: int, e: int, doc: Doc):
     unit = _norm(g["unit"])
     letter = "Q" if unit == "quarter" else "H"
     n = ORDINALS.get(_norm(g["ord"]))
+    if _norm(g["ord"]) in ("last", "final"):  # "the last half of 1989", "the last quarter of 1988"
+        n = 4 if letter == "Q" else 2
     if n is None or (letter == "H" and n > 2):
         return None
     ys = g.get("y1") or g.get("y2") or g.get("y3")
@@ -407,16 +409,17 @@ def _n_holiday(kind: str, g: dict, s: int, e: int, doc: Doc):
     spec = HOLIDAYS[_norm(g["hol"]).replace("’", "'")]
     if not _cap(g["hol"]):
         return None
+    fmt = fmt_week if g.get("week") else fmt_day  # "Easter week": the ISO week of the holiday
     if g.get("y"):
         d = holiday_date(spec, int(g["y"]))
-        return ("DATE", fmt_day(d), None, "absolute") if d else None
+        return ("DATE", fmt(d), None, "absolute") if d else None
     if A.date is None:
         return _vague(mod, akind, )
     if PREC_ORDER.get(A.prec, 9) > PREC_ORDER["day"]:
         d = holiday_date(spec, A.date.year)
-        return ("DATE", fmt_day(d), None, akind) if d else None
+        return ("DATE", fmt(d), None, akind) if d else None
     r = choose_year(lambda y: (lambda d: (d, d, d) if d else None)(holiday_date(spec, y)), A.date, tense(text, s, e))
-    return ("DATE", fmt_day(r[0]), None, akind) if r else None
+    return ("DATE", fmt(r[0]), None, akind) if r else None
 
 
 def _n_ago(kind: str, g: dict, s: int, e: int, doc: Doc):
@@ -753,6 +756,13 @@ def _n_duration(kind: str, g: dict, s: int, e: int, doc: Doc):
     return ("DURATION", dur_value(n, g["unit"]), amod, "absolute")
 
 
+def _n_long_adj(kind: str, g: dict, s: int, e: int, doc: Doc):
+    """Rule kind long_adj: one unit ("day-long") or an unknown number of them ("weeks-long")."""
+    unit = g["unit"]
+    n = None if _norm(unit).endswith("s") else 1
+    return ("DURATION", dur_value(n, unit), None, "absolute", (e - len(unit) - 5, e))
+
+
 def _n_duration_bare(kind: str, g: dict, s: int, e: int, doc: Doc):
     """Rule kind duration_bare."""
     text = doc.text
@@ -800,13 +810,21 @@ def _n_fixed_md(kind: str, g: dict, s: int, e: int, doc: Doc):
 
 
 def _n_time_date(kind: str, g: dict, s: int, e: int, doc: Doc):
-    """Rule kinds time_date, time24."""
+    """Rule kinds time_date, time24, clock_pod."""
     text = doc.text
     A = doc.anchor
     akind = A.kind
     h = int(g.get("h") or g["h2"])
     mi = int(g.get("mi") or g.get("mi2") or 0)
     ap = _norm(g.get("ap") or "")
+    if kind == "clock_pod":
+        pm = _PREV_WORD.search(text, max(0, s - 24), s)
+        if not pm or pm.group(1).lower() not in BARE_HOUR_AFTER:
+            return None
+    if g.get("pod"):  # "4 in the morning", "5 in the afternoon"
+        ap = "am" if _norm(g["pod"]) == "morning" else "pm"
+    elif g.get("night"):  # "11 at night" (evening), "2 at night" (small hours)
+        ap = "pm" if 6 <= h <= 11 else "am"
     if ap:
         if not 1 <= h <= 12:
             return None
@@ -971,9 +989,11 @@ NORMALISERS = {
     "duration_range": _n_duration_range,
     "duration": _n_duration,
     "duration_bare": _n_duration_bare,
+    "long_adj": _n_long_adj,
     "fixed_md": _n_fixed_md,
     "time_date": _n_time_date,
     "time24": _n_time_date,
+    "clock_pod": _n_time_date,
     "year": _n_year,
     "year_range": _n_year_range,
     "year_ago": _n_year_ago,
