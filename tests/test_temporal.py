@@ -561,3 +561,12 @@ def test_annually_and_postponement_cue():
     # "postponed until Tuesday": a postponement points forward although "postponed" is past tense
     assert find("Officials postponed until Tuesday any action.", D(2000, 3, 30), "Tuesday").value == "2000-04-04"
     assert find("Officials postponed Tuesday's hearing.", D(2000, 3, 30), "Tuesday").value == "2000-03-28"
+
+
+@pytest.mark.parametrize("text,value", [
+    ("Talks resume in the first week of October.", "2024-W40"),
+    ("It ended in the last week of March 2024.", "2024-W13"),
+    ("Officials said it happened in the second week of May.", "2024-W19"),
+])
+def test_week_of_month(text, value):
+    assert [(t.type, t.value) for t in tag(text, D(2024, 9, 25))] == [("DATE", value)]

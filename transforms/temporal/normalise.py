@@ -312,6 +312,21 @@ def _n_month(kind: str, g: dict, s: int, e: int, doc: Doc):
     return ("DATE", f"{r[0]:04d}-{mo:02d}", mod, akind)
 
 
+def _n_week_of_month(kind: str, g: dict, s: int, e: int, doc: Doc):
+    """Rule kind week_of_month: the ISO week holding most of the n-th (or last) seven days."""
+    if g.get("y"):
+        r = ("DATE", f"{int(g['y']):04d}-{_is_month(g['mon']):02d}", None, "absolute")
+    else:
+        ms = doc.text.find(g["mon"], s, e)
+        r = _n_month("month", {"mon": g["mon"]}, ms, ms + len(g["mon"]), doc)
+    if r is None or r[1].startswith("X"):
+        return r
+    y, mo = int(r[1][:4]), int(r[1][5:7])
+    o = _norm(g["ord"])
+    mid = _month_end(y, mo) - _dt.timedelta(3) if o in ("last", "final") else D(y, mo, 4 + 7 * (ORDINALS[o] - 1))
+    return ("DATE", fmt_week(mid), None, r[3])
+
+
 def _n_quarter_code(kind: str, g: dict, s: int, e: int, doc: Doc):
     """Rule kind quarter_code."""
     text = doc.text
@@ -972,6 +987,7 @@ NORMALISERS = {
     "month_relyear": _n_month_relyear,
     "named_time": _n_named_time,
     "month": _n_month,
+    "week_of_month": _n_week_of_month,
     "quarter_code": _n_quarter_code,
     "quarter": _n_quarter,
     "decade": _n_decade,
