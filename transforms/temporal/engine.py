@@ -66,7 +66,10 @@ def _day_shift(text: str, s: int, value: str, floor: int):
     m = _DAY_SHIFT_RE.search(text, lo, s)
     if m is None or (m.start() > 0 and text[m.start() - 1].isalnum()):
         return None
-    d = D.fromisoformat(value) + _dt.timedelta(DAY_SHIFTS[_norm(m.group(0))])
+    try:
+        d = D.fromisoformat(value) + _dt.timedelta(DAY_SHIFTS[_norm(m.group(0))])
+    except OverflowError:  # off the end of the calendar
+        return None
     return m.start(), fmt_day(d)
 
 
@@ -114,6 +117,7 @@ def _emit(text, s, e, typ, value, mod, ak, out, doc, kind=""):
 
 
 _DAY_NUM = re.compile(r"\d{1,2}(?:st|nd|rd|th)?")
+_DAY_OR_UNDATED_DAY = re.compile(r"(?:\d{4}|XXXX)-\d{2}-\d{2}")
 
 
 def _month_day_range(text, s, e, g, doc, out) -> None:
@@ -128,7 +132,7 @@ def _month_day_range(text, s, e, g, doc, out) -> None:
     _emit(text, s, m1.end(), typ, value, mod, ak, out, doc)
     d1, d2 = int(g["d"]), int(g["d2"])
     nw = _NEXT_WORD.match(text, m2.end(), min(len(text), m2.end() + 40))
-    if not (_DAY_RE.fullmatch(value) or value.startswith("XXXX-")) or not d1 < d2 <= 31 \
+    if not _DAY_OR_UNDATED_DAY.fullmatch(value) or not d1 < d2 <= 31 \
             or (nw and nw.group(1).lower().rstrip(".,") in REJECT_AFTER):
         return
     if _DAY_RE.fullmatch(value) and _safe_date(int(value[:4]), int(value[5:7]), d2) is None:
@@ -152,10 +156,10 @@ def _run(text: str, cands, anchor: Anchor) -> list[Timex]:
             if len(y2s) == 4:
                 _emit(text, s2, e, "DATE", f"{y2:04d}", None, "absolute", out, doc)
             continue
-        if kind == "month_day_range":
-            _month_day_range(text, s, e, g, doc, out)
-            continue
         try:
+            if kind == "month_day_range":
+                _month_day_range(text, s, e, g, doc, out)
+                continue
             r = normalise(kind, g, s, e, doc)
         except (ValueError, OverflowError, KeyError, TypeError, IndexError):
             # calendar arithmetic off the end of the calendar (DCT near year 1 or 9999) or an
