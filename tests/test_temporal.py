@@ -570,3 +570,11 @@ def test_annually_and_postponement_cue():
 ])
 def test_week_of_month(text, value):
     assert [(t.type, t.value) for t in tag(text, D(2024, 9, 25))] == [("DATE", value)]
+
+
+@pytest.mark.parametrize("dct", [D(1, 1, 1), D(9999, 12, 31)])
+def test_calendar_edges_never_raise(dct):
+    text = ("The day after tomorrow, the day after Dec. 31, 9999, April 24 and 25, next week, "
+            "two years later, the first week of December, Easter week, last quarter, 4 in the morning.")
+    for t in tag(text, dct):
+        assert text[t.start:t.end] == t.text
