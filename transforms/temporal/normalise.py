@@ -6,7 +6,7 @@ import calendar
 import datetime as _dt
 import re
 
-from .tables import K, APPROX, BARE_HOUR_AFTER, CENTWORDS, DECWORDS, FIXED, HOLIDAYS, MODIFIERS, MONTHS, NUMBERS, ORDINALS, PODS, REJECT_AFTER, REJECT_BEFORE, SEASONS, SETADV, STREET, UNITS, WEEKDAYS, _NEXT_WORD, _PREV_WORD, _norm
+from .tables import K, APPROX, BARE_HOUR_AFTER, LAST_ORDINALS, NIGHT_PM_HOURS, POD_HALF, CENTWORDS, DECWORDS, FIXED, HOLIDAYS, MODIFIERS, MONTHS, NUMBERS, ORDINALS, PODS, REJECT_AFTER, REJECT_BEFORE, SEASONS, SETADV, STREET, UNITS, WEEKDAYS, _NEXT_WORD, _PREV_WORD, _norm
 from .dates import Anchor, PREC_ORDER, _SEAS, _month_end, _safe_date, choose_year, fmt_day, fmt_week, holiday_date, interval, shift_value, weekday_date
 from .context import _limit, tense, tense_cue
 
@@ -323,7 +323,7 @@ def _n_week_of_month(kind: str, g: dict, s: int, e: int, doc: Doc):
         return r
     y, mo = int(r[1][:4]), int(r[1][5:7])
     o = _norm(g["ord"])
-    mid = _month_end(y, mo) - _dt.timedelta(3) if o in ("last", "final") else D(y, mo, 4 + 7 * (ORDINALS[o] - 1))
+    mid = _month_end(y, mo) - _dt.timedelta(3) if o in LAST_ORDINALS else D(y, mo, 4 + 7 * (ORDINALS[o] - 1))
     return ("DATE", fmt_week(mid), None, r[3])
 
 
@@ -362,7 +362,7 @@ def _n_quarter(kind: str, g: dict, s: int, e: int, doc: Doc):
     unit = _norm(g["unit"])
     letter = "Q" if unit == "quarter" else "H"
     n = ORDINALS.get(_norm(g["ord"]))
-    if _norm(g["ord"]) in ("last", "final"):  # "the last half of 1989", "the last quarter of 1988"
+    if _norm(g["ord"]) in LAST_ORDINALS:  # "the last half of 1989", "the last quarter of 1988"
         n = 4 if letter == "Q" else 2
     if n is None or (letter == "H" and n > 2):
         return None
@@ -837,9 +837,9 @@ def _n_time_date(kind: str, g: dict, s: int, e: int, doc: Doc):
         if not pm or pm.group(1).lower() not in BARE_HOUR_AFTER:
             return None
     if g.get("pod"):  # "4 in the morning", "5 in the afternoon"
-        ap = "am" if _norm(g["pod"]) == "morning" else "pm"
+        ap = POD_HALF[_norm(g["pod"])]
     elif g.get("night"):  # "11 at night" (evening), "2 at night" (small hours)
-        ap = "pm" if 6 <= h <= 11 else "am"
+        ap = "pm" if NIGHT_PM_HOURS[0] <= h <= NIGHT_PM_HOURS[1] else "am"
     if ap:
         if not 1 <= h <= 12:
             return None

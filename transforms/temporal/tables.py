@@ -45,6 +45,9 @@ DECWORDS = K["decade_words"]
 CENTWORDS = K["century_words"]
 DAY_SHIFTS = K["day_shift_prefixes"]
 BARE_HOUR_AFTER = frozenset(K["clock"]["bare_hour_after"])
+POD_HALF = K["clock"]["pod_half"]
+NIGHT_PM_HOURS = K["clock"]["night_pm_hours"]
+LAST_ORDINALS = frozenset(K["ordinal_last"]["words"])
 _TENS = [w for w, v in NUMBERS.items() if isinstance(v, int) and 20 <= v <= 90 and " " not in w]
 _ONES = [w for w, v in NUMBERS.items() if isinstance(v, int) and 1 <= v <= 9 and w not in ("a", "an")]
 
