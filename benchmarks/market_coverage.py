@@ -1,6 +1,6 @@
 """How events get their markets: from the sentence, from a fallback (paragraph/document), or none.
 
-Runs the extractor (transforms.events.extract, the pipeline's code) over the seeds and over the
+Runs the extractor (transforms.extract.events.extract, the pipeline's code) over the seeds and over the
 TimeBank/AQUAINT texts in ../shared/corpora (TimeML tags stripped, the DCT as publication date), counts
 events by the best basis of their markets, and prints a reproducible random sample of events for checking
 by hand.
@@ -16,9 +16,9 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from transforms.events import extract
-from transforms.ingest import discover, read_source
-from transforms.models import Document
+from transforms.extract.events import extract
+from transforms.ingest.sources import discover, read_source
+from transforms.ingest.models import Document
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPORA = ROOT.parent / "shared" / "corpora"

@@ -1,6 +1,6 @@
 """Ingest DAG: new source files -> extracted events -> validated, committed Parquet lake.
 
-Wiring only; every step is a function in transforms.pipeline. Emits the `timeline_lake` Asset, which
+Wiring only; every step is a function in transforms.orchestration.pipeline. Emits the `timeline_lake` Asset, which
 schedules the warehouse DAG (dags/timeline_warehouse.py).
 """
 from __future__ import annotations
@@ -9,7 +9,7 @@ import datetime as dt
 import os
 
 from airflow.sdk import dag, task
-from transforms.dag_support import LAKE, announce, run_params, settings
+from transforms.orchestration.dag_support import LAKE, announce, run_params, settings
 
 
 @dag(
@@ -25,20 +25,20 @@ from transforms.dag_support import LAKE, announce, run_params, settings
 def timeline_ingest():
     @task
     def plan() -> list[str]:
-        from transforms.pipeline import new_run_id, plan
+        from transforms.orchestration.pipeline import new_run_id, plan
 
         return plan(settings(), new_run_id())
 
     @task(max_active_tis_per_dagrun=int(os.environ.get("TIMELINE_PARALLEL_BATCHES", "4")),
           retries=2, retry_delay=dt.timedelta(seconds=30))  # idempotent: a retry rewrites its own part files
     def extract(manifest: str) -> dict:
-        from transforms.pipeline import process_batch
+        from transforms.orchestration.pipeline import process_batch
 
         return process_batch(manifest)
 
     @task(outlets=[LAKE])
     def validate_and_commit(batch_stats: list[dict]) -> dict:
-        from transforms.pipeline import validate_and_commit
+        from transforms.orchestration.pipeline import validate_and_commit
 
         stats = list(batch_stats)
         (run_id,) = {s["run_id"] for s in stats}

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from airflow.sdk import dag, task
-from transforms.dag_support import LAKE, WAREHOUSE, announce, run_params, settings
+from transforms.orchestration.dag_support import LAKE, WAREHOUSE, announce, run_params, settings
 
 
 @dag(
@@ -25,7 +25,7 @@ from transforms.dag_support import LAKE, WAREHOUSE, announce, run_params, settin
 def timeline_warehouse():
     @task(outlets=[WAREHOUSE])
     def publish() -> dict:
-        from transforms.warehouse import build
+        from transforms.warehouse.builder import build
 
         s = settings()
         result = build(s.lake, s.warehouse)
@@ -34,8 +34,8 @@ def timeline_warehouse():
 
     @task
     def report(published: dict) -> str:
-        from transforms.report import render
-        from transforms.validate import data_docs_index
+        from transforms.report.render import render
+        from transforms.quality.validate import data_docs_index
 
         s = settings()
         return str(render(s.warehouse, s.reports, data_docs_index(s.expectations)))

@@ -37,6 +37,6 @@ def seeds_copy(tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def validator():
     """One Great Expectations context for the session (importing GX takes seconds)."""
-    from transforms.validate import Validator
+    from transforms.quality.validate import Validator
 
     return Validator(ROOT / "expectations")

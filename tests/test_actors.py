@@ -1,9 +1,9 @@
-"""Actors (transforms.actors): curated aliases, normalisation, the capitalised-name heuristic."""
+"""Actors (transforms.extract.actors): curated aliases, normalisation, the capitalised-name heuristic."""
 from __future__ import annotations
 
 import pytest
 
-from transforms import actors
+from transforms.extract import actors
 
 
 def names(text: str) -> list[str]:

@@ -11,9 +11,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from transforms.config import Settings
-from transforms.pipeline import plan, process_batch, validate_and_commit
-from transforms.warehouse import build
+from transforms.settings import Settings
+from transforms.orchestration.pipeline import plan, process_batch, validate_and_commit
+from transforms.warehouse.builder import build
 
 from conftest import ROOT, SEEDS
 

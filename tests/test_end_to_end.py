@@ -15,7 +15,7 @@ TABLES = ("documents", "events", "event_mentions", "event_markets", "quarantine"
 
 
 def timeline_run(src: Path, work: Path) -> subprocess.CompletedProcess:
-    cmd = [sys.executable, "-m", "transforms.cli", "run", "--source", str(src),
+    cmd = [sys.executable, "-m", "transforms.orchestration.cli", "run", "--source", str(src),
            "--lake", str(work / "lake"), "--warehouse", str(work / "timeline.duckdb"), "--reports", str(work / "reports")]
     return subprocess.run(cmd, capture_output=True, text=True, timeout=600, cwd=ROOT)
 

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from transforms import event_types
+from transforms.extract import event_types
 
 EXPECTED = ["launch", "expansion", "exit", "ban", "investigation", "regulatory", "sanction", "payment",
             "logistics", "sale", "partnership", "report", "metric", "boycott", "other"]
@@ -29,7 +29,7 @@ def test_lemmas(word, lemma):
 
 
 def classify(sentence: str, date: str, occurrence: int = 0):
-    from transforms import sentences
+    from transforms.extract import sentences
     start = [m.start() for m in re.finditer(re.escape(date), sentence)][occurrence]
     end = start + len(date)
     cl = sentences.clauses(sentence, protect=((start, end),))

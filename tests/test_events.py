@@ -1,4 +1,4 @@
-"""Event assembly (transforms.events): rows of events / event_mentions / event_markets.
+"""Event assembly (transforms.extract.events): rows of events / event_mentions / event_markets.
 
 Unit tests run with a monkeypatched tagger (hand-made Timex objects); the seed acceptance tests at the
 end run the real tagger (transforms.temporal) on hand-cleaned seed documents.
@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from transforms import events, schema
-from transforms.ingest import SourceFile, read_source
-from transforms.models import Document
+from transforms.extract import events
+from transforms.lake import schema
+from transforms.ingest.sources import SourceFile, read_source
+from transforms.ingest.models import Document
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 D = dt.date

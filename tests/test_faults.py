@@ -40,7 +40,7 @@ def make_corpus(folder: Path, n: int = 60) -> None:
 
 
 def start(src: Path, work: Path) -> subprocess.Popen:
-    cmd = [sys.executable, "-m", "transforms.cli", "run", "--source", str(src), "--lake", str(work / "lake"),
+    cmd = [sys.executable, "-m", "transforms.orchestration.cli", "run", "--source", str(src), "--lake", str(work / "lake"),
            "--warehouse", str(work / "timeline.duckdb"), "--reports", str(work / "reports")]
     env = dict(os.environ, TIMELINE_BATCH_SIZE="15", TIMELINE_WORKERS="1")
     return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
@@ -113,7 +113,7 @@ def test_kill_during_extraction_then_during_the_warehouse_build(corpus, referenc
 
 
 def test_reader_keeps_working_during_a_rebuild(corpus, tmp_path):
-    from transforms.warehouse import build
+    from transforms.warehouse.builder import build
 
     work = tmp_path
     src = work / "src"

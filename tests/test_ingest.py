@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from transforms import clean
-from transforms.ingest import BadInput, SourceFile, decode, discover, doc_id_for, read_source
-from transforms.models import Document, Rejected
+from transforms.ingest import clean
+from transforms.ingest.sources import BadInput, SourceFile, decode, discover, doc_id_for, read_source
+from transforms.ingest.models import Document, Rejected
 
 from conftest import SEEDS
 

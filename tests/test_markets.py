@@ -1,11 +1,11 @@
-"""Market mentions (transforms.markets): aliases, ambiguity, roles, languages, publications, speed."""
+"""Market mentions (transforms.extract.markets): aliases, ambiguity, roles, languages, publications, speed."""
 from __future__ import annotations
 
 import time
 
 import pytest
 
-from transforms import markets
+from transforms.extract import markets
 
 
 def codes(text: str, **kw) -> list[str]:
@@ -186,7 +186,7 @@ def test_blocked_phrases():
 
 def test_dominant():
     t = "Russia and Russia again. China once. Russians too. Chinese brands."
-    from transforms.sentences import split
+    from transforms.extract.sentences import split
     ms = markets.find(t)
     assert markets.dominant(ms, split(t), min_share=0.6) == ["RU"]
     assert markets.dominant(ms, split(t), min_share=0.4) == ["RU", "CN"]

@@ -14,11 +14,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from transforms import lake
-from transforms.config import Settings
-from transforms.pipeline import ValidationFailed, plan, process_batch, run_lock, RunLocked, validate_and_commit
+from transforms.lake import store as lake
+from transforms.settings import Settings
+from transforms.orchestration.pipeline import ValidationFailed, plan, process_batch, run_lock, RunLocked, validate_and_commit
 from transforms.temporal import tag
-from transforms.warehouse import build
+from transforms.warehouse.builder import build
 
 from conftest import ROOT
 

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from transforms import lake, warehouse
-from transforms.report import REPORT_NAME, render
+from transforms.lake import store as lake
+from transforms.warehouse import builder as warehouse
+from transforms.report.render import REPORT_NAME, render
 
 UTC = dt.timezone.utc
 NOW = dt.datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC)
@@ -148,7 +149,7 @@ def test_empty_warehouse_renders(tmp_path: Path):
 
 def test_a_large_warehouse_is_capped(tmp_path: Path, monkeypatch):
     """Big corpora: the table lists the latest events only, and every event type still gets a colour."""
-    import transforms.report as report_mod
+    import transforms.report.render as report_mod
 
     monkeypatch.setattr(report_mod, "MAX_TABLE_EVENTS", 1)
     page = render(_build(tmp_path, with_events=True), tmp_path / "out").read_text(encoding="utf-8")

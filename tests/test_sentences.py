@@ -1,10 +1,10 @@
-"""Sentence / paragraph / clause segmentation (transforms.sentences)."""
+"""Sentence / paragraph / clause segmentation (transforms.extract.sentences)."""
 from __future__ import annotations
 
 import pytest
 
-from transforms import sentences
-from transforms.sentences import SpanSet, clauses, date_clause, paragraphs, split
+from transforms.extract import sentences
+from transforms.extract.sentences import SpanSet, clauses, date_clause, paragraphs, split
 
 
 def texts(text: str) -> list[str]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from transforms.textmatch import trie_regex
+from transforms.extract.textmatch import trie_regex
 
 from .tables import APPROX, CENTWORDS, DECWORDS, FIXED, HOLIDAYS, K, MODIFIERS, MONTHS, NUMBERS, ORDINALS, PLACEHOLDERS, PODS, SEASONS, SETADV, UNITS, VAGUE, WEEKDAYS
 

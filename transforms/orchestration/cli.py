@@ -17,7 +17,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from transforms.config import PROJECT_ROOT, Settings
+from transforms.settings import PROJECT_ROOT, Settings
 
 
 def prepare_airflow() -> Path:
@@ -69,11 +69,11 @@ def _run_dag(module: str, conf: dict, log_path: Path, verbose: bool) -> str:
 def cmd_run(args: argparse.Namespace) -> int:
     from rich.console import Console
 
-    from transforms import lake as lake_mod
-    from transforms.pipeline import RunLocked, run_lock
-    from transforms.validate import data_docs_index
-    from transforms.report import REPORT_NAME
-    from transforms.warehouse import summary
+    from transforms.lake import store as lake_mod
+    from transforms.orchestration.pipeline import RunLocked, run_lock
+    from transforms.quality.validate import data_docs_index
+    from transforms.report.render import REPORT_NAME
+    from transforms.warehouse.builder import summary
 
     console = Console(highlight=False, soft_wrap=True)
     params = {}
@@ -135,7 +135,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 @contextmanager
 def _progress(lake_dir: Path, show, every: float = 0.5):
     """Report extraction progress (staged batch parts vs. planned batches) while a DAG runs."""
-    from transforms.lake import STAGING
+    from transforms.lake.store import STAGING
 
     done = threading.Event()
 
@@ -170,8 +170,8 @@ def _failure_reason(log_path: Path) -> str:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from transforms.report import render
-    from transforms.validate import data_docs_index
+    from transforms.report.render import render
+    from transforms.quality.validate import data_docs_index
 
     settings = Settings.from_env()
     warehouse = Path(args.warehouse).resolve() if args.warehouse else settings.warehouse

@@ -1,5 +1,5 @@
 """Assembly of the "who, where, what" of every dated statement: Document -> rows of the lake tables
-``events``, ``event_mentions`` and ``event_markets`` (columns exactly as in transforms.schema).
+``events``, ``event_mentions`` and ``event_markets`` (columns exactly as in transforms.lake.schema).
 
 * **When.** Every DATE or TIME timex of ``transforms.temporal.tag(doc.text, doc.published)`` with a
   resolved interval (date_start and date_end set) is a mention of an event; DURATION, SET and the *_REF
@@ -11,7 +11,7 @@
   ``document`` and lower confidence.  A sentence whose only evidence is a demonym ("our old Chinese
   friends") also gets the document's dominant markets.
 * **What.** The event type from the trigger nearest the date (transforms.event_types).
-* **Who.** The actors named in the sentence (transforms.actors), canonical names.
+* **Who.** The actors named in the sentence (transforms.extract.actors), canonical names.
 * **One event per happening.** Mentions with the same interval and type (not ``other``) and compatible
   markets are one event: the first mention's offsets, ``mentions`` = how many, one event_mentions row each.
 """
@@ -21,9 +21,12 @@ import bisect
 import hashlib
 from dataclasses import dataclass, field
 
-from transforms import actors as actors_mod
-from transforms import event_types, markets, schema, sentences
-from transforms.models import Document
+from transforms.extract import actors as actors_mod
+from transforms.extract import event_types
+from transforms.extract import markets
+from transforms.lake import schema
+from transforms.extract import sentences
+from transforms.ingest.models import Document
 
 __all__ = ["extract", "event_id_for", "ANCHOR_WEIGHT", "BASIS_WEIGHT"]
 

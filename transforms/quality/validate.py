@@ -9,7 +9,7 @@ The suites are JSON files in ``expectations/gx/expectations/`` (one per table). 
               as a batch failure.
 * ``batch`` - the whole run fails and nothing is committed or published.
 
-Value sets and date bounds are suite parameters filled from transforms.schema (one source of truth).
+Value sets and date bounds are suite parameters filled from transforms.lake.schema (one source of truth).
 Great Expectations is imported here only, lazily (it takes seconds to import).
 """
 from __future__ import annotations
@@ -24,7 +24,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from transforms import schema
+from transforms.lake import schema
 
 log = logging.getLogger("timeline.validate")
 
@@ -55,8 +55,8 @@ class Outcome:
 
 
 def suite_parameters() -> dict:
-    from transforms.event_types import type_names
-    from transforms.markets import market_table
+    from transforms.extract.event_types import type_names
+    from transforms.extract.markets import market_table
 
     params = {
         "min_date": MIN_DATE.isoformat(), "max_date": MAX_DATE.isoformat(),

@@ -21,7 +21,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from transforms.schema import TABLES
+from transforms.lake.schema import TABLES
 
 STAGING = "_staging"
 RUNS = "_runs"

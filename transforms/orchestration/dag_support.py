@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from airflow.sdk import Asset, Param, get_current_context
 
-from transforms.config import Settings
+from transforms.settings import Settings
 
 DEFAULTS = Settings.from_env()
 LAKE = Asset(name="timeline_lake", uri=DEFAULTS.lake.as_uri())

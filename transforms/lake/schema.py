@@ -1,7 +1,7 @@
 """The single source of truth for every table in the lake and the warehouse.
 
-The Parquet writer (transforms.lake), the validator (transforms.validate) and the warehouse builder
-(transforms.warehouse, warehouse/*.sql) all take their column lists and types from here.
+The Parquet writer (transforms.lake.store), the validator (transforms.quality.validate) and the warehouse builder
+(transforms.warehouse.builder, transforms/warehouse/sql/*.sql) all take their column lists and types from here.
 """
 from __future__ import annotations
 

@@ -4,7 +4,7 @@ Paragraph-aware: a blank line ends a paragraph, and any newline ends a sentence 
 texts keep one paragraph or heading per line).  Inside a line a sentence ends at ``.``, ``!`` or
 ``?`` (optionally followed by closing quotes/brackets) when whitespace and a plausible sentence
 start follow -- unless the word before the period is an abbreviation from
-``transforms/data/abbreviations.csv`` ("U.S.", "Mr.", "Jan.", "No." before a number) or a single
+``transforms/knowledge/abbreviations.csv`` ("U.S.", "Mr.", "Jan.", "No." before a number) or a single
 initial ("J. K. Rowling").
 """
 from __future__ import annotations
@@ -29,7 +29,7 @@ _NEXT_RE = re.compile(r"\s+(\S)")
 def abbreviations() -> dict[str, str]:
     """``{abbreviation: kind}`` from the data table (kind: always | name | before_digit)."""
     out: dict[str, str] = {}
-    with resources.files("transforms").joinpath("data/abbreviations.csv").open(encoding="utf-8") as fh:
+    with resources.files("transforms").joinpath("knowledge/abbreviations.csv").open(encoding="utf-8") as fh:
         rows = (line for line in fh if line.strip() and not line.startswith("#"))
         for row in csv.DictReader(rows):
             out[row["abbreviation"].strip()] = row["kind"].strip()

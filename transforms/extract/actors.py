@@ -2,9 +2,9 @@
 
 Two sources, merged (curated matches win where they overlap):
 
-* the alias table ``data/actors.csv`` (alias -> canonical name, kind, whether a place inside the name is
+* the alias table ``knowledge/actors.csv`` (alias -> canonical name, kind, whether a place inside the name is
   not a market: "Kyiv Post"); aliases of 5+ characters match case-insensitively ("Aliexpress");
-* a capitalised-name heuristic (word lists in ``data/actor_words.toml``): multi-word proper names ending in
+* a capitalised-name heuristic (word lists in ``knowledge/actor_words.toml``): multi-word proper names ending in
   an organisation suffix ("... Ministry", "... Group", "... Post") or starting with a head + "of"
   ("Ministry of Defense", "Office of the United States Trade Representative"), and two/three-word person
   names after a title ("expert Semyon Novoprudsky") or before a speech verb ("Artem Bobtsov told").
@@ -20,8 +20,8 @@ import tomllib
 from dataclasses import dataclass
 from importlib import resources
 
-from transforms.sentences import SpanSet
-from transforms.textmatch import trie_regex
+from transforms.extract.sentences import SpanSet
+from transforms.extract.textmatch import trie_regex
 
 __all__ = ["Actor", "find", "normalise", "in_span", "place_masks"]
 
@@ -37,7 +37,7 @@ class Actor:
 
 
 def _data(name: str):
-    return resources.files("transforms").joinpath("data", name)
+    return resources.files("transforms").joinpath("knowledge", name)
 
 
 @functools.cache
@@ -95,14 +95,14 @@ def normalise(name: str) -> str:
 
 
 def _is_place(words: list[str]) -> bool:
-    from transforms import markets
+    from transforms.extract import markets
     al = markets.aliases()
     return " ".join(words) in al
 
 
 def _heuristic(text: str, taken, spans=None) -> list[Actor]:
     w = _words()
-    from transforms import markets
+    from transforms.extract import markets
     al = markets.aliases()
     _, _, _, run_re = _matchers()
     out = []

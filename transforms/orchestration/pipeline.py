@@ -21,10 +21,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from transforms import lake
-from transforms.config import Settings
-from transforms.ingest import SourceFile, discover, read_source
-from transforms.models import Document, Rejected
+from transforms.lake import store as lake
+from transforms.settings import Settings
+from transforms.ingest.sources import SourceFile, discover, read_source
+from transforms.ingest.models import Document, Rejected
 
 log = logging.getLogger("timeline")
 
@@ -152,7 +152,7 @@ def infer_published(doc: Document, events: list[dict]) -> None:
 def process_batch(manifest_path: str, extract=None, workers: int | None = None) -> dict:
     """Ingest and extract one batch; stage its rows for every lake table. Returns counts.
 
-    ``extract(doc, run_id) -> {table: rows}`` defaults to transforms.events.extract. With ``workers``
+    ``extract(doc, run_id) -> {table: rows}`` defaults to transforms.extract.events.extract. With ``workers``
     > 1 (default: TIMELINE_WORKERS, else 1) the batch is split into that many parts processed by forked
     worker processes, each staging its own part files; under a real scheduler the mapped tasks are the
     parallelism and one worker per task is right, `timeline run` (in-process) uses every core.
@@ -182,7 +182,7 @@ def process_batch(manifest_path: str, extract=None, workers: int | None = None) 
 
 def _warm_up(extract=None) -> None:
     if extract is None:
-        from transforms.events import extract
+        from transforms.extract.events import extract
     sample = "On 3 March 2022 Alibaba said its sales in Moscow, Russia, rose."
     extract(Document(doc_id="warm-up", source="", source_root="", format="txt", text=sample), "warm-up")
 
@@ -194,7 +194,7 @@ def _process_part_args(args) -> Counter:
 def _process_part(manifest: dict, entries: list, part: str, extract=None) -> Counter:
     """Read and extract the given manifest entries; stage them as part files named ``part``."""
     if extract is None:
-        from transforms.events import extract
+        from transforms.extract.events import extract
 
     run_id, lake_dir = manifest["run_id"], Path(manifest["lake"])
     now = _now()
@@ -292,7 +292,7 @@ def validate_and_commit(settings: Settings, run_id: str, validator=None, batch_s
     """
     t0 = time.perf_counter()
     if validator is None:
-        from transforms.validate import Validator
+        from transforms.quality.validate import Validator
 
         validator = Validator(settings.expectations)
     known = known_documents(settings.lake)

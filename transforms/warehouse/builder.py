@@ -1,7 +1,7 @@
 """Build the DuckDB warehouse from the committed lake and publish it atomically.
 
-The base tables take their columns and types from transforms.schema (Arrow -> DuckDB), the views and
-comments come from the SQL files in ``warehouse/sql/`` (run in name order). The database is built in a
+The base tables take their columns and types from transforms.lake.schema (Arrow -> DuckDB), the views and
+comments come from the SQL files in ``transforms/warehouse/sql/`` (run in name order). The database is built in a
 temporary file beside the target and moved over it with one rename, so a dashboard holding the old file
 open read-only keeps reading the old data and sees the new data when it reopens.
 """
@@ -16,10 +16,11 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from transforms import lake, schema
-from transforms.config import PROJECT_ROOT
+from transforms.lake import store as lake
+from transforms.lake import schema
 
-SQL_DIR = PROJECT_ROOT / "warehouse" / "sql"
+
+SQL_DIR = Path(__file__).with_name("sql")
 BUILD_TABLE = "_build"
 BUILD_MEMORY = os.environ.get("TIMELINE_BUILD_MEMORY", "1GB")
 MAX_FREE_SHARE = 0.4  # an incremental build copies the file; past this share of free blocks, rebuild whole
@@ -100,7 +101,7 @@ def build(lake_dir: Path, warehouse: Path, force: bool = False) -> dict:
     """
     import duckdb
 
-    from transforms.markets import market_table
+    from transforms.extract.markets import market_table
 
     lake_dir, warehouse = Path(lake_dir), Path(warehouse)
     fp, definition = fingerprint(lake_dir), definition_fingerprint()

@@ -1,4 +1,4 @@
-"""Event types for marketplace and trade news, defined in ``data/event_types.csv``.
+"""Event types for marketplace and trade news, defined in ``knowledge/event_types.csv``.
 
 Each type has a short snake_case name, a definition, trigger lemmas/phrases and a priority.  A sentence's
 words are reduced to a few candidate lemmas by simple suffix rules (banned -> ban, reported -> report,
@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from importlib import resources
 
-from transforms.sentences import SpanSet
+from transforms.extract.sentences import SpanSet
 
 __all__ = ["EventType", "Trigger", "types", "type_names", "lemmas", "find_triggers", "classify"]
 
@@ -39,7 +39,7 @@ class Trigger:
 @functools.cache
 def types() -> tuple[EventType, ...]:
     out = []
-    with resources.files("transforms").joinpath("data/event_types.csv").open(encoding="utf-8") as fh:
+    with resources.files("transforms").joinpath("knowledge/event_types.csv").open(encoding="utf-8") as fh:
         rows = (line for line in fh if line.strip() and not line.startswith("#"))
         for row in csv.DictReader(rows):
             trig = tuple(t.strip().lower() for t in (row["triggers"] or "").split("|") if t.strip())
