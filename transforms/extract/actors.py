@@ -13,13 +13,11 @@ Two sources, merged (curated matches win where they overlap):
 from __future__ import annotations
 
 import bisect
-import csv
 import functools
 import re
-import tomllib
 from dataclasses import dataclass
-from importlib import resources
 
+from transforms import knowledge
 from transforms.extract.sentences import SpanSet
 from transforms.extract.textmatch import trie_regex
 
@@ -36,25 +34,17 @@ class Actor:
     masks_place: bool  # a place inside the name is not a market mention
 
 
-def _data(name: str):
-    return resources.files("transforms").joinpath("knowledge", name)
-
-
 @functools.cache
 def _words() -> dict:
-    with _data("actor_words.toml").open("rb") as fh:
-        cfg = tomllib.load(fh)
+    cfg = knowledge.toml("actor_words.toml")
     return {k: (frozenset(v) if isinstance(v, list) else v) for k, v in cfg.items()}
 
 
 @functools.cache
 def _table() -> dict[str, tuple[str, str, bool]]:
     out: dict[str, tuple[str, str, bool]] = {}
-    with _data("actors.csv").open(encoding="utf-8") as fh:
-        rows = (line for line in fh if line.strip() and not line.startswith("#"))
-        for row in csv.DictReader(rows):
-            out[row["alias"].strip()] = (row["canonical"].strip(), row["kind"].strip(),
-                                         row["masks_place"].strip() == "1")
+    for row in knowledge.csv_rows("actors.csv"):
+        out[row["alias"]] = (row["canonical"], row["kind"], row["masks_place"] == "1")
     return out
 
 

@@ -7,12 +7,11 @@ trigger nearest the date, preferring triggers in the date's clause and more spec
 """
 from __future__ import annotations
 
-import csv
 import functools
 import re
 from dataclasses import dataclass
-from importlib import resources
 
+from transforms import knowledge
 from transforms.extract.sentences import SpanSet
 
 __all__ = ["EventType", "Trigger", "types", "type_names", "lemmas", "find_triggers", "classify"]
@@ -39,11 +38,9 @@ class Trigger:
 @functools.cache
 def types() -> tuple[EventType, ...]:
     out = []
-    with resources.files("transforms").joinpath("knowledge/event_types.csv").open(encoding="utf-8") as fh:
-        rows = (line for line in fh if line.strip() and not line.startswith("#"))
-        for row in csv.DictReader(rows):
-            trig = tuple(t.strip().lower() for t in (row["triggers"] or "").split("|") if t.strip())
-            out.append(EventType(row["type"].strip(), int(row["priority"]), row["definition"].strip(), trig))
+    for row in knowledge.csv_rows("event_types.csv"):
+        trig = tuple(t.strip().lower() for t in row["triggers"].split("|") if t.strip())
+        out.append(EventType(row["type"], int(row["priority"]), row["definition"], trig))
     return tuple(out)
 
 

@@ -22,11 +22,9 @@ import hashlib
 from dataclasses import dataclass, field
 
 from transforms.extract import actors as actors_mod
-from transforms.extract import event_types
-from transforms.extract import markets
-from transforms.lake import schema
-from transforms.extract import sentences
+from transforms.extract import event_types, markets, sentences
 from transforms.ingest.models import Document
+from transforms.lake import schema
 
 __all__ = ["extract", "event_id_for", "ANCHOR_WEIGHT", "BASIS_WEIGHT"]
 

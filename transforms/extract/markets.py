@@ -22,15 +22,13 @@ Each raw match is then filtered and given a role (see ``schema.MARKET_ROLES``):
 from __future__ import annotations
 
 import bisect
-import csv
 import functools
 import re
-import tomllib
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
-from importlib import resources
 
+from transforms import knowledge
 from transforms.extract.sentences import SpanSet
 from transforms.extract.textmatch import trie_regex
 
@@ -49,14 +47,9 @@ class Mention:
 
 # ----------------------------------------------------------------------------------------- data
 
-def _data(name: str):
-    return resources.files("transforms").joinpath("knowledge", name)
-
-
 @functools.cache
 def config() -> dict:
-    with _data("markets.toml").open("rb") as fh:
-        return tomllib.load(fh)
+    return knowledge.toml("markets.toml")
 
 
 def _fold(s: str) -> str:
@@ -69,16 +62,14 @@ def aliases() -> dict[str, tuple[str, str]]:
     import pycountry
 
     out: dict[str, tuple[str, str]] = {}
-    with _data("market_aliases.csv").open(encoding="utf-8") as fh:
-        rows = (line for line in fh if line.strip() and not line.startswith("#"))
-        for row in csv.DictReader(rows):
-            alias, code, kind = row["alias"].strip(), row["code"].strip(), row["kind"].strip()
-            out.setdefault(alias, (code, kind))
-            if kind == "block":                         # "Latin Americans", "Latin American"
-                for suf in ("s", "n", "ns"):
-                    out.setdefault(alias + suf, (code, kind))
-            if kind == "demonym" and alias[-1] in "ni" and alias + "s" not in out:
-                out[alias + "s"] = (code, kind)         # Russians, Israelis
+    for row in knowledge.csv_rows("market_aliases.csv"):
+        alias, code, kind = row["alias"], row["code"], row["kind"]
+        out.setdefault(alias, (code, kind))
+        if kind == "block":                         # "Latin Americans", "Latin American"
+            for suf in ("s", "n", "ns"):
+                out.setdefault(alias + suf, (code, kind))
+        if kind == "demonym" and alias[-1] in "ni" and alias + "s" not in out:
+            out[alias + "s"] = (code, kind)         # Russians, Israelis
 
     def add(name: str | None, code: str, kind: str) -> None:
         if not name or "," in name or "[" in name or len(name) < 3:

@@ -10,10 +10,10 @@ initial ("J. K. Rowling").
 from __future__ import annotations
 
 import bisect
-import csv
 import functools
 import re
-from importlib import resources
+
+from transforms import knowledge
 
 __all__ = ["split", "paragraphs", "clauses", "date_clause", "abbreviations", "SpanSet"]
 
@@ -28,12 +28,7 @@ _NEXT_RE = re.compile(r"\s+(\S)")
 @functools.lru_cache(maxsize=1)
 def abbreviations() -> dict[str, str]:
     """``{abbreviation: kind}`` from the data table (kind: always | name | before_digit)."""
-    out: dict[str, str] = {}
-    with resources.files("transforms").joinpath("knowledge/abbreviations.csv").open(encoding="utf-8") as fh:
-        rows = (line for line in fh if line.strip() and not line.startswith("#"))
-        for row in csv.DictReader(rows):
-            out[row["abbreviation"].strip()] = row["kind"].strip()
-    return out
+    return {row["abbreviation"]: row["kind"] for row in knowledge.csv_rows("abbreviations.csv")}
 
 
 def _strip(text: str, start: int, end: int) -> tuple[int, int] | None:

@@ -6,13 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import tomllib
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
-DATA = Path(__file__).parents[1] / "knowledge"
+from transforms import knowledge
 
 _CODE_PUNCT = set("{}();=<>[]")
 
@@ -34,7 +32,7 @@ def _alternation(patterns: list[str]) -> re.Pattern:
 
 @lru_cache(maxsize=1)
 def rules() -> Rules:
-    cfg = tomllib.loads((DATA / "boilerplate.toml").read_text(encoding="utf-8"))
+    cfg = knowledge.toml("boilerplate.toml")
     label = "|".join(map(re.escape, cfg["header_date_labels"]))
     return Rules(
         date_prefix=re.compile(rf"^\s*(?:{label})\s*[:\-]?\s*(\d{{4}}-\d{{2}}-\d{{2}})\b[ \t]*", re.IGNORECASE),
