@@ -6,20 +6,19 @@ schedules the warehouse DAG (dags/timeline_warehouse.py).
 from __future__ import annotations
 
 import datetime as dt
-import os
 
 from airflow.sdk import dag, task
-from transforms.orchestration.dag_support import LAKE, announce, run_params, settings
+from transforms.orchestration.dag_support import DEFAULTS, LAKE, announce, run_params, settings
 
 
 @dag(
     dag_id="timeline_ingest",
-    schedule=os.environ.get("TIMELINE_SCHEDULE", "@daily"),
+    schedule=DEFAULTS.schedule,
     start_date=dt.datetime(2024, 1, 1, tzinfo=dt.UTC),
     catchup=False,
     max_active_runs=1,
     tags=["timeline"],
-    params=run_params("sources", "lake", "warehouse", "reports"),
+    params=run_params("sources", "lake", "warehouse", "reports", "workers"),
     doc_md=__doc__,
 )
 def timeline_ingest():
@@ -29,7 +28,7 @@ def timeline_ingest():
 
         return plan(settings(), new_run_id())
 
-    @task(max_active_tis_per_dagrun=int(os.environ.get("TIMELINE_PARALLEL_BATCHES", "4")),
+    @task(max_active_tis_per_dagrun=DEFAULTS.parallel_batches,
           retries=2, retry_delay=dt.timedelta(seconds=30))  # idempotent: a retry rewrites its own part files
     def extract(manifest: str) -> dict:
         from transforms.orchestration.pipeline import process_batch

@@ -28,7 +28,7 @@ def timeline_warehouse():
         from transforms.warehouse.builder import build
 
         s = settings()
-        result = build(s.lake, s.warehouse)
+        result = build(s.lake, s.warehouse, memory=s.build_memory)
         announce(WAREHOUSE, s)
         return result
 

@@ -6,6 +6,7 @@ import json
 import os
 import pathlib
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import duckdb
@@ -61,7 +62,7 @@ def warehouse(tmp_path_factory, validator):
     src = work / "src"
     src.mkdir()
     make_fixtures(src)
-    settings = Settings(sources=(src,), lake=work / "lake", warehouse=work / "t.duckdb",
+    settings = replace(Settings.from_env(), sources=(src,), lake=work / "lake", warehouse=work / "t.duckdb",
                         expectations=ROOT / "expectations", batch_size=50)
     original = pathlib.Path.read_bytes
 

@@ -53,7 +53,7 @@ def run_once(settings: Settings, validator, run_id: str, extract=fake_extract) -
 
 @pytest.fixture
 def settings(tmp_path, seeds_copy) -> Settings:
-    return Settings(sources=(seeds_copy,), lake=tmp_path / "lake", warehouse=tmp_path / "wh" / "t.duckdb",
+    return replace(Settings.from_env(), sources=(seeds_copy,), lake=tmp_path / "lake", warehouse=tmp_path / "wh" / "t.duckdb",
                     expectations=ROOT / "expectations", batch_size=2)
 
 
@@ -146,7 +146,7 @@ def test_one_happening_in_two_documents_is_one_story(tmp_path, validator):
                                "On 3 March 2022, the European Commission opened a probe into AliExpress.\n")
     (src / "b.txt").write_text("Brussels\n2022-03-07\n\n"
                                "The European Commission opened a probe into AliExpress on 3 March 2022, it said.\n")
-    settings = Settings(sources=(src,), lake=tmp_path / "lake", warehouse=tmp_path / "t.duckdb",
+    settings = replace(Settings.from_env(), sources=(src,), lake=tmp_path / "lake", warehouse=tmp_path / "t.duckdb",
                         expectations=ROOT / "expectations")
     for m in plan(settings, "r1"):
         process_batch(m)  # the real extractor

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 import datetime as dt
 import logging
 import os
@@ -17,16 +18,15 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from transforms.settings import PROJECT_ROOT, Settings
+from transforms.settings import CHECKOUT, Settings, process_environment
+
+DAGS_FOLDER = (CHECKOUT or Path.cwd()) / "dags"
 
 
-def prepare_airflow() -> Path:
+def prepare_airflow(settings: Settings) -> Path:
     """A project-local Airflow (SQLite metadata db, our dags/ folder); migrated once per Airflow version."""
-    home = Path(os.environ.setdefault("AIRFLOW_HOME", str(PROJECT_ROOT / ".airflow")))
-    os.environ.setdefault("AIRFLOW__CORE__DAGS_FOLDER", str(PROJECT_ROOT / "dags"))
-    os.environ.setdefault("AIRFLOW__CORE__LOAD_EXAMPLES", "False")
-    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
-    dags = os.environ["AIRFLOW__CORE__DAGS_FOLDER"]
+    dags = str(process_environment(settings, DAGS_FOLDER))
+    home = settings.airflow_home
     if dags not in sys.path:
         sys.path.insert(0, dags)
     from importlib.metadata import version
@@ -86,9 +86,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.reports:
         params["reports"] = args.reports
     settings = Settings.from_params(params)
+    if settings.workers == 0:  # in-process run: every core shares each batch
+        settings = replace(settings, workers=os.cpu_count() or 1)
     conf = settings.as_params()
-    os.environ.setdefault("TIMELINE_WORKERS", str(os.cpu_count() or 1))  # in-process run: use every core
-    home = prepare_airflow()
+    home = prepare_airflow(settings)
     log_path = home / "logs" / f"timeline-run-{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S}.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     t_all = time.perf_counter()

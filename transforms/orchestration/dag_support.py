@@ -13,7 +13,8 @@ WAREHOUSE = Asset(name="timeline_warehouse", uri=DEFAULTS.warehouse.as_uri())
 def run_params(*keys: str) -> dict:
     """DAG params with the environment's defaults; a run's conf overrides them (`timeline run` does)."""
     described = {"sources": ("array", "source folders"), "lake": ("string", "Parquet lake folder"),
-                 "warehouse": ("string", "DuckDB warehouse file"), "reports": ("string", "report folder")}
+                 "warehouse": ("string", "DuckDB warehouse file"), "reports": ("string", "report folder"),
+                 "workers": ("integer", "processes sharing one batch (0 = 1 in a scheduled task)")}
     defaults = DEFAULTS.as_params()
     return {k: Param(defaults[k], type=described[k][0], description=described[k][1]) for k in keys}
 

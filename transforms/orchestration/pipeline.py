@@ -92,7 +92,8 @@ def plan(settings: Settings, run_id: str) -> list[str]:
     def flush() -> None:  # one manifest per full batch, written as discovery goes (no whole-corpus list)
         path = staging / "batches" / f"batch-{len(manifests):05d}.json"
         manifest = {"run_id": run_id, "batch": f"{len(manifests):05d}", "lake": str(settings.lake),
-                    "max_doc_bytes": settings.max_doc_bytes, "entries": entries}
+                    "max_doc_bytes": settings.max_doc_bytes, "workers": settings.workers,
+                    "entries": entries}
         lake.atomic_write_bytes(path, json.dumps(manifest).encode())
         manifests.append(str(path))
 
@@ -153,12 +154,13 @@ def process_batch(manifest_path: str, extract=None, workers: int | None = None) 
     """Ingest and extract one batch; stage its rows for every lake table. Returns counts.
 
     ``extract(doc, run_id) -> {table: rows}`` defaults to transforms.extract.events.extract. With ``workers``
-    > 1 (default: TIMELINE_WORKERS, else 1) the batch is split into that many parts processed by forked
-    worker processes, each staging its own part files; under a real scheduler the mapped tasks are the
-    parallelism and one worker per task is right, `timeline run` (in-process) uses every core.
+    > 1 (default: the run's ``workers`` setting, recorded in the manifest; 0 counts as 1) the batch is split
+    into that many parts processed by forked worker processes, each staging its own part files; under a
+    real scheduler the mapped tasks are the parallelism and one worker per task is right, `timeline run`
+    (in-process) uses every core.
     """
     manifest = json.loads(Path(manifest_path).read_text())
-    workers = workers or int(os.environ.get("TIMELINE_WORKERS", "1"))
+    workers = workers or manifest.get("workers") or 1
     entries = manifest["entries"]
     t0 = time.perf_counter()
     if workers <= 1 or len(entries) < 2 * workers:

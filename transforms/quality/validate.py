@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -93,7 +92,9 @@ class Validator:
     """Runs the suites of ``expectations_dir`` on one batch of tables at a time."""
 
     def __init__(self, expectations_dir: Path):
-        os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+        from transforms.settings import quiet_gx
+
+        quiet_gx()
         import great_expectations as gx
 
         self._gx = gx

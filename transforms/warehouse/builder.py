@@ -22,7 +22,6 @@ from transforms.lake import schema
 
 SQL_DIR = Path(__file__).with_name("sql")
 BUILD_TABLE = "_build"
-BUILD_MEMORY = os.environ.get("TIMELINE_BUILD_MEMORY", "1GB")
 MAX_FREE_SHARE = 0.4  # an incremental build copies the file; past this share of free blocks, rebuild whole
 
 RUNS = pa.schema([
@@ -91,7 +90,7 @@ def _append(con, name: str, arrow_schema: pa.Schema, files: list[Path]) -> None:
                     [[str(f) for f in files]])
 
 
-def build(lake_dir: Path, warehouse: Path, force: bool = False) -> dict:
+def build(lake_dir: Path, warehouse: Path, force: bool = False, memory: str = "1GB") -> dict:
     """Bring the warehouse up to date with the lake and publish it atomically; returns what was done.
 
     When the published file was built by the same definition from a subset of the lake's runs, the new
@@ -122,7 +121,7 @@ def build(lake_dir: Path, warehouse: Path, force: bool = False) -> dict:
         if incremental:
             shutil.copyfile(warehouse, tmp)
         # a bounded buffer pool: DuckDB spills to disk instead of holding the whole lake in memory
-        with duckdb.connect(str(tmp), config={"memory_limit": BUILD_MEMORY}) as con:
+        with duckdb.connect(str(tmp), config={"memory_limit": memory}) as con:
             con.execute("SET enable_progress_bar = false")
             for name, arrow_schema in schema.TABLES.items():
                 if not incremental:

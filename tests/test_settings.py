@@ -1,0 +1,51 @@
+"""Settings: one object for every variable; the README's configuration table and layout match the code."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from transforms import settings as settings_mod
+from transforms.settings import Settings
+
+from conftest import ROOT
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_readme_configuration_table_is_the_settings_table():
+    assert settings_mod.markdown_table() in README
+
+
+def test_every_timeline_variable_in_the_code_is_a_setting():
+    documented = {env for env, _, _ in settings_mod.VARIABLES} | {"TIMELINE_HOME"}
+    used = set()
+    for path in list((ROOT / "transforms").rglob("*.py")) + list((ROOT / "dags").glob("*.py")):
+        used |= set(re.findall(r"\bTIMELINE_[A-Z_]+\b", path.read_text(encoding="utf-8")))
+    assert used <= documented
+
+
+def test_only_the_settings_module_reads_the_environment():
+    readers = [p.relative_to(ROOT).as_posix() for p in (ROOT / "transforms").rglob("*.py")
+               if "os.environ" in p.read_text(encoding="utf-8")]
+    assert readers == ["transforms/settings.py"]
+
+
+def test_defaults_and_overrides(tmp_path: Path):
+    env = {"TIMELINE_HOME": str(tmp_path), "TIMELINE_BATCH_SIZE": "7", "TIMELINE_SOURCES": f"a{':'}b",
+           "TIMELINE_MAX_DOC_MB": "0.5"}
+    s = Settings.from_env(env)
+    assert s.sources == (tmp_path / "a", tmp_path / "b")
+    assert s.lake == tmp_path / "lake" and s.warehouse == tmp_path / "warehouse" / "timeline.duckdb"
+    assert (s.batch_size, s.max_doc_bytes, s.workers, s.schedule) == (7, 500_000, 0, "@daily")
+    run = Settings.from_params({"lake": "/x/lake", "sources": "/x/src", "workers": 3, "batch_size": 99}, env)
+    assert (run.lake, run.sources, run.workers) == (Path("/x/lake"), (Path("/x/src"),), 3)
+    assert run.batch_size == 7  # not a per-run setting: a run's conf cannot change it
+    assert Settings.from_params(run.as_params(), env) == run
+
+
+def test_readme_layout_names_every_stage_package():
+    block = README[README.index("## Layout"):]
+    block = block[:block.index("```", block.index("```") + 3)]
+    packages = sorted(p.parent.name for p in (ROOT / "transforms").glob("*/__init__.py"))
+    listed = sorted(re.findall(r"^  (\w+)/", block, flags=re.M))
+    assert listed == packages
