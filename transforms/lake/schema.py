@@ -101,6 +101,22 @@ TABLES: dict[str, pa.Schema] = {
 }
 
 # Controlled vocabularies (validated by the expectation suites, documented in the README).
+# Warehouse-only tables, built from the lake's run summaries and the market knowledge.
+RUNS = pa.schema([
+    pa.field("run_id", pa.string(), nullable=False),
+    pa.field("committed_at", pa.string()),
+    pa.field("documents", pa.int64()),
+    pa.field("events", pa.int64()),
+    pa.field("quarantine", pa.int64()),
+    pa.field("duplicates", pa.int64()),
+    pa.field("rows_quarantined", pa.int64()),
+])
+MARKETS = pa.schema([
+    pa.field("code", pa.string(), nullable=False),
+    pa.field("name", pa.string(), nullable=False),
+    pa.field("kind", pa.string(), nullable=False),
+])
+
 PRECISIONS = ("century", "decade", "year", "half", "quarter", "season", "month", "week", "day", "time")
 ANCHORS = ("absolute", "dct", "previous", "inferred")
 PUBLISHED_BASES = ("metadata", "sidecar", "header", "inferred", "unknown")

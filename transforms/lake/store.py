@@ -77,13 +77,17 @@ def commit(lake: Path, run_id: str, summary: dict) -> None:
             dest = lake / table / f"run_id={run_id}" / part.name
             dest.parent.mkdir(parents=True, exist_ok=True)
             os.replace(part, dest)
-    atomic_write_bytes(lake / RUNS / f"{run_id}.json", json.dumps(summary, indent=2, default=str).encode())
+    write_run_summary(lake, run_id, summary)  # the commit marker: the run is committed once this exists
     shutil.rmtree(staging_dir(lake, run_id), ignore_errors=True)
 
 
 def committed_runs(lake: Path) -> list[str]:
     folder = Path(lake) / RUNS
     return sorted(p.stem for p in folder.glob("*.json")) if folder.is_dir() else []
+
+
+def write_run_summary(lake: Path, run_id: str, summary: dict) -> None:
+    atomic_write_bytes(Path(lake) / RUNS / f"{run_id}.json", json.dumps(summary, indent=2, default=str).encode())
 
 
 def run_summary(lake: Path, run_id: str) -> dict:

@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 import argparse
-from dataclasses import replace
 import datetime as dt
 import logging
 import os
@@ -16,6 +15,7 @@ import sys
 import threading
 import time
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 from transforms.settings import CHECKOUT, Settings, process_environment
@@ -171,8 +171,8 @@ def _failure_reason(log_path: Path) -> str:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from transforms.report.render import render
     from transforms.quality.validate import data_docs_index
+    from transforms.report.render import render
 
     settings = Settings.from_env()
     warehouse = Path(args.warehouse).resolve() if args.warehouse else settings.warehouse

@@ -3,7 +3,8 @@
     plan(settings)                    -> batch manifests of new/changed inputs (staged under the lake)
     process_batch(manifest)           -> ingest + extract one batch into staged Parquet
     validate_and_commit(settings, id) -> dedup, Great Expectations, quarantine, atomic commit to the lake
-    publish(settings)                 -> DuckDB warehouse rebuilt from the lake, atomically replaced
+
+The warehouse DAG then calls transforms.warehouse.builder.build (DuckDB, atomically replaced).
 """
 from __future__ import annotations
 
@@ -21,10 +22,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from transforms.lake import store as lake
-from transforms.settings import Settings
-from transforms.ingest.sources import SourceFile, discover, read_source
 from transforms.ingest.models import Document, Rejected
+from transforms.ingest.sources import SourceFile, discover, read_source
+from transforms.lake import store as lake
+from transforms.lake.dedup import SeenDocuments
+from transforms.settings import Settings
 
 log = logging.getLogger("timeline")
 
@@ -201,7 +203,7 @@ def _process_part(manifest: dict, entries: list, part: str, extract=None) -> Cou
     run_id, lake_dir = manifest["run_id"], Path(manifest["lake"])
     now = _now()
     rows: dict[str, list[dict]] = {t: [] for t in lake.TABLES}
-    seen_here: dict[str, str] = {}
+    seen_here = SeenDocuments()
     stats = Counter()
     for entry in entries:
         if entry[0] == "rejected":
@@ -219,14 +221,12 @@ def _process_part(manifest: dict, entries: list, part: str, extract=None) -> Cou
                 rows["quarantine"].append(_quarantine_row(item, run_id, now))
                 stats["quarantined"] += 1
                 continue
-            if item.doc_id in seen_here:
-                rej = Rejected(item.source, item.source_root, "dedup",
-                               f"duplicate of document {item.doc_id} (first seen as {seen_here[item.doc_id]})")
-                rows["quarantine"].append(_quarantine_row(rej, run_id, now, record_id=item.doc_id))
+            dup = seen_here.duplicate(item.doc_id, item.source, item.source_root)
+            if dup:
+                rows["quarantine"].append(_quarantine_row(dup, run_id, now, record_id=item.doc_id))
                 stats["duplicates"] += 1
                 status = "duplicate" if status == "quarantined" else status
                 continue
-            seen_here[item.doc_id] = item.source
             try:
                 extracted = extract(item, run_id)
             except Exception as exc:  # a bug on one document must not sink the batch
@@ -259,13 +259,6 @@ def _safe_read(sf: SourceFile, max_bytes: int):
 
 # --- validate + commit ------------------------------------------------------------------------------
 
-def known_documents(lake_dir: Path) -> dict[str, str]:
-    known: dict[str, str] = {}
-    for t in lake.read_columns(lake_dir, "documents", ["doc_id", "source"]):
-        known.update(zip(t.column(0).to_pylist(), t.column(1).to_pylist()))
-    return known
-
-
 def _drop_docs(tables: dict[str, pa.Table], doc_ids: set[str], event_ids: set[str]) -> dict[str, pa.Table]:
     """Remove documents (and all their rows) and events (with their mentions and markets)."""
     out = dict(tables)
@@ -297,7 +290,7 @@ def validate_and_commit(settings: Settings, run_id: str, validator=None, batch_s
         from transforms.quality.validate import Validator
 
         validator = Validator(settings.expectations)
-    known = known_documents(settings.lake)
+    known = SeenDocuments.in_lake(settings.lake)
     now = _now()
     totals = Counter()
     parts = sorted(p.stem.removeprefix("part-") for p in lake.staged_parts(settings.lake, run_id, "sources"))
@@ -310,13 +303,10 @@ def validate_and_commit(settings: Settings, run_id: str, validator=None, batch_s
         dup_ids = set()
         for doc_id, source, root in zip(docs["doc_id"].to_pylist(), docs["source"].to_pylist(),
                                         docs["source_root"].to_pylist()):
-            if doc_id in known:
+            dup = known.duplicate(doc_id, source, root)
+            if dup:
                 dup_ids.add(doc_id)
-                quarantine.append(_quarantine_row(
-                    Rejected(source, root, "dedup", f"duplicate of document {doc_id} (first seen as {known[doc_id]})"),
-                    run_id, now, record_id=doc_id))
-            else:
-                known[doc_id] = source
+                quarantine.append(_quarantine_row(dup, run_id, now, record_id=doc_id))
         tables = _drop_docs(tables, dup_ids, set())
         if dup_ids:
             src = tables["sources"]
@@ -341,8 +331,7 @@ def validate_and_commit(settings: Settings, run_id: str, validator=None, batch_s
     lake.commit(settings.lake, run_id, summary)
     validator.build_docs(run_id)
     stage_seconds["commit + data docs"] = round(time.perf_counter() - t_validated, 3)
-    lake.atomic_write_bytes(settings.lake / lake.RUNS / f"{run_id}.json",
-                            json.dumps(summary, indent=2, default=str).encode())
+    lake.write_run_summary(settings.lake, run_id, summary)  # again, with the commit + Data Docs timing
     log.info("committed run %s: %s", run_id, summary)
     return summary
 

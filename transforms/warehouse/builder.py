@@ -24,22 +24,6 @@ SQL_DIR = Path(__file__).with_name("sql")
 BUILD_TABLE = "_build"
 MAX_FREE_SHARE = 0.4  # an incremental build copies the file; past this share of free blocks, rebuild whole
 
-RUNS = pa.schema([
-    pa.field("run_id", pa.string(), nullable=False),
-    pa.field("committed_at", pa.string()),
-    pa.field("documents", pa.int64()),
-    pa.field("events", pa.int64()),
-    pa.field("quarantine", pa.int64()),
-    pa.field("duplicates", pa.int64()),
-    pa.field("rows_quarantined", pa.int64()),
-])
-MARKETS = pa.schema([
-    pa.field("code", pa.string(), nullable=False),
-    pa.field("name", pa.string(), nullable=False),
-    pa.field("kind", pa.string(), nullable=False),
-])
-
-
 def sql_files() -> list[Path]:
     return sorted(SQL_DIR.glob("*.sql"))
 
@@ -129,11 +113,11 @@ def build(lake_dir: Path, warehouse: Path, force: bool = False, memory: str = "1
                 files = [f for f in lake.committed_files(lake_dir, name) if f.parent.name[7:] in new_runs]
                 _append(con, name, arrow_schema, files)
             con.register("_markets", pa.Table.from_pylist(
-                [dict(zip(MARKETS.names, row)) for row in market_table()], schema=MARKETS))
+                [dict(zip(schema.MARKETS.names, row)) for row in market_table()], schema=schema.MARKETS))
             con.execute("CREATE OR REPLACE TABLE markets AS SELECT * FROM _markets ORDER BY code")
             summaries = [lake.run_summary(lake_dir, r) for r in runs_now]
             con.register("_runs", pa.Table.from_pylist(
-                [{k: r.get(k) for k in RUNS.names} for r in summaries], schema=RUNS))
+                [{k: r.get(k) for k in schema.RUNS.names} for r in summaries], schema=schema.RUNS))
             con.execute("CREATE OR REPLACE TABLE runs AS SELECT * FROM _runs ORDER BY run_id")
             for path in sql_files():
                 con.execute(path.read_text(encoding="utf-8"))
