@@ -1,49 +1,9 @@
-"""Warehouse DAG: rebuild and atomically publish the DuckDB warehouse whenever the lake changes, then
-write the HTML report of the timeline.
+"""Airflow DAG file: `timeline_warehouse`, defined (wiring only) in transforms/orchestration/dags/timeline_warehouse.py.
 
-Wiring only; the work is transforms.warehouse.build and transforms.report.render. Scheduled by the
-`timeline_lake` Asset that the ingest DAG emits when it commits new data.
+Point AIRFLOW__CORE__DAGS_FOLDER at this folder (or at the installed package's
+transforms/orchestration/dags/, which holds the same definitions).
 """
-from __future__ import annotations
-
-import datetime as dt
-
-from airflow.sdk import dag, task
-from transforms.orchestration.dag_support import LAKE, WAREHOUSE, announce, run_params, settings
-
-
-@dag(
-    dag_id="timeline_warehouse",
-    schedule=[LAKE],
-    start_date=dt.datetime(2024, 1, 1, tzinfo=dt.UTC),
-    catchup=False,
-    max_active_runs=1,
-    tags=["timeline"],
-    params=run_params("lake", "warehouse", "reports"),
-    doc_md=__doc__,
-)
-def timeline_warehouse():
-    @task(outlets=[WAREHOUSE])
-    def publish() -> dict:
-        from transforms.warehouse.builder import build
-
-        s = settings()
-        result = build(s.lake, s.warehouse, memory=s.build_memory)
-        announce(WAREHOUSE, s)
-        return result
-
-    @task
-    def report(published: dict) -> str:
-        from transforms.report.render import render
-        from transforms.quality.validate import data_docs_index
-
-        s = settings()
-        return str(render(s.warehouse, s.reports, data_docs_index(s.expectations)))
-
-    report(publish())
-
-
-dag = timeline_warehouse()
+from transforms.orchestration.dags.timeline_warehouse import dag
 
 if __name__ == "__main__":
     dag.test()

@@ -20,15 +20,16 @@ from pathlib import Path
 
 from transforms.settings import CHECKOUT, Settings, process_environment
 
-DAGS_FOLDER = (CHECKOUT or Path.cwd()) / "dags"
+# Airflow's DAG folder for in-process runs: the checkout's dags/ (thin files), else the package's own
+DAGS_FOLDER = CHECKOUT / "dags" if CHECKOUT else Path(__file__).with_name("dags")
+DAG_MODULES = {"timeline_ingest": "transforms.orchestration.dags.timeline_ingest",
+               "timeline_warehouse": "transforms.orchestration.dags.timeline_warehouse"}
 
 
 def prepare_airflow(settings: Settings) -> Path:
     """A project-local Airflow (SQLite metadata db, our dags/ folder); migrated once per Airflow version."""
-    dags = str(process_environment(settings, DAGS_FOLDER))
+    process_environment(settings, DAGS_FOLDER)
     home = settings.airflow_home
-    if dags not in sys.path:
-        sys.path.insert(0, dags)
     from importlib.metadata import version
 
     marker = home / f".migrated-{version('apache-airflow-core')}"
@@ -43,10 +44,10 @@ def prepare_airflow(settings: Settings) -> Path:
 
 
 def _run_dag(module: str, conf: dict, log_path: Path, verbose: bool) -> str:
-    """dag.test() the DAG of dags/<module>.py with a run conf; returns the run's final state."""
+    """dag.test() one of the package's DAGs with a run conf; returns the run's final state."""
     import importlib
 
-    mod = importlib.import_module(module)
+    mod = importlib.import_module(DAG_MODULES[module])
     if verbose:
         return str(mod.dag.test(run_conf=conf).state)
     with open(log_path, "a") as fh:

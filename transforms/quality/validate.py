@@ -88,6 +88,34 @@ def validation_frames(tables: dict[str, pa.Table]):
     }
 
 
+def ensure_project(expectations_dir: Path) -> Path:
+    """The Great Expectations project folder; created from the suites shipped in the package
+    (``transforms.quality.gx_project``, the checkout's ``expectations/gx``) when it does not exist yet,
+    so an installed package validates from any folder. Returns the ``gx`` folder."""
+    from importlib import resources
+
+    gx_dir = Path(expectations_dir) / "gx"
+    if not (gx_dir / "great_expectations.yml").exists():
+        def copy(src, dest: Path) -> None:
+            for item in src.iterdir():
+                if item.is_dir():
+                    if item.name not in ("__pycache__", "uncommitted"):  # never a run's results
+                        copy(item, dest / item.name)
+                elif not item.name.endswith((".py", ".pyc")):
+                    dest.mkdir(parents=True, exist_ok=True)
+                    (dest / item.name).write_bytes(item.read_bytes())
+
+        try:
+            shipped = resources.files("transforms.quality.gx_project")
+        except ModuleNotFoundError:  # an editable install maps only the top package: read the checkout's
+            from transforms.settings import CHECKOUT
+
+            shipped = CHECKOUT / "expectations" / "gx"
+        copy(shipped, gx_dir)
+        log.info("created the Great Expectations project %s from the packaged suites", gx_dir)
+    return gx_dir
+
+
 class Validator:
     """Runs the suites of ``expectations_dir`` on one batch of tables at a time."""
 
@@ -95,6 +123,7 @@ class Validator:
         from transforms.settings import quiet_gx
 
         quiet_gx()
+        ensure_project(expectations_dir)
         import great_expectations as gx
 
         self._gx = gx

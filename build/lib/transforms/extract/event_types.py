@@ -1,0 +1,180 @@
+"""Event types for marketplace and trade news, defined in ``knowledge/event_types.csv``.
+
+Each type has a short snake_case name, a definition, trigger lemmas/phrases and a priority.  A sentence's
+words are reduced to a few candidate lemmas by simple suffix rules (banned -> ban, reported -> report,
+starts -> start, said -> say) and matched against the triggers.  The event's type is decided by the
+trigger nearest the date, preferring triggers in the date's clause and more specific types.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+from transforms import knowledge
+from transforms.extract.sentences import SpanSet
+
+__all__ = ["EventType", "Trigger", "types", "type_names", "lemmas", "find_triggers", "classify"]
+
+
+@dataclass(frozen=True, slots=True)
+class EventType:
+    name: str
+    priority: int
+    definition: str
+    triggers: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Trigger:
+    start: int
+    end: int
+    text: str
+    type: str
+    priority: int
+    token: int         # index of the first token in the text's token list
+
+
+@functools.cache
+def types() -> tuple[EventType, ...]:
+    out = []
+    for row in knowledge.csv_rows("event_types.csv"):
+        trig = tuple(t.strip().lower() for t in row["triggers"].split("|") if t.strip())
+        out.append(EventType(row["type"], int(row["priority"]), row["definition"], trig))
+    return tuple(out)
+
+
+def type_names() -> list[str]:
+    return [t.name for t in types()]
+
+
+_IRREGULAR = {
+    "said": "say", "says": "say", "told": "tell", "sold": "sell", "began": "begin", "begun": "begin",
+    "wrote": "write", "written": "write", "spoke": "speak", "spoken": "speak", "rose": "rise", "risen": "rise",
+    "fell": "fall", "fallen": "fall", "grew": "grow", "grown": "grow", "left": "leave", "paid": "pay",
+    "froze": "freeze", "frozen": "freeze", "shut": "shut", "set": "set", "held": "hold", "took": "take",
+    "went": "go", "gone": "go", "saw": "see", "seen": "see", "made": "make", "brought": "bring",
+    "bought": "buy", "sent": "send", "stood": "stand", "won": "win", "quit": "quit", "led": "lead",
+}
+_TOKEN_RE = re.compile(r"[A-Za-z]+(?:['’-][A-Za-z]+)*|\d+(?:[.,]\d+)*")
+_CLAUSE_START_RE = re.compile(r"[,;:—(\"“]\s*$")   # a capitalised word after these may be a trigger
+MAX_OUT_OF_CLAUSE = 20   # tokens: a trigger outside the date's clause must be this close
+
+
+@functools.lru_cache(maxsize=65536)
+def lemmas(word: str) -> frozenset[str]:
+    """Candidate lemmas of a word (lower-cased) by suffix stripping; over-generation is harmless."""
+    w = word.lower()
+    out = {w}
+    if w in _IRREGULAR:
+        out.add(_IRREGULAR[w])
+    n = len(w)
+    if n > 4 and w.endswith("ies"):
+        out.add(w[:-3] + "y")
+    if n > 4 and w.endswith("ied"):
+        out.add(w[:-3] + "y")
+    if n > 3 and w.endswith("es"):
+        out.add(w[:-2])
+    if n > 3 and w.endswith("s") and not w.endswith("ss"):
+        out.add(w[:-1])
+    if n > 4 and w.endswith("ed"):
+        out.update((w[:-2], w[:-1]))
+        if w[-3] == w[-4]:
+            out.add(w[:-3])
+    if n > 5 and w.endswith("ing"):
+        out.update((w[:-3], w[:-3] + "e"))
+        if w[-4] == w[-5]:
+            out.add(w[:-4])
+    return frozenset(out)
+
+
+@functools.cache
+def _index() -> dict[str, list[tuple[tuple[str, ...], str, int]]]:
+    idx: dict[str, list[tuple[tuple[str, ...], str, int]]] = {}
+    for t in types():
+        for trig in t.triggers:
+            parts = tuple(trig.split())
+            idx.setdefault(parts[0], []).append((parts, t.name, t.priority))
+    for v in idx.values():
+        v.sort(key=lambda x: -len(x[0]))                 # longest phrase first
+    return idx
+
+
+def find_triggers(text: str, start: int = 0, end: int | None = None,
+                  exclude=()) -> list[Trigger]:
+    """Trigger words in ``text[start:end]``.  Capitalised words inside the span count only at the
+    start of the span or of a clause, or as part of a multi-word trigger ("Notorious Markets");
+    tokens inside ``exclude`` spans (actor names) never count."""
+    if end is None:
+        end = len(text)
+    key = (id(text), len(text), start, end, id(exclude))
+    hit = _LAST.get(key)
+    if hit is not None and hit[0] is text:
+        return hit[1]
+    out = _find_triggers(text, start, end, exclude)
+    _LAST.clear()                                     # several dates in one sentence: tokenise once
+    _LAST[key] = (text, out)
+    return out
+
+
+_LAST: dict = {}
+
+
+def _find_triggers(text: str, start: int, end: int, exclude) -> list[Trigger]:
+    toks = [(m.start(), m.end(), m.group()) for m in _TOKEN_RE.finditer(text, start, end)]
+    exclude = SpanSet(exclude) if not isinstance(exclude, SpanSet) else exclude
+    out: list[Trigger] = []
+    i = 0
+    while i < len(toks):
+        s, e, w = toks[i]
+        cands = _word_triggers(w)
+        if cands and not (exclude and exclude.overlaps(s, e)):
+            for parts, name, prio in cands:
+                if len(parts) == 1 and w[:1].isupper() and i > 0 \
+                        and not _CLAUSE_START_RE.search(text, max(start, s - 3), s):
+                    continue
+                if len(parts) > 1:
+                    if i + len(parts) > len(toks):
+                        continue
+                    if not all(parts[k] in lemmas(toks[i + k][2]) for k in range(1, len(parts))):
+                        continue
+                last = toks[i + len(parts) - 1]
+                out.append(Trigger(s, last[1], text[s:last[1]], name, prio, i))
+                i += len(parts) - 1
+                break
+        i += 1
+    return out
+
+
+@functools.lru_cache(maxsize=65536)
+def _word_triggers(word: str) -> tuple[tuple[tuple[str, ...], str, int], ...]:
+    """Trigger entries whose first word is a lemma of ``word``, longest phrases first."""
+    idx = _index()
+    found = [entry for lem in lemmas(word) for entry in idx.get(lem, ())]
+    found.sort(key=lambda x: -len(x[0]))
+    return tuple(found)
+
+
+def classify(text: str, date_start: int, date_end: int, clause: tuple[int, int] | None = None,
+             start: int = 0, end: int | None = None,
+             exclude=()) -> tuple[str, str | None]:
+    """``(event_type, trigger_text)`` for the date at ``[date_start, date_end)`` of the sentence
+    ``text[start:end]``; ``clause`` is the date's clause.  ``("other", None)`` without a trigger."""
+    trigs = [t for t in find_triggers(text, start, end, exclude)
+             if not (t.start < date_end and date_start < t.end)]
+    if not trigs:
+        return "other", None
+
+    def key(t: Trigger):
+        in_clause = clause is not None and clause[0] <= t.start < clause[1]
+        if t.end <= date_start:
+            dist = len(_TOKEN_RE.findall(text, t.end, date_start))
+        else:
+            dist = len(_TOKEN_RE.findall(text, date_end, t.start))
+        return (0 if in_clause else 1, dist - 2 * t.priority, t.start)
+
+    best = min(trigs, key=key)
+    out_of_clause, score, _ = key(best)
+    if out_of_clause and score + 2 * best.priority > MAX_OUT_OF_CLAUSE:
+        return "other", None
+    return best.type, best.text

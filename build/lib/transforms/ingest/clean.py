@@ -1,0 +1,210 @@
+"""Turn raw article text into clean body text: header lines, light markup and boilerplate out.
+
+Pure functions; the patterns live in transforms/knowledge/boilerplate.toml.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from transforms import knowledge
+
+_CODE_PUNCT = set("{}();=<>[]")
+
+
+@dataclass(frozen=True)
+class Rules:
+    date_prefix: re.Pattern   # "date 2021-12-31 " at the very start of a text
+    date_line: re.Pattern     # a line that is only a (labelled) date
+    drop: re.Pattern
+    teaser: re.Pattern
+    footer: re.Pattern
+    code: re.Pattern
+    code_punct_ratio: float
+
+
+def _alternation(patterns: list[str]) -> re.Pattern:
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def rules() -> Rules:
+    cfg = knowledge.toml("boilerplate.toml")
+    label = "|".join(map(re.escape, cfg["header_date_labels"]))
+    return Rules(
+        date_prefix=re.compile(rf"^\s*(?:{label})\s*[:\-]?\s*(\d{{4}}-\d{{2}}-\d{{2}})\b[ \t]*", re.IGNORECASE),
+        date_line=re.compile(rf"^\s*(?:(?:{label})\s*[:\-]?\s*)?(\d{{4}})-?(\d{{2}})-?(\d{{2}})\s*$", re.IGNORECASE),
+        drop=_alternation(cfg["drop_lines"]),
+        teaser=_alternation(cfg["teaser_markers"]),
+        footer=_alternation(cfg["footer_markers"]),
+        code=_alternation(cfg["code_signatures"]),
+        code_punct_ratio=float(cfg["code_punct_ratio"]),
+    )
+
+
+# --- header lines ---------------------------------------------------------------------------------
+
+_URL_LINE = re.compile(r"^\s*https?://\S+\s*$")
+_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$")
+
+
+def _date(y: str, m: str, d: str) -> dt.date | None:
+    try:
+        value = dt.date(int(y), int(m), int(d))
+    except ValueError:
+        return None
+    return value if 1800 <= value.year <= 2200 else None
+
+
+@dataclass
+class Header:
+    text: str
+    title: str | None = None
+    url: str | None = None
+    published: dt.date | None = None
+
+
+def split_header(text: str) -> Header:
+    """Find a publication date in the first lines, with the title above it and a URL below it.
+
+    Recognised: a line that is only a date (``20220303``, ``2022-03-03``, ``Date: 2022-03-03``) within the
+    first four non-empty lines, and a ``date 2021-12-31`` prefix at the very start (the rest of that line is
+    body text). Header lines are removed from the body; everything else is left alone.
+    """
+    m = rules().date_prefix.match(text)
+    if m and (published := _date(*m.group(1).split("-"))):
+        return Header(text=text[m.end():], published=published)
+    lines = text.split("\n")
+    nonempty = [i for i, line in enumerate(lines) if line.strip()][:4]
+    for pos, i in enumerate(nonempty):
+        m = rules().date_line.match(lines[i])
+        if pos > 1 or not m or not (published := _date(*m.groups())):
+            continue  # a date line deeper in the text is body, not header
+        drop = {i}
+        title = None
+        if pos == 1:  # one line above the date: the title
+            title = lines[nonempty[0]].strip()
+            drop.add(nonempty[0])
+        url = None
+        if pos + 1 < len(nonempty) and _URL_LINE.match(lines[nonempty[pos + 1]]):
+            url = lines[nonempty[pos + 1]].strip()
+            drop.add(nonempty[pos + 1])
+        body = "\n".join(line for j, line in enumerate(lines) if j not in drop)
+        return Header(text=body, title=title, url=url, published=published)
+    return Header(text=text)
+
+
+def guess_title(text: str) -> str | None:
+    """First Markdown heading, else a short first line without final punctuation."""
+    for line in text.split("\n")[:12]:
+        m = _HEADING.match(line)
+        if m:
+            return m.group(1).strip("*_ ")
+    first = next((line.strip() for line in text.split("\n") if line.strip()), "")
+    if 0 < len(first) <= 160 and not first.endswith((".", "!", "?", ":", ";", ",")):
+        return first.strip("*_# ")
+    return None
+
+
+# --- light markup -----------------------------------------------------------------------------------
+
+_MD_LINK = re.compile(r"\[([^\]\n]{1,300})\]\((?:[^)\s]{1,2000})\)")
+_MD_EMPH = re.compile(r"(\*\*|__)(?=\S)([^\n]{1,500}?)(?<=\S)\1")
+_MD_ITAL = re.compile(r"(?<![\w*])\*(?=\S)([^*\n]{1,500}?)(?<=\S)\*(?![\w*])")
+
+
+def strip_markup(text: str) -> str:
+    """Markdown to plain text: heading marks, emphasis and link syntax go, the words stay."""
+    out = []
+    for line in text.split("\n"):
+        m = _HEADING.match(line)
+        out.append(m.group(1) if m else line)
+    text = "\n".join(out)
+    text = _MD_LINK.sub(r"\1", text)
+    text = _MD_EMPH.sub(r"\2", text)
+    return _MD_ITAL.sub(r"\1", text)
+
+
+# --- boilerplate ------------------------------------------------------------------------------------
+
+def is_code(line: str) -> bool:
+    s = line.strip()
+    if not s:
+        return False
+    r = rules()
+    if r.code.search(s):
+        return True
+    punct = sum(ch in _CODE_PUNCT for ch in s)
+    return (";" in s or "{" in s) and punct / len(s) >= r.code_punct_ratio and not s.endswith((".", '"', "”"))
+
+
+def _is_headline(line: str) -> bool:
+    s = line.strip()
+    return 0 < len(s) <= 160 and not s.endswith((".", "!", "?", ":", ";", ",", "”", '"'))
+
+
+def remove_boilerplate(text: str) -> str:
+    """Drop ad lines, embedded code, teaser blocks and footers; keep paragraph structure."""
+    r = rules()
+    lines = text.split("\n")
+    n = len(lines)
+    keep = [True] * n
+
+    # footers: cut from the first footer marker in the last third of the document
+    for i in range(n * 2 // 3, n):
+        if r.footer.search(lines[i].strip()):
+            for j in range(i, n):
+                keep[j] = False
+            break
+
+    for i, line in enumerate(lines):
+        s = line.strip()
+        if not keep[i] or not s:
+            continue
+        if r.drop.search(s) or is_code(s):
+            keep[i] = False
+        elif r.teaser.search(s):
+            keep[i] = False
+            _drop_teaser_block(lines, keep, i)
+    return "\n".join(line for line, k in zip(lines, keep) if k)
+
+
+def _drop_teaser_block(lines: list[str], keep: list[bool], marker: int) -> None:
+    """Headline lines touching the marker go; after a teaser headline, its blurb paragraph goes too."""
+    j = marker - 1
+    while j >= 0 and not lines[j].strip():
+        j -= 1
+    if j >= 0 and _is_headline(lines[j]):
+        keep[j] = False
+    j = marker + 1
+    while j < len(lines):
+        while j < len(lines) and not lines[j].strip():
+            j += 1
+        if j >= len(lines) or not _is_headline(lines[j]):
+            return
+        keep[j] = False
+        j += 1
+        while j < len(lines) and not lines[j].strip():
+            j += 1
+        if j < len(lines) and not _is_headline(lines[j]):
+            keep[j] = False  # the teaser's blurb
+            return
+
+
+_BLANKS = re.compile(r"\n[ \t]*(?:\n[ \t]*){2,}")
+_TRAILING = re.compile(r"[ \t]+\n")
+
+
+def tidy(text: str) -> str:
+    """Normalise line ends and collapse runs of blank lines (keeps one blank line between paragraphs)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
+    text = _TRAILING.sub("\n", text)
+    return _BLANKS.sub("\n\n", text).strip()
+
+
+def normalised_for_hash(text: str) -> str:
+    """The text identity of a document: Unicode NFKC with all whitespace runs folded."""
+    return " ".join(unicodedata.normalize("NFKC", text).split())

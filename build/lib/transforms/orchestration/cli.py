@@ -1,0 +1,229 @@
+"""`timeline` command line: run the DAGs once in-process, write the report, extract dates from a text.
+
+    timeline run [--source DIR]... [--lake DIR] [--warehouse FILE] [--reports DIR] [--verbose]
+    timeline report [--warehouse FILE] [--out DIR]
+    timeline extract [--dct YYYY-MM-DD] [FILE] [--jsonl]
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import logging
+import os
+import subprocess
+import sys
+import threading
+import time
+from contextlib import contextmanager
+from dataclasses import replace
+from pathlib import Path
+
+from transforms.settings import CHECKOUT, Settings, process_environment
+
+# Airflow's DAG folder for in-process runs: the checkout's dags/ (thin files), else the package's own
+DAGS_FOLDER = CHECKOUT / "dags" if CHECKOUT else Path(__file__).with_name("dags")
+DAG_MODULES = {"timeline_ingest": "transforms.orchestration.dags.timeline_ingest",
+               "timeline_warehouse": "transforms.orchestration.dags.timeline_warehouse"}
+
+
+def prepare_airflow(settings: Settings) -> Path:
+    """A project-local Airflow (SQLite metadata db, our dags/ folder); migrated once per Airflow version."""
+    process_environment(settings, DAGS_FOLDER)
+    home = settings.airflow_home
+    from importlib.metadata import version
+
+    marker = home / f".migrated-{version('apache-airflow-core')}"
+    if not marker.exists():
+        home.mkdir(parents=True, exist_ok=True)
+        proc = subprocess.run([sys.executable, "-m", "airflow", "db", "migrate"], capture_output=True, text=True)
+        if proc.returncode != 0:
+            sys.stderr.write(proc.stdout[-2000:] + proc.stderr[-4000:])
+            raise SystemExit("timeline: could not migrate the Airflow metadata database (see above)")
+        marker.touch()
+    return home
+
+
+def _run_dag(module: str, conf: dict, log_path: Path, verbose: bool) -> str:
+    """dag.test() one of the package's DAGs with a run conf; returns the run's final state."""
+    import importlib
+
+    mod = importlib.import_module(DAG_MODULES[module])
+    if verbose:
+        return str(mod.dag.test(run_conf=conf).state)
+    with open(log_path, "a") as fh:
+        fd_out, fd_err = os.dup(1), os.dup(2)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os.dup2(fh.fileno(), 1)
+        os.dup2(fh.fileno(), 2)
+        try:
+            return str(mod.dag.test(run_conf=conf).state)
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os.dup2(fd_out, 1)
+            os.dup2(fd_err, 2)
+            os.close(fd_out)
+            os.close(fd_err)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
+    from transforms.lake import store as lake_mod
+    from transforms.orchestration.pipeline import RunLocked, run_lock
+    from transforms.quality.validate import data_docs_index
+    from transforms.report.render import REPORT_NAME
+    from transforms.warehouse.builder import summary
+
+    console = Console(highlight=False, soft_wrap=True)
+    params = {}
+    if args.source:
+        params["sources"] = args.source
+    if args.lake:
+        params["lake"] = args.lake
+    if args.warehouse:
+        params["warehouse"] = args.warehouse
+    if args.reports:
+        params["reports"] = args.reports
+    settings = Settings.from_params(params)
+    if settings.workers == 0:  # in-process run: every core shares each batch
+        settings = replace(settings, workers=os.cpu_count() or 1)
+    conf = settings.as_params()
+    home = prepare_airflow(settings)
+    log_path = home / "logs" / f"timeline-run-{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S}.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    t_all = time.perf_counter()
+    before = set(lake_mod.committed_runs(settings.lake))
+    try:
+        with run_lock(settings.lake):
+            for label, module in (("ingest (timeline_ingest DAG)", "timeline_ingest"),
+                                  ("warehouse (timeline_warehouse DAG)", "timeline_warehouse")):
+                t0 = time.perf_counter()
+                with console.status(f"[bold]{label}[/] running …") as status, \
+                        _progress(settings.lake, lambda text, lb=label: status.update(f"[bold]{lb}[/] {text}")):
+                    state = _run_dag(module, conf, log_path, args.verbose)
+                console.print(f"{label}: {state} in {time.perf_counter() - t0:.1f} s")
+                if state != "success":
+                    reason = _failure_reason(log_path)
+                    console.print(f"[red]timeline: run failed, nothing published:[/] {reason}")
+                    console.print(f"Airflow log: {log_path}")
+                    return 1
+    except RunLocked as exc:
+        console.print(f"[red]timeline:[/] {exc}")
+        return 2
+    new_runs = sorted(set(lake_mod.committed_runs(settings.lake)) - before)
+    s = summary(settings.warehouse)
+    console.print()
+    console.print(f"[bold]Run complete[/] in {time.perf_counter() - t_all:.1f} s "
+                  f"({'new lake run ' + new_runs[-1] if new_runs else 'no new input'})")
+    console.print(f"  documents   {s['documents']}")
+    console.print(f"  events      {s['events']}")
+    console.print(f"  quarantined {s['quarantined']}")
+    for stage, reason, n in s["quarantine_reasons"]:
+        console.print(f"    {n:>4} × {stage}: {reason}")
+    console.print("  events per market: " + ", ".join(f"{m} {n}" for m, n in s["per_market"]))
+    console.print(f"  warehouse   {settings.warehouse}")
+    docs = data_docs_index(settings.expectations)
+    if docs.exists():
+        console.print(f"  data docs   {docs}")
+    report = settings.reports / REPORT_NAME
+    if report.exists():
+        console.print(f"  report      {report}")
+    console.print(f"  airflow log {log_path}")
+    return 0
+
+
+@contextmanager
+def _progress(lake_dir: Path, show, every: float = 0.5):
+    """Report extraction progress (staged batch parts vs. planned batches) while a DAG runs."""
+    from transforms.lake.store import STAGING
+
+    done = threading.Event()
+
+    def watch() -> None:
+        staging = Path(lake_dir) / STAGING
+        while not done.wait(every):
+            planned = len(list(staging.glob("*/batches/batch-*.json")))
+            if planned:
+                staged = {p.stem.removeprefix("part-").split("-")[0] for p in staging.glob("*/sources/part-*.parquet")}
+                show(f"{len(staged)}/{planned} batches extracted …")
+
+    thread = threading.Thread(target=watch, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        done.set()
+        thread.join()
+
+
+def _failure_reason(log_path: Path) -> str:
+    """The most telling line of a failed run's log (a ValidationFailed or other exception)."""
+    try:
+        lines = log_path.read_text(errors="replace").splitlines()
+    except OSError:
+        return "see the Airflow log"
+    for marker in ("ValidationFailed", "RunLocked", "Error", "Exception"):
+        for line in reversed(lines):
+            if marker in line and len(line) < 2000:
+                return line.strip()
+    return "see the Airflow log"
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from transforms.quality.validate import data_docs_index
+    from transforms.report.render import render
+
+    settings = Settings.from_env()
+    warehouse = Path(args.warehouse).resolve() if args.warehouse else settings.warehouse
+    out = Path(args.out).resolve() if args.out else settings.reports
+    try:
+        path = render(warehouse, out, data_docs_index(settings.expectations))
+    except FileNotFoundError as exc:
+        print(f"timeline: {exc}", file=sys.stderr)
+        return 1
+    print(path)
+    return 0
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from transforms.temporal import run_jsonl, tag
+
+    if args.jsonl:
+        return run_jsonl(sys.stdin, sys.stdout)
+    text = Path(args.file).read_text(encoding="utf-8") if args.file and args.file != "-" else sys.stdin.read()
+    dct = dt.date.fromisoformat(args.dct) if args.dct else None
+    for t in tag(text, dct):
+        span = f"{t.date_start}..{t.date_end}" if t.date_start else ""
+        print(f"{t.start:>6}-{t.end:<6} {t.type:<8} {t.value:<16} {t.precision or '':<8} {t.anchor:<9} {span:<23} {t.text!r}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="timeline", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="run the ingest and warehouse DAGs once, in-process")
+    run.add_argument("--source", action="append", metavar="DIR", help="source folder (repeatable; default seeds/)")
+    run.add_argument("--lake", metavar="DIR", help="Parquet lake folder (default lake/)")
+    run.add_argument("--warehouse", metavar="FILE", help="DuckDB file (default warehouse/timeline.duckdb)")
+    run.add_argument("--reports", metavar="DIR", help="folder for the HTML report (default reports/)")
+    run.add_argument("--verbose", action="store_true", help="show Airflow's own log instead of writing it to a file")
+    run.set_defaults(func=cmd_run)
+    rep = sub.add_parser("report", help="write the self-contained HTML report of a warehouse")
+    rep.add_argument("--warehouse", metavar="FILE", help="DuckDB file (default warehouse/timeline.duckdb)")
+    rep.add_argument("--out", metavar="DIR", help="output folder (default reports/)")
+    rep.set_defaults(func=cmd_report)
+    ext = sub.add_parser("extract", help="print the temporal expressions of a text")
+    ext.add_argument("file", nargs="?", help="text file (default: standard input)")
+    ext.add_argument("--dct", help="document creation time YYYY-MM-DD")
+    ext.add_argument("--jsonl", action="store_true", help="batch mode: the JSONL contract of timex_eval.py")
+    ext.set_defaults(func=cmd_extract)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

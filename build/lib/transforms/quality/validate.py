@@ -1,0 +1,224 @@
+"""Great Expectations validation of staged lake batches.
+
+The suites are JSON files in ``expectations/gx/expectations/`` (one per table). Each expectation's
+``meta.severity`` says what a failure means:
+
+* ``row``   - the failing rows are quarantined (with the expectation's name and ``meta.why``) and the
+              rest of the batch goes on; but if more than ``MAX_BAD_FRACTION`` of a batch of at least
+              ``MIN_ROWS_FOR_FRACTION`` rows fail one expectation, the failure is systematic and counts
+              as a batch failure.
+* ``batch`` - the whole run fails and nothing is committed or published.
+
+Value sets and date bounds are suite parameters filled from transforms.lake.schema (one source of truth).
+Great Expectations is imported here only, lazily (it takes seconds to import).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from transforms.lake import schema
+
+log = logging.getLogger("timeline.validate")
+
+KEEP_RUNS = 20  # runs whose validation results stay in the Data Docs
+MAX_BAD_FRACTION = 0.5
+MIN_ROWS_FOR_FRACTION = 20
+MIN_DATE, MAX_DATE = dt.date(1000, 1, 1), dt.date(2100, 12, 31)  # news cites history, not 3024
+SUITES = ("documents", "events", "event_markets")
+# Columns not sent to Great Expectations (large or nested; checked by the schema instead).
+SKIP_COLUMNS = {"documents": ["text", "metadata"], "events": ["actors", "sentence"], "event_markets": []}
+
+
+@dataclass(frozen=True)
+class RowFailure:
+    table: str
+    record_id: str
+    doc_id: str | None
+    expectation: str
+    reason: str
+
+
+@dataclass
+class Outcome:
+    batch_failures: list[str] = field(default_factory=list)
+    row_failures: list[RowFailure] = field(default_factory=list)
+    bad_doc_ids: set[str] = field(default_factory=set)
+    bad_event_ids: set[str] = field(default_factory=set)
+
+
+def suite_parameters() -> dict:
+    from transforms.extract.event_types import type_names
+    from transforms.extract.markets import market_table
+
+    params = {
+        "min_date": MIN_DATE.isoformat(), "max_date": MAX_DATE.isoformat(),
+        "published_bases": list(schema.PUBLISHED_BASES), "precisions": list(schema.PRECISIONS),
+        "anchors": list(schema.ANCHORS), "market_roles": list(schema.MARKET_ROLES),
+        "market_bases": list(schema.MARKET_BASES), "event_types": list(type_names()),
+        "market_codes": [code for code, _, _ in market_table()],
+    }
+    for table in SUITES:
+        params[f"{table}_columns"] = [c for c in schema.TABLES[table].names if c not in SKIP_COLUMNS[table]]
+    params["events_columns"].append("doc_chars")
+    params["event_markets_columns"].append("event_found")
+    return params
+
+
+def validation_frames(tables: dict[str, pa.Table]):
+    """The pandas frames the suites run on: each table plus the join columns the cross-table checks need."""
+    docs = tables["documents"]
+    events = tables["events"]
+    chars = pc.index_in(events["doc_id"], docs["doc_id"])
+    doc_chars = pc.take(docs["chars"], chars)
+    ev = events.drop_columns(SKIP_COLUMNS["events"]).append_column("doc_chars", doc_chars)
+    markets = tables["event_markets"]
+    found = pc.if_else(pc.is_in(markets["event_id"], events["event_id"]), pa.scalar(True), pa.scalar(None, pa.bool_()))
+    em = markets.append_column("event_found", found)
+    return {
+        "documents": docs.drop_columns(SKIP_COLUMNS["documents"]).to_pandas(),
+        "events": ev.to_pandas(),
+        "event_markets": em.to_pandas(),
+    }
+
+
+def ensure_project(expectations_dir: Path) -> Path:
+    """The Great Expectations project folder; created from the suites shipped in the package
+    (``transforms.quality.gx_project``, the checkout's ``expectations/gx``) when it does not exist yet,
+    so an installed package validates from any folder. Returns the ``gx`` folder."""
+    from importlib import resources
+
+    gx_dir = Path(expectations_dir) / "gx"
+    if not (gx_dir / "great_expectations.yml").exists():
+        def copy(src, dest: Path) -> None:
+            for item in src.iterdir():
+                if item.is_dir():
+                    if item.name not in ("__pycache__", "uncommitted"):  # never a run's results
+                        copy(item, dest / item.name)
+                elif not item.name.endswith((".py", ".pyc")):
+                    dest.mkdir(parents=True, exist_ok=True)
+                    (dest / item.name).write_bytes(item.read_bytes())
+
+        try:
+            shipped = resources.files("transforms.quality.gx_project")
+        except ModuleNotFoundError:  # an editable install maps only the top package: read the checkout's
+            from transforms.settings import CHECKOUT
+
+            shipped = CHECKOUT / "expectations" / "gx"
+        copy(shipped, gx_dir)
+        log.info("created the Great Expectations project %s from the packaged suites", gx_dir)
+    return gx_dir
+
+
+class Validator:
+    """Runs the suites of ``expectations_dir`` on one batch of tables at a time."""
+
+    def __init__(self, expectations_dir: Path):
+        from transforms.settings import quiet_gx
+
+        quiet_gx()
+        ensure_project(expectations_dir)
+        import great_expectations as gx
+
+        self._gx = gx
+        self.context = gx.get_context(mode="file", project_root_dir=str(expectations_dir))
+        self.params = suite_parameters()
+        self.definitions = {name: self._definition(name) for name in SUITES}
+        self.results = 0
+
+    def _definition(self, name: str):
+        gx, ctx = self._gx, self.context
+        try:
+            source = ctx.data_sources.get("lake")
+        except (KeyError, ValueError, LookupError):
+            source = ctx.data_sources.add_pandas("lake")
+        try:
+            asset = source.get_asset(name)
+        except LookupError:
+            asset = source.add_dataframe_asset(name)
+        try:
+            batch = asset.get_batch_definition("staged_batch")
+        except (KeyError, ValueError, LookupError):
+            batch = asset.add_batch_definition_whole_dataframe("staged_batch")
+        try:
+            return ctx.validation_definitions.get(name)
+        except Exception:  # GX raises DataContextError for a missing definition
+            suite = ctx.suites.get(name)
+            return ctx.validation_definitions.add(gx.ValidationDefinition(name=name, data=batch, suite=suite))
+
+    def validate_batch(self, tables: dict[str, pa.Table], run_name: str | None = None) -> Outcome:
+        from great_expectations.core.run_identifier import RunIdentifier
+
+        outcome = Outcome()
+        frames = validation_frames(tables)
+        ids = {
+            "documents": (tables["documents"]["doc_id"].to_pylist(), tables["documents"]["doc_id"].to_pylist()),
+            "events": (tables["events"]["event_id"].to_pylist(), tables["events"]["doc_id"].to_pylist()),
+            "event_markets": (tables["event_markets"]["event_id"].to_pylist(), [None] * tables["event_markets"].num_rows),
+        }
+        for name in SUITES:
+            frame = frames[name]
+            result = self.definitions[name].run(
+                batch_parameters={"dataframe": frame}, expectation_parameters=self.params,
+                result_format={"result_format": "COMPLETE", "unexpected_index_column_names": []},
+                run_id=RunIdentifier(run_name=run_name) if run_name else None,
+            )
+            self.results += 1
+            for r in result.results:
+                if r.success:
+                    continue
+                cfg = r.expectation_config
+                meta = cfg.meta or {}
+                label = f"{cfg.type}({_columns(cfg.kwargs)})"
+                if r.exception_info and r.exception_info.get("raised_exception"):
+                    outcome.batch_failures.append(f"{name}: {label} raised {r.exception_info.get('exception_message')}")
+                    continue
+                bad = r.result.get("unexpected_index_list") or []
+                if meta.get("severity") != "row" or (
+                        len(frame) >= MIN_ROWS_FOR_FRACTION and len(bad) > MAX_BAD_FRACTION * len(frame)):
+                    outcome.batch_failures.append(f"{name}: {label} failed on {len(bad)} of {len(frame)} rows")
+                    continue
+                record_ids, doc_ids = ids[name]
+                for i in bad:
+                    rid, did = record_ids[i], doc_ids[i]
+                    outcome.row_failures.append(RowFailure(name, rid, did, cfg.type,
+                                                           f"{label}: {meta.get('why', 'failed')}"))
+                    if name == "documents":
+                        outcome.bad_doc_ids.add(rid)
+                    else:
+                        outcome.bad_event_ids.add(rid)
+        return outcome
+
+    def build_docs(self, run_name: str | None = None, keep_runs: int = KEEP_RUNS) -> str | None:
+        """Rebuild the Data Docs for this run's results; results of older runs beyond ``keep_runs`` are
+        removed so the site (and its build time) stays bounded however many runs there are."""
+        store = self.context.validation_results_store
+        keys = store.list_keys()
+        runs = sorted({k.run_id.run_name for k in keys if k.run_id.run_name})
+        stale = set(runs[:-keep_runs]) if keep_runs else set()
+        for key in keys:
+            if key.run_id.run_name in stale:
+                store.remove_key(key)
+        site = Path(self.context.root_directory) / "uncommitted" / "data_docs" / "local_site" / "validations"
+        for folder in site.glob("*/*") if stale else ():
+            if folder.name in stale:
+                shutil.rmtree(folder, ignore_errors=True)
+        current = [k for k in keys if run_name is None or k.run_id.run_name == run_name]
+        sites = self.context.build_data_docs(resource_identifiers=current or None)
+        return sites.get("local_site")
+
+
+def _columns(kwargs: dict) -> str:
+    cols = [kwargs[k] for k in ("column", "column_A", "column_B") if k in kwargs]
+    cols += kwargs.get("column_list", [])
+    return ", ".join(map(str, cols))
+
+
+def data_docs_index(expectations_dir: Path) -> Path:
+    return Path(expectations_dir) / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html"

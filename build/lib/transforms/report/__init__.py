@@ -1,0 +1,2 @@
+"""The HTML report of a warehouse (render.py).
+"""

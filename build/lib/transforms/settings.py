@@ -1,0 +1,122 @@
+"""Every setting of the pipeline in one place: environment variables with local defaults.
+
+This is the only module that reads the environment. ``Settings.from_env()`` reads the ``TIMELINE_*``
+variables; a DAG run's params / conf override the per-run ones (``from_params``). ``VARIABLES`` lists
+each variable with its default and meaning; the README's configuration table is rendered from it
+(``markdown_table()``; a test keeps the two equal).
+
+Relative paths resolve against ``TIMELINE_HOME``: by default the project checkout when the package runs
+from one, else the current folder.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+
+PACKAGE_ROOT = Path(__file__).resolve().parent
+CHECKOUT = PACKAGE_ROOT.parent if (PACKAGE_ROOT.parent / "pyproject.toml").exists() else None
+
+
+def _setting(env: str, default: str, meaning: str, per_run: bool = False):
+    return field(metadata={"env": env, "default": default, "meaning": meaning, "per_run": per_run})
+
+
+def home(env=os.environ) -> Path:
+    """The folder relative defaults resolve against."""
+    raw = env.get("TIMELINE_HOME")
+    return Path(raw).expanduser().resolve() if raw else (CHECKOUT or Path.cwd())
+
+
+@dataclass(frozen=True)
+class Settings:
+    sources: tuple[Path, ...] = _setting("TIMELINE_SOURCES", "seeds/", "source folders, separated by `:`", True)
+    lake: Path = _setting("TIMELINE_LAKE", "lake/", "Parquet lake folder (local or shared POSIX path)", True)
+    warehouse: Path = _setting("TIMELINE_WAREHOUSE", "warehouse/timeline.duckdb", "the published DuckDB file", True)
+    reports: Path = _setting("TIMELINE_REPORTS", "reports/", "where run reports are written", True)
+    workers: int = _setting("TIMELINE_WORKERS", "0", "processes sharing one batch; 0 = every core under `timeline run`, "
+                            "1 in scheduled tasks (the mapped tasks are the parallelism there)", True)
+    expectations: Path = _setting("TIMELINE_EXPECTATIONS", "expectations/",
+                                  "the Great Expectations project (suites, Data Docs)")
+    batch_size: int = _setting("TIMELINE_BATCH_SIZE", "200", "files per extraction task (one mapped task per batch)")
+    parallel_batches: int = _setting("TIMELINE_PARALLEL_BATCHES", "4",
+                                     "mapped extraction tasks running at once per DAG run")
+    max_doc_mb: float = _setting("TIMELINE_MAX_DOC_MB", "20", "larger files are quarantined")
+    schedule: str = _setting("TIMELINE_SCHEDULE", "@daily", "schedule of the ingest DAG (cron or preset)")
+    build_memory: str = _setting("TIMELINE_BUILD_MEMORY", "1GB",
+                                 "DuckDB buffer pool while building the warehouse (lower = less memory, slower)")
+    airflow_home: Path = _setting("AIRFLOW_HOME", ".airflow/", "Airflow's home for `timeline run` (SQLite metadata db, logs)")
+
+    @property
+    def max_doc_bytes(self) -> int:
+        return int(self.max_doc_mb * 1_000_000)
+
+    @classmethod
+    def from_env(cls, env=os.environ) -> Settings:
+        base = home(env)
+        values = {}
+        for f in fields(cls):
+            raw = env.get(f.metadata["env"]) or f.metadata["default"]
+            values[f.name] = _parse(f.name, raw, base)
+        return cls(**values)
+
+    @classmethod
+    def from_params(cls, params: dict | None, env=os.environ) -> Settings:
+        """Environment defaults, overridden by a DAG run's params/conf (the per-run settings only)."""
+        settings, base = cls.from_env(env), home(env)
+        changes = {f.name: _parse(f.name, params[f.name], base) for f in fields(cls)
+                   if f.metadata["per_run"] and (params or {}).get(f.name) not in (None, "", [])}
+        return replace(settings, **changes)
+
+    def as_params(self) -> dict:
+        """The per-run settings as a DAG run conf (JSON)."""
+        out = {}
+        for f in fields(self):
+            if f.metadata["per_run"]:
+                v = getattr(self, f.name)
+                out[f.name] = [str(p) for p in v] if f.name == "sources" else (str(v) if isinstance(v, Path) else v)
+        return out
+
+
+def _parse(name: str, raw, base: Path):
+    def path(p) -> Path:
+        p = Path(p).expanduser()
+        return (p if p.is_absolute() else base / p).resolve()
+
+    if name == "sources":
+        items = raw.split(os.pathsep) if isinstance(raw, str) else list(raw)
+        return tuple(path(s) for s in items if s)
+    kind = Settings.__annotations__[name]
+    if kind == "Path":
+        return path(raw)
+    if kind == "int":
+        return int(raw)
+    if kind == "float":
+        return float(raw)
+    return str(raw)
+
+
+VARIABLES = [(f.metadata["env"], f.metadata["default"], f.metadata["meaning"]) for f in fields(Settings)]
+
+
+def markdown_table() -> str:
+    """The README's configuration table."""
+    rows = ["| variable | default | meaning |", "|---|---|---|"]
+    rows += [f"| `{env}` | `{default}` | {meaning} |" for env, default, meaning in VARIABLES]
+    rows.append("| `TIMELINE_HOME` | the checkout, else the current folder | what relative paths above resolve against |")
+    return "\n".join(rows)
+
+
+def process_environment(settings: Settings, dags_folder: Path) -> Path:
+    """Environment for an in-process Airflow run and for Great Expectations (set only where unset);
+    returns the DAG folder Airflow will read."""
+    os.environ.setdefault("AIRFLOW_HOME", str(settings.airflow_home))
+    os.environ.setdefault("AIRFLOW__CORE__DAGS_FOLDER", str(dags_folder))
+    os.environ.setdefault("AIRFLOW__CORE__LOAD_EXAMPLES", "False")
+    quiet_gx()
+    return Path(os.environ["AIRFLOW__CORE__DAGS_FOLDER"])
+
+
+def quiet_gx() -> None:
+    """Great Expectations sends usage analytics unless told not to."""
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")

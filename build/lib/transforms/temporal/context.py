@@ -1,0 +1,120 @@
+"""Tense / direction of the clause around an expression (resources.toml [cues]).
+
+The cue nearest to the expression (in words, within its clause) decides: a future cue ("will",
+"is due to", "to start", "plans to") -> the coming reading, a past one ("said", "was", -ed forms)
+-> the last reading; "will be held"-style auxiliaries turn a past form into a future cue."""
+from __future__ import annotations
+
+import re
+
+from .tables import K
+
+_BOUND_RE = re.compile(r"[!?;\n]|\.\s{1,3}(?=[A-Z\"“])")
+
+
+_WORD_RE = re.compile(r"[A-Za-z]+(?:['’][a-z]{1,2})?")
+
+
+def _cue_table(words):
+    one, multi = set(), {}
+    for c in words:
+        c = c.lower().replace("’", "'")
+        parts = c.split()
+        if c.startswith("'"):
+            one.add(c)
+        elif len(parts) == 1:
+            one.add(c)
+        else:
+            multi.setdefault(parts[-1], []).append(parts[:-1])
+    return one, multi
+
+
+_FUT1, _FUTM = _cue_table(K["cues"]["future"])
+_PAST1, _PASTM = _cue_table(K["cues"]["past"])
+_AUX = frozenset(("will", "would", "'ll", "shall", "to", "must", "should", "could", "can", "may", "might"))
+_NOT_PAST = frozenset(K["cues"]["not_past"])
+_AUX_SKIP = frozenset(("be", "not", "have", "been", "still", "also", "never", "then", "now", "likely", "probably", "only",
+                       "just", "soon", "again", "first", "finally", "officially", "formally"))
+_SUFFIX = K["cues"]["past_suffix"]
+_ED_ADJ = frozenset(K["cues"]["ed_adjective_after"])
+_ED_ADV = frozenset(K["cues"]["ed_adjective_adverbs"])
+_PRESENT_PASSIVE = frozenset(K["cues"]["present_passive"])
+_FUT_PAST = frozenset(K["cues"]["future_made_past"])
+_ADVERB_CUES = frozenset(("ago", "last", "earlier", "since", "yesterday"))
+_PLAN_SKIP = frozenset(("been", "previously", "originally", "already", "initially", "also", "once"))
+
+
+def _had_before(words: list[str], i: int) -> bool:
+    """Is the cue ending at words[i] (n words long) preceded by "had (been)"?"""
+    j = i - 1
+    while j >= 0 and i - j <= 4 and words[j] in _PLAN_SKIP:
+        j -= 1
+    return j >= 0 and i - j <= 4 and words[j] in _FUT_PAST
+
+
+def _cue_kind(words: list[str], i: int) -> str | None:
+    w = words[i]
+    for tbl1, tblm, kind in ((_FUT1, _FUTM, "future"), (_PAST1, _PASTM, "past")):
+        for pre in tblm.get(w, ()):
+            n = len(pre)
+            if i >= n and words[i - n:i] == pre:
+                if kind == "future" and _had_before(words, i - n):
+                    return "past"
+                return kind
+    if w in _FUT1 or ("'" in w and w[w.index("'"):] in _FUT1):
+        return "past" if _had_before(words, i) else "future"
+    past = w in _PAST1
+    if not past and len(w) > 4 and w.endswith(_SUFFIX) and w not in _NOT_PAST:
+        # "the reduced dividend", "a still unspecified date": an adjective
+        past = not (i >= 1 and (words[i - 1] in _ED_ADJ or ((words[i - 1] in _ED_ADV or words[i - 1].endswith("ly"))
+                                                              and i >= 2 and words[i - 2] in _ED_ADJ)))
+    if not past:
+        return None
+    # "will be held", "would have said", "to be released": future
+    j = i - 1
+    while j >= 0 and i - j <= 4 and words[j] in _AUX_SKIP:
+        j -= 1
+    if j >= 0 and i - j <= 4 and words[j] in _AUX:
+        return "future"
+    if i >= 1 and words[i - 1] in _PRESENT_PASSIVE and w not in _ADVERB_CUES:
+        return None  # "when the case is heard in May": a present passive, no tense cue
+    return "past"
+
+
+def tense_cue(text: str, start: int, end: int) -> tuple[str | None, int]:
+    """(direction, distance in words) of the tense cue nearest to text[start:end] in its clause:
+    'future' | 'past' | None.  Strong cues (resources.toml [cues]) and -ed forms count alike;
+    "will be held"-style auxiliaries turn a past form into a future cue."""
+    lo = max(0, start - 120)
+    hi = min(len(text), end + 80)
+    b = None
+    for b in _BOUND_RE.finditer(text, lo, start):
+        pass
+    if b is not None:
+        lo = b.end()
+    m = _BOUND_RE.search(text, end, hi)
+    if m:
+        hi = m.start()
+    L = _WORD_RE.findall(text[lo:start].lower().replace("’", "'"))
+    R = _WORD_RE.findall(text[end:hi].lower().replace("’", "'"))
+    nl, nr = len(L), len(R)
+    for k in range(max(nl, nr)):
+        if k < nl:
+            kind = _cue_kind(L, nl - 1 - k)
+            if kind:
+                return kind, k
+        if k < nr:
+            kind = _cue_kind(R, k)
+            if kind:
+                return kind, k
+    return None, 99
+
+
+def tense(text: str, start: int, end: int) -> str | None:
+    return tense_cue(text, start, end)[0]
+
+
+def _limit(dist: int) -> int:
+    """How far (days) from the DCT a tense cue may pull a reading: a cue right next to the
+    expression ("rose in March") is trusted up to a year, a distant one only ~8 months."""
+    return 330 if dist <= 3 else 240

@@ -1,0 +1,200 @@
+"""Temporal expression tagger for news text: TIMEX3 DATE / TIME / DURATION / SET with TimeML values.
+
+Knowledge lives in resources.toml (word lists, normalisation tables, cues, the patterns); the code
+that applies it is split by concern:
+  tables.py     loads the tables and builds the regex fragments ({MONTH}, {NUM}, ...)
+  scanner.py    compiles the rules; finds candidate matches in one left-to-right pass
+  normalise.py  one small normaliser per rule kind -> TimeML type / value / mod
+  dates.py      calendar arithmetic, intervals, choosing the reading of underspecified dates
+  context.py    tense / direction cues of the clause around an expression
+  engine.py     this driver: tag() and the Timex record
+
+Pipeline for one document (linear in its length, no pairwise comparison of matches):
+  1. scan       leftmost-first, non-overlapping matches, already sorted (scanner.py)
+  2. normalise  each match in document order; relative expressions are resolved against the anchor:
+                the DCT when given ("dct"), otherwise the document's latest absolute date
+                ("inferred"); "two days later" / "the following month" use the previously
+                mentioned date ("previous"); fully specified ones are "absolute"
+  3. emit       a Timex with the calendar interval [date_start, date_end] of every DATE/TIME
+
+Direction of underspecified dates ("December 27", "Monday", "June 1", "March"): the tense cue
+nearest to the expression in its clause (context.py) picks the coming or the last reading, as long
+as that reading stays within ~8 months of the DCT (a year when the cue is right next to the
+expression); otherwise, and without a cue, the reading closest to the DCT wins.  Weekdays: the DCT
+itself, the day right before/after it whatever the tense, else the tense, else the past week.
+Bare clock times ("10 p.m.", "0735 GMT", "noon") sit on the last day-precision date mentioned
+("previous"), else on the anchor; "that (same) day" right after a month / year mention is a day
+inside it ("1998-10-XX").
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from dataclasses import dataclass
+
+from .dates import Anchor, PREC_ORDER, _narrow, _safe_date, fmt_day, interval
+from .scanner import _scan
+from .normalise import Doc, _reject_number, normalise
+from .tables import DAY_SHIFTS, REJECT_AFTER, _NEXT_WORD, _alt, _norm
+
+D = _dt.date
+
+
+@dataclass(frozen=True, slots=True)
+class Timex:
+    start: int
+    end: int
+    text: str
+    type: str
+    value: str
+    precision: str | None
+    date_start: _dt.date | None
+    date_end: _dt.date | None
+    anchor: str
+    mod: str | None = None
+
+
+_DAY_SHIFT_RE = re.compile(_alt(DAY_SHIFTS) + r"\s{1,3}$", re.IGNORECASE)
+_DAY_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _day_shift(text: str, s: int, value: str, floor: int):
+    """"the day before <date>": (start of the phrase, shifted value) or None."""
+    if not _DAY_RE.fullmatch(value):
+        return None
+    lo = max(floor, s - 24)
+    m = _DAY_SHIFT_RE.search(text, lo, s)
+    if m is None or (m.start() > 0 and text[m.start() - 1].isalnum()):
+        return None
+    try:
+        d = D.fromisoformat(value) + _dt.timedelta(DAY_SHIFTS[_norm(m.group(0))])
+    except OverflowError:  # off the end of the calendar
+        return None
+    return m.start(), fmt_day(d)
+
+
+_HYPHEN_ADJ = re.compile(r"the\s{1,3}(?:\w+\s{1,3})?\w+-\w", re.IGNORECASE)
+
+
+def _emit(text, s, e, typ, value, mod, ak, out, doc, kind=""):
+    # trim whitespace/punctuation at the edges
+    while s < e and text[s] in " \t\n,":
+        s += 1
+    while e > s and text[e - 1] in " \t\n,":
+        e -= 1
+    if e - s > 2 and text[e - 2] in "'’" and text[e - 1] in "sS":
+        e -= 2  # "Friday's": the possessive is not part of the timex
+    if kind in ("duration", "quarter") and text[s:s + 4].lower() == "the " and _HYPHEN_ADJ.match(text, s, e):
+        s += 4  # "the two-week strike", "the third-quarter results": "the" belongs to the noun
+    if s >= e:
+        return
+    prec = d0 = d1 = None
+    if typ in ("DATE", "TIME"):
+        prec, d0, d1 = interval(value)
+        if prec is None and "T" in value:
+            prec2, d0, d1 = interval(value.split("T")[0])
+            prec = "time" if prec2 == "day" else None
+            if prec is None:
+                d0 = d1 = None
+        if d0 is not None and mod in ("START", "MID", "END"):
+            d0, d1 = _narrow(d0, d1, mod)
+        if prec == "quarter" and d0 is not None and kind in ("quarter", "quarter_code", "the_quarter") \
+                and (doc.anchor.date is None or d1 < doc.anchor.date):
+            # the quarter under discussion (earnings news) is a completed one: a quarter still
+            # running or to come ("a fourth-quarter charge") is not what "the latest quarter" /
+            # "a year ago" refer to
+            # ... and the latest one mentioned: "after a flat second quarter" in a third-quarter
+            # report does not change the quarter under discussion
+            if doc.last_quarter is None or d0 >= doc.last_quarter or not doc.quarter_near(s):
+                doc.last_quarter = d0
+            doc.last_quarter_pos = s
+        if d0 is not None and prec in ("day", "time"):
+            doc.prev = (d0, "day")
+            doc.prev_day = d0
+        elif d0 is not None and prec in ("month", "year", "quarter", "week", "half", "season"):
+            doc.prev = (d0, prec)
+    out.append(Timex(s, e, text[s:e], typ, value, prec, d0, d1, ak, mod))
+
+
+_DAY_NUM = re.compile(r"\d{1,2}(?:st|nd|rd|th)?")
+_DAY_OR_UNDATED_DAY = re.compile(r"(?:\d{4}|XXXX)-\d{2}-\d{2}")
+
+
+def _month_day_range(text, s, e, g, doc, out) -> None:
+    """"April 24 and 25", "March 3-5, 1999": the first date as an mdy match, the second the same
+    month with the other day (unless it is a quantity: "May 5 and 6 percent")."""
+    m1 = _DAY_NUM.search(text, s, e)
+    m2 = _DAY_NUM.search(text, m1.end(), e)
+    r = normalise("mdy", g, s, m1.end(), doc)
+    if r is None:
+        return
+    typ, value, mod, ak = r[:4]
+    _emit(text, s, m1.end(), typ, value, mod, ak, out, doc)
+    d1, d2 = int(g["d"]), int(g["d2"])
+    nw = _NEXT_WORD.match(text, m2.end(), min(len(text), m2.end() + 40))
+    if not _DAY_OR_UNDATED_DAY.fullmatch(value) or not d1 < d2 <= 31 \
+            or (nw and nw.group(1).lower().rstrip(".,") in REJECT_AFTER):
+        return
+    if _DAY_RE.fullmatch(value) and _safe_date(int(value[:4]), int(value[5:7]), d2) is None:
+        return
+    _emit(text, m2.start(), e, typ, f"{value[:-2]}{d2:02d}", mod, ak, out, doc)
+
+
+def _run(text: str, cands, anchor: Anchor) -> list[Timex]:
+    doc = Doc(text, anchor)
+    out: list[Timex] = []
+    for s, e, kind, g in cands:
+        if kind == "year_range":
+            y1 = int(g["y1"])
+            y2s = g["y2"]
+            y2 = int(y2s) if len(y2s) == 4 else (y1 // 100) * 100 + int(y2s)
+            if not y1 < y2 <= y1 + 100 or _reject_number(text, s, e):
+                continue
+            e1 = s + len(g["y1"])
+            _emit(text, s, e1, "DATE", f"{y1:04d}", None, "absolute", out, doc)
+            s2 = e - len(y2s)
+            if len(y2s) == 4:
+                _emit(text, s2, e, "DATE", f"{y2:04d}", None, "absolute", out, doc)
+            continue
+        try:
+            if kind == "month_day_range":
+                _month_day_range(text, s, e, g, doc, out)
+                continue
+            r = normalise(kind, g, s, e, doc)
+        except (ValueError, OverflowError, KeyError, TypeError, IndexError):
+            # calendar arithmetic off the end of the calendar (DCT near year 1 or 9999) or an
+            # unforeseen table gap: drop this expression, never the document
+            r = None
+        if r is None:
+            continue
+        typ, value, mod, ak = r[:4]
+        if len(r) > 4 and r[4] is not None:
+            s, e = r[4]
+        if kind == "set" and g.get("span"):
+            s = s + text[s:e].lower().rfind(g["span"].lower())
+        if typ == "DATE":
+            shifted = _day_shift(text, s, value, out[-1].end if out else 0)
+            if shifted is not None:
+                s, value = shifted
+        _emit(text, s, e, typ, value, mod, ak, out, doc, kind)
+    return out
+
+
+def tag(text: str, dct: _dt.date | None = None) -> list[Timex]:
+    if not text:
+        return []
+    cands = _scan(text)
+    if dct is not None:
+        return _run(text, cands, Anchor(dct, "day", "dct"))
+    # no DCT: absolute dates first, then anchor relative ones on the latest of them
+    first = _run(text, cands, Anchor(None, "day", "inferred"))
+    best = None
+    for t in first:
+        if t.anchor == "absolute" and t.type in ("DATE", "TIME") and t.date_start is not None and t.precision in PREC_ORDER \
+                and PREC_ORDER[t.precision] <= PREC_ORDER["year"]:
+            if best is None or t.date_start > best.date_start:
+                best = t
+    if best is None:
+        return first
+    prec = "day" if best.precision == "time" else best.precision
+    return _run(text, cands, Anchor(best.date_start, prec, "inferred"))

@@ -1,0 +1,80 @@
+"""The knowledge tables (resources.toml) loaded once, plus the regex fragments built from them."""
+from __future__ import annotations
+
+import re
+import tomllib
+from importlib import resources as _res
+
+def _load() -> dict:
+    with _res.files(__package__).joinpath("resources.toml").open("rb") as fh:
+        return tomllib.load(fh)
+
+
+K = _load()
+
+
+def _norm(s: str) -> str:
+    return " ".join(s.lower().replace(".", "").replace("’", "'").split())
+
+
+def _alt(words, dot_abbrev: bool = False, dot_required: bool = False) -> str:
+    out = []
+    for w in sorted(set(words), key=len, reverse=True):
+        p = r"\s{1,3}".join(re.escape(part) for part in w.split(" "))
+        p = p.replace("'", "['’]")
+        if dot_abbrev and len(w) <= 4 and w not in ("may", "june", "july"):
+            p += r"\.?" if not dot_required else r"\."
+        out.append(p)
+    return "(?:" + "|".join(out) + ")"
+
+
+MONTHS = K["months"]
+WEEKDAYS = K["weekdays"]
+SEASONS = K["seasons"]
+PODS = K["parts_of_day"]
+NUMBERS = K["numbers"]
+UNITS = K["units"]
+ORDINALS = K["ordinals"]
+FIXED = K["fixed"]
+HOLIDAYS = K["holidays"]
+MODIFIERS = K["modifiers"]
+APPROX = K["approx"]
+VAGUE = K["vague_numbers"]["words"]
+SETADV = K["set_adverbs"]
+DECWORDS = K["decade_words"]
+CENTWORDS = K["century_words"]
+DAY_SHIFTS = K["day_shift_prefixes"]
+BARE_HOUR_AFTER = frozenset(K["clock"]["bare_hour_after"])
+POD_HALF = K["clock"]["pod_half"]
+NIGHT_PM_HOURS = K["clock"]["night_pm_hours"]
+LAST_ORDINALS = frozenset(K["ordinal_last"]["words"])
+_TENS = [w for w, v in NUMBERS.items() if isinstance(v, int) and 20 <= v <= 90 and " " not in w]
+_ONES = [w for w, v in NUMBERS.items() if isinstance(v, int) and 1 <= v <= 9 and w not in ("a", "an")]
+
+_full_wd = [w for w in WEEKDAYS if len(w) > 4]
+_abbr_wd = [w for w in WEEKDAYS if len(w) <= 4]
+PLACEHOLDERS = {
+    "MONTH": _alt(MONTHS, dot_abbrev=True),
+    "WEEKDAY": "(?:" + _alt(_full_wd)[3:-1] + "|" + _alt(_abbr_wd, dot_abbrev=True, dot_required=True)[3:-1] + ")",
+    "SEASON": _alt(SEASONS),
+    "POD": _alt(PODS),
+    "NUM": "(?:" + _alt(_TENS)[3:-1].replace("|", "|") + r")(?:[\s-](?:" + "|".join(_ONES) + "))?|" + _alt(NUMBERS)[3:-1],
+    "VAGUE": _alt(VAGUE),
+    "UNIT": _alt(UNITS),
+    "ORD": _alt(ORDINALS),
+    "MOD": _alt(MODIFIERS),
+    "APPROX": _alt(APPROX),
+    "FIXED": _alt(FIXED),
+    "HOLIDAY": _alt(HOLIDAYS),
+    "SETADV": _alt(SETADV),
+    "DECWORD": _alt(DECWORDS),
+    "CENTWORD": _alt(CENTWORDS),
+}
+PLACEHOLDERS["NUM"] = "(?:" + PLACEHOLDERS["NUM"] + ")"
+
+
+REJECT_AFTER = set(K["reject"]["after_number"])
+REJECT_BEFORE = set(w.lower() for w in K["reject"]["before_number"])
+STREET = set(K["reject"]["street_words"])
+_NEXT_WORD = re.compile(r"\s{0,3}([%$€£¥]|[A-Za-z][\w.'-]{0,30})")
+_PREV_WORD = re.compile(r"([\w.$€£¥#]{1,20})\s{0,3}$")

@@ -1,0 +1,155 @@
+"""Build the DuckDB warehouse from the committed lake and publish it atomically.
+
+The base tables take their columns and types from transforms.lake.schema (Arrow -> DuckDB), the views and
+comments come from the SQL files in ``transforms/warehouse/sql/`` (run in name order). The database is built in a
+temporary file beside the target and moved over it with one rename, so a dashboard holding the old file
+open read-only keeps reading the old data and sees the new data when it reopens.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import shutil
+import time
+from pathlib import Path
+
+import pyarrow as pa
+
+from transforms.lake import store as lake
+from transforms.lake import schema
+
+
+SQL_DIR = Path(__file__).with_name("sql")
+BUILD_TABLE = "_build"
+MAX_FREE_SHARE = 0.4  # an incremental build copies the file; past this share of free blocks, rebuild whole
+
+def sql_files() -> list[Path]:
+    return sorted(SQL_DIR.glob("*.sql"))
+
+
+def definition_fingerprint() -> str:
+    """Changes when the warehouse's definition (SQL, schema, this builder) changes."""
+    h = hashlib.sha256()
+    for path in sql_files() + [Path(schema.__file__), Path(__file__)]:
+        h.update(path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def fingerprint(lake_dir: Path) -> str:
+    """Changes when the lake gains a committed run or the warehouse's definition changes."""
+    h = hashlib.sha256(definition_fingerprint().encode())
+    for run in lake.committed_runs(lake_dir):
+        h.update(run.encode())
+    return h.hexdigest()[:16]
+
+
+def current_build(warehouse: Path) -> dict | None:
+    """What the published file was built from: fingerprint, definition and lake runs."""
+    if not warehouse.exists():
+        return None
+    import duckdb
+
+    try:
+        with duckdb.connect(str(warehouse), read_only=True) as con:
+            fp, definition, runs = con.execute(
+                f"SELECT fingerprint, definition, runs FROM {BUILD_TABLE}").fetchone()
+            total, free = con.execute("SELECT total_blocks, free_blocks FROM pragma_database_size()").fetchone()
+            return {"fingerprint": fp, "definition": definition, "runs": list(runs),
+                    "free_share": free / total if total else 0.0}
+    except duckdb.Error:
+        return None
+
+
+def _create(con, name: str, arrow_schema: pa.Schema) -> None:
+    con.register("_empty", arrow_schema.empty_table())
+    con.execute(f"CREATE TABLE {name} AS SELECT * FROM _empty")
+    con.unregister("_empty")
+
+
+def _append(con, name: str, arrow_schema: pa.Schema, files: list[Path]) -> None:
+    if files:
+        cols = ", ".join(f'"{c}"' for c in arrow_schema.names)
+        con.execute(f"INSERT INTO {name} SELECT {cols} FROM read_parquet(?, hive_partitioning = false)",
+                    [[str(f) for f in files]])
+
+
+def build(lake_dir: Path, warehouse: Path, force: bool = False, memory: str = "1GB") -> dict:
+    """Bring the warehouse up to date with the lake and publish it atomically; returns what was done.
+
+    When the published file was built by the same definition from a subset of the lake's runs, the new
+    runs' rows are appended to a copy of it (``incremental``); otherwise everything is rebuilt (``built``).
+    Either way the derived tables and views are recomputed from the base tables, and the result replaces
+    the published file in one rename.
+    """
+    import duckdb
+
+    from transforms.extract.markets import market_table
+
+    lake_dir, warehouse = Path(lake_dir), Path(warehouse)
+    fp, definition = fingerprint(lake_dir), definition_fingerprint()
+    runs_now = lake.committed_runs(lake_dir)
+    previous = None if force else current_build(warehouse)
+    if previous and previous["fingerprint"] == fp:
+        return {"status": "unchanged", "warehouse": str(warehouse), "fingerprint": fp}
+    # incremental when the same definition built it from a subset of the runs, and replaced derived tables
+    # have not left the file mostly free blocks (then a full rebuild compacts it)
+    incremental = bool(previous and previous["definition"] == definition
+                       and set(previous["runs"]) <= set(runs_now) and previous["free_share"] < MAX_FREE_SHARE)
+    new_runs = set(runs_now) - set(previous["runs"]) if incremental else set(runs_now)
+    t0 = time.perf_counter()
+    warehouse.parent.mkdir(parents=True, exist_ok=True)
+    tmp = warehouse.with_name(f"{warehouse.name}.tmp-{os.getpid()}")
+    tmp.unlink(missing_ok=True)
+    try:
+        if incremental:
+            shutil.copyfile(warehouse, tmp)
+        # a bounded buffer pool: DuckDB spills to disk instead of holding the whole lake in memory
+        with duckdb.connect(str(tmp), config={"memory_limit": memory}) as con:
+            con.execute("SET enable_progress_bar = false")
+            for name, arrow_schema in schema.TABLES.items():
+                if not incremental:
+                    _create(con, name, arrow_schema)
+                files = [f for f in lake.committed_files(lake_dir, name) if f.parent.name[7:] in new_runs]
+                _append(con, name, arrow_schema, files)
+            con.register("_markets", pa.Table.from_pylist(
+                [dict(zip(schema.MARKETS.names, row)) for row in market_table()], schema=schema.MARKETS))
+            con.execute("CREATE OR REPLACE TABLE markets AS SELECT * FROM _markets ORDER BY code")
+            summaries = [lake.run_summary(lake_dir, r) for r in runs_now]
+            con.register("_runs", pa.Table.from_pylist(
+                [{k: r.get(k) for k in schema.RUNS.names} for r in summaries], schema=schema.RUNS))
+            con.execute("CREATE OR REPLACE TABLE runs AS SELECT * FROM _runs ORDER BY run_id")
+            for path in sql_files():
+                con.execute(path.read_text(encoding="utf-8"))
+            con.execute(f"CREATE OR REPLACE TABLE {BUILD_TABLE} AS SELECT ? AS fingerprint, ? AS definition, "
+                        "?::VARCHAR[] AS runs, ? AS built_at, ? AS seconds, ? AS mode",
+                        [fp, definition, runs_now, dt.datetime.now(dt.UTC).isoformat(),
+                         round(time.perf_counter() - t0, 3), "incremental" if incremental else "full"])
+            counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                      for t in ("documents", "events", "event_markets", "quarantine", "markets")}
+            con.execute("CHECKPOINT")
+        os.replace(tmp, warehouse)
+    finally:
+        tmp.unlink(missing_ok=True)
+        Path(f"{tmp}.wal").unlink(missing_ok=True)
+    return {"status": "incremental" if incremental else "built", "warehouse": str(warehouse),
+            "fingerprint": fp, "seconds": round(time.perf_counter() - t0, 3), **counts}
+
+
+def summary(warehouse: Path) -> dict:
+    """What a finished run reports: counts and events per market, read from the published file."""
+    import duckdb
+
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        one = lambda q: con.execute(q).fetchone()[0]  # noqa: E731
+        return {
+            "documents": one("SELECT count(*) FROM documents"),
+            "events": one("SELECT count(*) FROM events"),
+            "quarantined": one("SELECT count(*) FROM quarantine"),
+            "per_market": con.execute(
+                "SELECT market, count(DISTINCT event_id) FROM market_timeline WHERE role <> 'origin' "
+                "GROUP BY market ORDER BY 2 DESC, 1").fetchall(),
+            "quarantine_reasons": con.execute(
+                "SELECT stage, reason, count(*) FROM quarantine GROUP BY ALL ORDER BY 3 DESC LIMIT 10").fetchall(),
+        }
+

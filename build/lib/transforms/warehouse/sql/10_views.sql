@@ -1,0 +1,115 @@
+-- Tables and views for analysts and dashboards. Stable names and column types across runs; documented in
+-- README.md. `timeline`, `market_timeline` and `market_monthly` are materialised at each build (the
+-- warehouse is rebuilt whole and read-only afterwards), sorted so that one market's rows are contiguous.
+-- The base tables (documents, events, event_mentions, event_markets, quarantine, sources, markets, runs)
+-- are created by transforms/warehouse.py from transforms/schema.py before this file runs.
+
+CREATE OR REPLACE VIEW event_market_lists AS
+SELECT event_id,
+       list(DISTINCT market ORDER BY market) FILTER (WHERE role <> 'origin') AS acted_on,
+       list(DISTINCT market ORDER BY market) FILTER (WHERE role = 'origin')  AS origins,
+       list(DISTINCT market ORDER BY market)                                 AS all_markets,
+       min(basis)                                                            AS basis
+FROM event_markets
+GROUP BY event_id;
+
+-- One row per happening (story), in time order, led by its most confident event; `sources` lists every
+-- document that reports it. `markets` are the markets the event concerns (acted on, or the only ones
+-- named); `origin_markets` are markets named only as the origin of an actor ("Chinese apps").
+CREATE OR REPLACE TABLE timeline AS
+SELECT e.event_id,
+       e.date_start,
+       e.date_end,
+       e.timex,
+       e.precision,
+       e.date_text,
+       e.event_type,
+       coalesce(CASE WHEN len(m.acted_on) > 0 THEN m.acted_on ELSE m.all_markets END, []::VARCHAR[]) AS markets,
+       coalesce(m.origins, []::VARCHAR[])                                                            AS origin_markets,
+       e.actors,
+       e.sentence,
+       d.source,
+       d.published,
+       d.title,
+       e.doc_id,
+       e.anchor,
+       e.mentions,
+       e.confidence,
+       e.char_start,
+       e.char_end,
+       s.story_id,
+       ss.sources,
+       ss.documents
+FROM story_events s
+JOIN story_sources ss USING (story_id)
+JOIN events e USING (event_id)
+JOIN documents d ON d.doc_id = e.doc_id
+LEFT JOIN event_market_lists m USING (event_id)
+WHERE s.is_lead
+ORDER BY e.date_start, e.date_end, e.event_id;
+
+-- One row per story: the happening with all its supporting events and documents.
+CREATE OR REPLACE VIEW stories AS
+SELECT story_id, date_start, date_end, timex, precision, event_type, markets, actors, documents, sources,
+       ss.event_ids
+FROM timeline
+JOIN story_sources ss USING (story_id, sources, documents)
+ORDER BY date_start, date_end, story_id;
+
+-- One row per (market, happening): the per-market timeline (each story once, led by its best event).
+CREATE OR REPLACE TABLE market_timeline AS
+SELECT em.market,
+       mk.name AS market_name,
+       em.role,
+       em.basis,
+       e.date_start,
+       e.date_end,
+       e.timex,
+       e.precision,
+       e.date_text,
+       e.event_type,
+       e.actors,
+       e.sentence,
+       d.source,
+       d.published,
+       e.event_id,
+       e.confidence,
+       s.story_id,
+       ss.documents
+FROM event_markets em
+JOIN story_events s USING (event_id)
+JOIN story_sources ss USING (story_id)
+JOIN events e ON e.event_id = em.event_id
+JOIN documents d ON d.doc_id = e.doc_id
+LEFT JOIN markets mk ON mk.code = em.market
+WHERE s.is_lead
+ORDER BY em.market, e.date_start, e.date_end, e.event_id;
+
+-- Events per market per month and event type, ready to chart. An event counts in the month its period
+-- starts; `precise_events` counts those dated to the month or finer.
+CREATE OR REPLACE TABLE market_monthly AS
+SELECT market,
+       market_name,
+       CAST(date_trunc('month', date_start) AS DATE) AS month,
+       event_type,
+       count(DISTINCT event_id) AS events,
+       count(DISTINCT event_id) FILTER (WHERE precision IN ('month', 'week', 'day', 'time')) AS precise_events
+FROM market_timeline
+WHERE role <> 'origin'
+GROUP BY ALL
+ORDER BY market, month, event_type;
+
+-- One row per market that has events: first and last event, counts by type.
+CREATE OR REPLACE VIEW market_summary AS
+SELECT market,
+       any_value(market_name) AS market_name,
+       min(date_start) AS first_event,
+       max(date_end) AS last_event,
+       count(DISTINCT event_id) AS events,
+       count(DISTINCT source) AS documents,
+       histogram(event_type) AS events_by_type,
+       mode(event_type) AS top_event_type
+FROM market_timeline
+WHERE role <> 'origin'
+GROUP BY market
+ORDER BY events DESC, market;

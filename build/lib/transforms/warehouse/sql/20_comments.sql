@@ -1,0 +1,28 @@
+-- The data dictionary lives in the warehouse itself: `SELECT * FROM duckdb_columns() WHERE comment IS NOT NULL`.
+COMMENT ON TABLE documents IS 'One row per ingested article (doc_id = content hash of the normalised text).';
+COMMENT ON COLUMN documents.source IS 'Path relative to the source folder (JSONL records: path#Lline).';
+COMMENT ON COLUMN documents.published IS 'Publication date; see published_basis for where it came from.';
+COMMENT ON COLUMN documents.published_basis IS 'metadata | sidecar | header | inferred | unknown';
+COMMENT ON TABLE events IS 'One row per dated happening in a document (several mentions of one happening are one event).';
+COMMENT ON COLUMN events.timex IS 'TIMEX3 value of the date, e.g. 2020-11, 2024-09-25, 2021-W52.';
+COMMENT ON COLUMN events.date_start IS 'First day of the period the date denotes.';
+COMMENT ON COLUMN events.date_end IS 'Last day of the period the date denotes.';
+COMMENT ON COLUMN events.precision IS 'century | decade | year | half | quarter | season | month | week | day | time';
+COMMENT ON COLUMN events.anchor IS 'absolute (fully written) | dct (relative to the publication date) | previous (relative to an earlier date) | inferred (no publication date: anchored on the latest date in the text)';
+COMMENT ON COLUMN events.char_start IS 'Offset of date_text in documents.text (Python string index).';
+COMMENT ON COLUMN events.confidence IS '0..1, from how the date was anchored and how the market was found.';
+COMMENT ON TABLE event_markets IS 'Markets an event concerns: ISO-3166 alpha-2, EU or GLOBAL, with role and basis.';
+COMMENT ON COLUMN event_markets.role IS 'place (acted on / where) | origin (of an actor) | institution | global';
+COMMENT ON COLUMN event_markets.basis IS 'sentence | clause | paragraph | document: where the market was found';
+COMMENT ON TABLE markets IS 'Every market code: ISO-3166 countries, EU, GLOBAL (kind country | region | global).';
+COMMENT ON TABLE quarantine IS 'Every input or row that was not published, with the stage and the reason.';
+COMMENT ON TABLE sources IS 'Every input file seen, with its fingerprint and what became of it.';
+COMMENT ON TABLE runs IS 'One row per committed pipeline run.';
+COMMENT ON TABLE timeline IS 'One row per event in time order, with its markets, source and publication date.';
+COMMENT ON TABLE market_timeline IS 'One row per (market, event): the per-market timeline.';
+COMMENT ON TABLE market_monthly IS 'Events per market, month and event type (charts).';
+COMMENT ON VIEW market_summary IS 'Per market: first and last event, event counts by type (dashboards).';
+COMMENT ON TABLE story_events IS 'Which events report the same happening (story); is_lead marks the event shown for it.';
+COMMENT ON TABLE story_sources IS 'Per story: the documents that report it.';
+COMMENT ON TABLE actors IS 'Organisations and people named as actors: events, documents, first and last date.';
+COMMENT ON VIEW stories IS 'One row per happening with all its supporting events and documents.';
