@@ -1,6 +1,8 @@
 """`timeline run` end to end on the seeds, through Airflow (dag.test), into a temporary lake/warehouse."""
 from __future__ import annotations
 
+import json
+import os
 import shutil
 import subprocess
 import sys
@@ -14,10 +16,10 @@ from conftest import ROOT, SEEDS
 TABLES = ("documents", "events", "event_mentions", "event_markets", "quarantine", "sources")
 
 
-def timeline_run(src: Path, work: Path) -> subprocess.CompletedProcess:
+def timeline_run(src: Path, work: Path, **env: str) -> subprocess.CompletedProcess:
     cmd = [sys.executable, "-m", "transforms.orchestration.cli", "run", "--source", str(src),
            "--lake", str(work / "lake"), "--warehouse", str(work / "timeline.duckdb"), "--reports", str(work / "reports")]
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=600, cwd=ROOT)
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=600, cwd=ROOT, env={**os.environ, **env})
 
 
 def snapshot(warehouse: Path) -> dict[str, list]:
@@ -79,9 +81,12 @@ def test_every_input_file_is_accounted_for(run):
 
 
 def test_views_answer(run):
-    _, work, _ = run
-    assert query(work, "SELECT count(*) FROM market_timeline WHERE market = 'RU'")[0][0] >= 1
-    assert query(work, "SELECT count(*) FROM market_monthly")[0][0] >= 1
+    _, work, first = run
+    ru = query(work, "SELECT count(*) FROM market_timeline WHERE market = 'RU'")[0][0]
+    assert ru == query(work, "SELECT count(*) FROM timeline WHERE list_contains(markets, 'RU')")[0][0]
+    assert f"RU {ru}" in first.stdout  # the run summary counts the same rows
+    monthly = query(work, "SELECT sum(events) FROM market_monthly")[0][0]
+    assert monthly == query(work, "SELECT count(*) FROM market_timeline WHERE date_start IS NOT NULL AND role <> 'origin'")[0][0]
     months = query(work, "SELECT DISTINCT typeof(month) FROM market_monthly")
     assert months == [("DATE",)]
     assert query(work, "SELECT count(*) FROM markets WHERE code IN ('EU', 'GLOBAL', 'PS', 'US')")[0][0] == 4
@@ -101,3 +106,22 @@ def test_second_run_changes_nothing_and_a_copy_is_a_duplicate(run):
     assert after["events"] == before["events"] and after["documents"] == before["documents"]
     (reason,) = query(work, "SELECT reason FROM quarantine WHERE source = 'copy-of-001.txt'")[0]
     assert reason.startswith("duplicate of document")
+
+
+def test_a_failed_task_is_named_with_its_reason(tmp_path):
+    """A batch-level validation failure: exit 1, the failed task read from Airflow's task states and its
+    exception from the task's failure callback; nothing is published."""
+    gx = tmp_path / "expectations" / "gx"
+    shutil.copytree(ROOT / "expectations" / "gx", gx, ignore=shutil.ignore_patterns("uncommitted"))
+    suite_path = gx / "expectations" / "events.json"
+    suite = json.loads(suite_path.read_text())
+    suite["expectations"].append({"type": "expect_column_to_exist", "kwargs": {"column": "no_such_column"},
+                                  "meta": {"severity": "batch", "why": "test"}})
+    suite_path.write_text(json.dumps(suite))
+    src = tmp_path / "src"
+    shutil.copytree(SEEDS, src)
+    proc = timeline_run(src, tmp_path, TIMELINE_EXPECTATIONS=str(tmp_path / "expectations"))
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "task validate_and_commit failed: ValidationFailed: events: expect_column_to_exist(no_such_column)" \
+        in proc.stdout.replace("\n", " "), proc.stdout
+    assert not (tmp_path / "timeline.duckdb").exists()

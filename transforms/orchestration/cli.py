@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import logging
 import os
 import subprocess
@@ -43,13 +44,13 @@ def prepare_airflow(settings: Settings) -> Path:
     return home
 
 
-def _run_dag(module: str, conf: dict, log_path: Path, verbose: bool) -> str:
-    """dag.test() one of the package's DAGs with a run conf; returns the run's final state."""
+def _run_dag(module: str, conf: dict, log_path: Path, verbose: bool):
+    """dag.test() one of the package's DAGs with a run conf; returns the DagRun."""
     import importlib
 
     mod = importlib.import_module(DAG_MODULES[module])
     if verbose:
-        return str(mod.dag.test(run_conf=conf).state)
+        return mod.dag.test(run_conf=conf)
     with open(log_path, "a") as fh:
         fd_out, fd_err = os.dup(1), os.dup(2)
         sys.stdout.flush()
@@ -57,7 +58,7 @@ def _run_dag(module: str, conf: dict, log_path: Path, verbose: bool) -> str:
         os.dup2(fh.fileno(), 1)
         os.dup2(fh.fileno(), 2)
         try:
-            return str(mod.dag.test(run_conf=conf).state)
+            return mod.dag.test(run_conf=conf)
         finally:
             sys.stdout.flush()
             sys.stderr.flush()
@@ -65,6 +66,23 @@ def _run_dag(module: str, conf: dict, log_path: Path, verbose: bool) -> str:
             os.dup2(fd_err, 2)
             os.close(fd_out)
             os.close(fd_err)
+
+
+def _failure_reason(dag_run, lake: Path) -> str:
+    """Which tasks failed (Airflow's task states) and why (what their failure callback recorded)."""
+    from airflow.utils.session import create_session
+    from airflow.utils.state import TaskInstanceState
+
+    from transforms.orchestration.dag_support import failure_record
+
+    with create_session() as session:
+        tis = dag_run.get_task_instances(state=[TaskInstanceState.FAILED], session=session)
+        failed = sorted(ti.task_id if ti.map_index < 0 else f"{ti.task_id}[{ti.map_index}]" for ti in tis)
+    path = failure_record(lake, dag_run.dag_id, dag_run.run_id)
+    why = json.loads(path.read_text()) if path.exists() else {}
+    if not failed:
+        return f"the DAG run ended {dag_run.state}"
+    return "; ".join(f"task {t} failed" + (f": {why[t]}" if t in why else "") for t in failed)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -102,10 +120,10 @@ def cmd_run(args: argparse.Namespace) -> int:
                 t0 = time.perf_counter()
                 with console.status(f"[bold]{label}[/] running …") as status, \
                         _progress(settings.lake, lambda text, lb=label: status.update(f"[bold]{lb}[/] {text}")):
-                    state = _run_dag(module, conf, log_path, args.verbose)
-                console.print(f"{label}: {state} in {time.perf_counter() - t0:.1f} s")
-                if state != "success":
-                    reason = _failure_reason(log_path)
+                    dag_run = _run_dag(module, conf, log_path, args.verbose)
+                console.print(f"{label}: {dag_run.state} in {time.perf_counter() - t0:.1f} s")
+                if dag_run.state != "success":
+                    reason = _failure_reason(dag_run, settings.lake)
                     console.print(f"[red]timeline: run failed, nothing published:[/] {reason}")
                     console.print(f"Airflow log: {log_path}")
                     return 1
@@ -156,19 +174,6 @@ def _progress(lake_dir: Path, show, every: float = 0.5):
     finally:
         done.set()
         thread.join()
-
-
-def _failure_reason(log_path: Path) -> str:
-    """The most telling line of a failed run's log (a ValidationFailed or other exception)."""
-    try:
-        lines = log_path.read_text(errors="replace").splitlines()
-    except OSError:
-        return "see the Airflow log"
-    for marker in ("ValidationFailed", "RunLocked", "Error", "Exception"):
-        for line in reversed(lines):
-            if marker in line and len(line) < 2000:
-                return line.strip()
-    return "see the Airflow log"
 
 
 def cmd_report(args: argparse.Namespace) -> int:

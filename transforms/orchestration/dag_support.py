@@ -1,6 +1,9 @@
 """Assets and run parameters shared by the DAGs in dags/ (wiring only; the one module here that imports Airflow)."""
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 from airflow.sdk import Asset, Param, get_current_context
 
 from transforms.settings import Settings
@@ -19,15 +22,35 @@ def run_params(*keys: str) -> dict:
     return {k: Param(defaults[k], type=described[k][0], description=described[k][1]) for k in keys}
 
 
-def settings() -> Settings:
+def settings(context=None) -> Settings:
     """The settings of the running task: environment defaults, overridden by the run's params and, in
     an Asset-triggered run, by the paths the producing run recorded on its Asset event."""
-    context = get_current_context()
+    context = context or get_current_context()
     params = dict(context["params"])
     for events in (context.get("triggering_asset_events") or {}).values():
         for event in events:
             params.update({k: v for k, v in (event.extra or {}).items() if k in ("lake", "warehouse", "reports")})
     return Settings.from_params(params)
+
+
+FAILURES = "_failures"  # in the lake: one record per failed task try (read by `timeline run`)
+
+
+def failure_record(lake: Path, dag_id: str, run_id: str) -> Path:
+    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in f"{dag_id}__{run_id}")
+    return Path(lake) / FAILURES / f"{safe}.json"
+
+
+def record_failure(context) -> None:
+    """Task failure callback: keep the exception of a failed task beside the lake, so the run's caller
+    can say why without reading Airflow's log text."""
+    ti, exc = context["ti"], context.get("exception")
+    path = failure_record(settings(context).lake, ti.dag_id, ti.run_id)
+    record = json.loads(path.read_text()) if path.exists() else {}
+    label = ti.task_id if ti.map_index is None or ti.map_index < 0 else f"{ti.task_id}[{ti.map_index}]"
+    record[label] = f"{type(exc).__name__}: {exc}" if exc else "failed"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(record, indent=1))
 
 
 def announce(asset: Asset, s: Settings) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from airflow.sdk import dag, task
-from transforms.orchestration.dag_support import DEFAULTS, LAKE, announce, run_params, settings
+from transforms.orchestration.dag_support import DEFAULTS, LAKE, announce, record_failure, run_params, settings
 
 
 @dag(
@@ -18,6 +18,7 @@ from transforms.orchestration.dag_support import DEFAULTS, LAKE, announce, run_p
     catchup=False,
     max_active_runs=1,
     tags=["timeline"],
+    default_args={"on_failure_callback": record_failure},  # why a task failed, for `timeline run`
     params=run_params("sources", "lake", "warehouse", "reports", "workers"),
     doc_md=__doc__,
 )

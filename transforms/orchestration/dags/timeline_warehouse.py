@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from airflow.sdk import dag, task
-from transforms.orchestration.dag_support import LAKE, WAREHOUSE, announce, run_params, settings
+from transforms.orchestration.dag_support import LAKE, WAREHOUSE, announce, record_failure, run_params, settings
 
 
 @dag(
@@ -19,6 +19,7 @@ from transforms.orchestration.dag_support import LAKE, WAREHOUSE, announce, run_
     catchup=False,
     max_active_runs=1,
     tags=["timeline"],
+    default_args={"on_failure_callback": record_failure},  # why a task failed, for `timeline run`
     params=run_params("lake", "warehouse", "reports"),
     doc_md=__doc__,
 )
