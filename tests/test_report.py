@@ -135,7 +135,7 @@ def test_table_filter_and_quality(report: Path):
     assert re.findall(r'<option value="([^"]*)"', select) == ["", "EU", "IN", "KR", "PS"]
     quality = page[page.index('<section id="quality">'):]
     assert "empty text" in quality and "not text (binary content)" in quality
-    assert re.search(r"<td>ingest</td><td>empty text</td><td class='num'>2</td>", quality)
+    assert re.search(r'<td>ingest</td><td>empty text</td><td class="num">2</td>', quality)
     assert RUN in quality
 
 
@@ -149,9 +149,9 @@ def test_empty_warehouse_renders(tmp_path: Path):
 
 def test_a_large_warehouse_is_capped(tmp_path: Path, monkeypatch):
     """Big corpora: the table lists the latest events only, and every event type still gets a colour."""
-    import transforms.report.render as report_mod
+    import transforms.report.data as report_data
 
-    monkeypatch.setattr(report_mod, "MAX_TABLE_EVENTS", 1)
+    monkeypatch.setattr(report_data, "MAX_TABLE_EVENTS", 1)
     page = render(_build(tmp_path, with_events=True), tmp_path / "out").read_text(encoding="utf-8")
     table = page[page.index('<table id="events">'):]
     assert len(re.findall(r'<tr data-markets=', table[:table.index("</table>")])) == 1
