@@ -1,6 +1,7 @@
 """The installable package carries everything a task needs (no checkout required on a worker)."""
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -12,8 +13,14 @@ from conftest import ROOT
 
 @pytest.fixture(scope="module")
 def wheel_names(tmp_path_factory) -> set[str]:
-    out = tmp_path_factory.mktemp("wheel")
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(out), str(ROOT)],
+    out, src = tmp_path_factory.mktemp("wheel"), tmp_path_factory.mktemp("src")
+    # build from a copy of what the package is made of: setuptools writes build/ beside the sources
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, src / name)
+    junk = shutil.ignore_patterns("__pycache__", "uncommitted", "*.egg-info")
+    for folder in ("transforms", "expectations"):
+        shutil.copytree(ROOT / folder, src / folder, ignore=junk)
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(out), str(src)],
                    check=True, capture_output=True, text=True)
     (wheel,) = out.glob("event_timeline-*.whl")
     return set(zipfile.ZipFile(wheel).namelist())

@@ -1,2 +1,0 @@
-"""The HTML report of a warehouse (render.py).
-"""
