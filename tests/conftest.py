@@ -40,3 +40,15 @@ def validator():
     from transforms.quality.validate import Validator
 
     return Validator(ROOT / "expectations")
+
+
+# Tests that start Airflow, Great Expectations, a browser, a build or `timeline run` subprocesses:
+# `pytest -m "not slow"` runs the unit tests alone (seconds).
+SLOW_MODULES = {"test_end_to_end", "test_faults", "test_dags", "test_package", "test_bad_input"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if (item.module.__name__ in SLOW_MODULES or "validator" in getattr(item, "fixturenames", ())
+                or "chromium" in item.name):
+            item.add_marker(pytest.mark.slow)
