@@ -336,7 +336,9 @@ def test_cli_jsonl_subprocess():
     import subprocess
     import sys
     payload = json.dumps({"id": "x", "text": "He left on 5 May 2021.", "dct": None}) + "\nnot json\n"
-    p = subprocess.run([sys.executable, "-m", "transforms.temporal", "--jsonl"], input=payload,
+    from pathlib import Path
+    timeline = str(Path(sys.executable).with_name("timeline"))  # the project's one tagger CLI
+    p = subprocess.run([timeline, "extract", "--jsonl"], input=payload,
                        capture_output=True, text=True, timeout=60)
     assert p.returncode == 0
     assert json.loads(p.stdout.splitlines()[0])["timexes"][0]["value"] == "2021-05-05"

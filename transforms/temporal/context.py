@@ -31,17 +31,16 @@ def _cue_table(words):
 
 _FUT1, _FUTM = _cue_table(K["cues"]["future"])
 _PAST1, _PASTM = _cue_table(K["cues"]["past"])
-_AUX = frozenset(("will", "would", "'ll", "shall", "to", "must", "should", "could", "can", "may", "might"))
+_AUX = frozenset(K["cues"]["aux"])
 _NOT_PAST = frozenset(K["cues"]["not_past"])
-_AUX_SKIP = frozenset(("be", "not", "have", "been", "still", "also", "never", "then", "now", "likely", "probably", "only",
-                       "just", "soon", "again", "first", "finally", "officially", "formally"))
+_AUX_SKIP = frozenset(K["cues"]["aux_skip"])
 _SUFFIX = K["cues"]["past_suffix"]
 _ED_ADJ = frozenset(K["cues"]["ed_adjective_after"])
 _ED_ADV = frozenset(K["cues"]["ed_adjective_adverbs"])
 _PRESENT_PASSIVE = frozenset(K["cues"]["present_passive"])
 _FUT_PAST = frozenset(K["cues"]["future_made_past"])
-_ADVERB_CUES = frozenset(("ago", "last", "earlier", "since", "yesterday"))
-_PLAN_SKIP = frozenset(("been", "previously", "originally", "already", "initially", "also", "once"))
+_ADVERB_CUES = frozenset(K["cues"]["adverbs"])
+_PLAN_SKIP = frozenset(K["cues"]["plan_skip"])
 
 
 def _had_before(words: list[str], i: int) -> bool:
@@ -114,7 +113,7 @@ def tense(text: str, start: int, end: int) -> str | None:
     return tense_cue(text, start, end)[0]
 
 
-def _limit(dist: int) -> int:
+def limit(dist: int) -> int:
     """How far (days) from the DCT a tense cue may pull a reading: a cue right next to the
     expression ("rose in March") is trusted up to a year, a distant one only ~8 months."""
     return 330 if dist <= 3 else 240

@@ -10,18 +10,31 @@ from .tables import K
 
 D = _dt.date
 
+# The one rule for plausible years: a year the tagger reads from a text or resolves a date into
+# must lie in [FIRST_YEAR, LAST_YEAR] (news cites history back to the Middle Ages and plans a
+# century or two ahead; outside that a "year" is a number, a code or the end of the calendar).
+FIRST_YEAR, LAST_YEAR = 1000, 2200
+
+
+def plausible_year(y: int) -> bool:
+    return FIRST_YEAR <= y <= LAST_YEAR
+
+
 PREC_ORDER = {"time": 0, "day": 1, "week": 2, "month": 3, "season": 4, "quarter": 4, "half": 5, "year": 6, "decade": 7, "century": 8}
-_SEAS = K["season_months"]
+SEASON_MONTHS = K["season_months"]
 
 
-def _safe_date(y: int, m: int, d: int) -> D | None:
+def safe_date(y: int, m: int, d: int) -> D | None:
+    """The date, or None when it does not exist or its year is not plausible."""
+    if not plausible_year(y):
+        return None
     try:
         return D(y, m, d)
     except ValueError:
         return None
 
 
-def _month_end(y: int, m: int) -> D:
+def month_end(y: int, m: int) -> D:
     return D(y, m, calendar.monthrange(y, m)[1])
 
 
@@ -49,7 +62,7 @@ def interval(value: str) -> tuple[str | None, D | None, D | None]:
             return ("time" if m["t"] else "day"), d, d
         if m["m"]:
             mo = int(m["m"])
-            return "month", D(y, mo, 1), _month_end(y, mo)
+            return "month", D(y, mo, 1), month_end(y, mo)
         if m["w"]:
             mon = D.fromisocalendar(y, int(m["w"]), 1)
             if m["we"]:
@@ -57,19 +70,19 @@ def interval(value: str) -> tuple[str | None, D | None, D | None]:
             return "week", mon, mon + _dt.timedelta(6)
         if m["q"]:
             q = int(m["q"])
-            return "quarter", D(y, 3 * q - 2, 1), _month_end(y, 3 * q)
+            return "quarter", D(y, 3 * q - 2, 1), month_end(y, 3 * q)
         if m["h"]:
             h = int(m["h"])
-            return "half", D(y, 6 * h - 5, 1), _month_end(y, 6 * h)
+            return "half", D(y, 6 * h - 5, 1), month_end(y, 6 * h)
         if m["s"]:
-            a, b = _SEAS[m["s"]]
-            return "season", D(y, a, 1), _month_end(y + (1 if b < a else 0), b)
+            a, b = SEASON_MONTHS[m["s"]]
+            return "season", D(y, a, 1), month_end(y + (1 if b < a else 0), b)
         return "year", D(y, 1, 1), D(y, 12, 31)
     except (ValueError, OverflowError):
         return None, None, None
 
 
-def _narrow(iv0: D, iv1: D, mod: str | None) -> tuple[D, D]:
+def narrow(iv0: D, iv1: D, mod: str | None) -> tuple[D, D]:
     if mod not in ("START", "MID", "END"):
         return iv0, iv1
     n = (iv1 - iv0).days + 1
@@ -150,7 +163,7 @@ def holiday_date(spec: str, y: int) -> D | None:
             if n > 0:
                 first = D(y, mo, 1)
                 return first + _dt.timedelta((wd - first.isoweekday()) % 7 + 7 * (n - 1))
-            last = _month_end(y, mo)
+            last = month_end(y, mo)
             return last - _dt.timedelta((last.isoweekday() - wd) % 7)
         mo, da = spec.split("-")
         return D(y, int(mo), int(da))
@@ -181,7 +194,7 @@ def choose_year(make, dct: D, direction: str | None, years=None, limit: int = 30
     reading closest to the DCT."""
     cands = []
     for y in years or (dct.year - 1, dct.year, dct.year + 1):
-        if not 1 <= y <= 9999:
+        if not plausible_year(y):
             continue
         try:
             r = make(y)

@@ -4,8 +4,11 @@ Knowledge lives in resources.toml (word lists, normalisation tables, cues, the p
 that applies it is split by concern:
   tables.py     loads the tables and builds the regex fragments ({MONTH}, {NUM}, ...)
   scanner.py    compiles the rules; finds candidate matches in one left-to-right pass
-  normalise.py  one small normaliser per rule kind -> TimeML type / value / mod
-  dates.py      calendar arithmetic, intervals, choosing the reading of underspecified dates
+  normalise.py  the normaliser of each rule kind -> Norm (TimeML type / value / mod / anchor / span),
+                one module per family: absolute.py, periods.py, relative.py, clock.py, durations.py
+                (common.py: the Norm record, the document state, readers shared by the families)
+  dates.py      calendar arithmetic, intervals, the plausible-year rule, choosing the reading of
+                underspecified dates
   context.py    tense / direction cues of the clause around an expression
   engine.py     this driver: tag() and the Timex record
 
@@ -32,10 +35,11 @@ import datetime as _dt
 import re
 from dataclasses import dataclass
 
-from .dates import Anchor, PREC_ORDER, _narrow, _safe_date, fmt_day, interval
-from .scanner import _scan
-from .normalise import Doc, _reject_number, normalise
-from .tables import DAY_SHIFTS, REJECT_AFTER, _NEXT_WORD, _alt, _norm
+from .common import Doc, reject_number
+from .dates import Anchor, PREC_ORDER, fmt_day, interval, narrow, safe_date
+from .normalise import normalise
+from .scanner import scan
+from .tables import DAY_SHIFTS, REJECT_AFTER, NEXT_WORD, alternation, norm
 
 D = _dt.date
 
@@ -54,7 +58,7 @@ class Timex:
     mod: str | None = None
 
 
-_DAY_SHIFT_RE = re.compile(_alt(DAY_SHIFTS) + r"\s{1,3}$", re.IGNORECASE)
+_DAY_SHIFT_RE = re.compile(alternation(DAY_SHIFTS) + r"\s{1,3}$", re.IGNORECASE)
 _DAY_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -67,7 +71,7 @@ def _day_shift(text: str, s: int, value: str, floor: int):
     if m is None or (m.start() > 0 and text[m.start() - 1].isalnum()):
         return None
     try:
-        d = D.fromisoformat(value) + _dt.timedelta(DAY_SHIFTS[_norm(m.group(0))])
+        d = D.fromisoformat(value) + _dt.timedelta(DAY_SHIFTS[norm(m.group(0))])
     except OverflowError:  # off the end of the calendar
         return None
     return m.start(), fmt_day(d)
@@ -97,7 +101,7 @@ def _emit(text, s, e, typ, value, mod, ak, out, doc, kind=""):
             if prec is None:
                 d0 = d1 = None
         if d0 is not None and mod in ("START", "MID", "END"):
-            d0, d1 = _narrow(d0, d1, mod)
+            d0, d1 = narrow(d0, d1, mod)
         if prec == "quarter" and d0 is not None and kind in ("quarter", "quarter_code", "the_quarter") \
                 and (doc.anchor.date is None or d1 < doc.anchor.date):
             # the quarter under discussion (earnings news) is a completed one: a quarter still
@@ -128,14 +132,14 @@ def _month_day_range(text, s, e, g, doc, out) -> None:
     r = normalise("mdy", g, s, m1.end(), doc)
     if r is None:
         return
-    typ, value, mod, ak = r[:4]
+    typ, value, mod, ak = r.type, r.value, r.mod, r.anchor
     _emit(text, s, m1.end(), typ, value, mod, ak, out, doc)
     d1, d2 = int(g["d"]), int(g["d2"])
-    nw = _NEXT_WORD.match(text, m2.end(), min(len(text), m2.end() + 40))
+    nw = NEXT_WORD.match(text, m2.end(), min(len(text), m2.end() + 40))
     if not _DAY_OR_UNDATED_DAY.fullmatch(value) or not d1 < d2 <= 31 \
             or (nw and nw.group(1).lower().rstrip(".,") in REJECT_AFTER):
         return
-    if _DAY_RE.fullmatch(value) and _safe_date(int(value[:4]), int(value[5:7]), d2) is None:
+    if _DAY_RE.fullmatch(value) and safe_date(int(value[:4]), int(value[5:7]), d2) is None:
         return
     _emit(text, m2.start(), e, typ, f"{value[:-2]}{d2:02d}", mod, ak, out, doc)
 
@@ -148,7 +152,7 @@ def _run(text: str, cands, anchor: Anchor) -> list[Timex]:
             y1 = int(g["y1"])
             y2s = g["y2"]
             y2 = int(y2s) if len(y2s) == 4 else (y1 // 100) * 100 + int(y2s)
-            if not y1 < y2 <= y1 + 100 or _reject_number(text, s, e):
+            if not y1 < y2 <= y1 + 100 or reject_number(text, s, e):
                 continue
             e1 = s + len(g["y1"])
             _emit(text, s, e1, "DATE", f"{y1:04d}", None, "absolute", out, doc)
@@ -167,9 +171,9 @@ def _run(text: str, cands, anchor: Anchor) -> list[Timex]:
             r = None
         if r is None:
             continue
-        typ, value, mod, ak = r[:4]
-        if len(r) > 4 and r[4] is not None:
-            s, e = r[4]
+        typ, value, mod, ak = r.type, r.value, r.mod, r.anchor
+        if r.span is not None:
+            s, e = r.span
         if kind == "set" and g.get("span"):
             s = s + text[s:e].lower().rfind(g["span"].lower())
         if typ == "DATE":
@@ -183,7 +187,7 @@ def _run(text: str, cands, anchor: Anchor) -> list[Timex]:
 def tag(text: str, dct: _dt.date | None = None) -> list[Timex]:
     if not text:
         return []
-    cands = _scan(text)
+    cands = scan(text)
     if dct is not None:
         return _run(text, cands, Anchor(dct, "day", "dct"))
     # no DCT: absolute dates first, then anchor relative ones on the latest of them

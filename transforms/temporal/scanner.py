@@ -141,24 +141,26 @@ def _trigger_words() -> frozenset[str]:
     for r in RULES:
         p = re.sub(r"\(\?P[<=]\w+>?\)?|\\[a-zA-Z]|\{[A-Z]+\}", " ", r["pattern"])
         words.update(x.lower() for x in re.findall(r"[A-Za-z]{2,}", p))
-    words -= {"of", "or", "and", "in", "to", "on", "at", "from", "so", "local", "time"}
+    words -= set(K["scanner"]["not_triggers"])
     return frozenset(words)
 
 
-TRIGGERS = _trigger_words() | {"than", "least", "to"}
+TRIGGERS = _trigger_words() | set(K["scanner"]["extra_triggers"])
 # words that are a timex on their own; any other trigger word only starts a match when the
 # next word is a trigger or a number ("the" + "past", "a" + "year", "more" + "than")
 STANDALONE = frozenset(
     [w for w in MONTHS if len(w) > 3 or w == "may"] + list(WEEKDAYS) + list(SEASONS) + list(SETADV)
     + [w for w in FIXED if " " not in w] + [w for w in HOLIDAYS if " " not in w]
-    + ["future", "recent", "weekend", "years", "months", "weeks", "decades", "centuries", "days", "hours", "minutes"]
+    + K["scanner"]["standalone"]
 )
-_CODES = frozenset(("fy", "q1", "q2", "q3", "q4", "h1", "h2"))
+_PREFIX_CODES = K["scanner"]["prefix_codes"]
+_CODES = frozenset(K["scanner"]["codes"]) | frozenset(_PREFIX_CODES)
+_CODE_FIRST = frozenset(c[0] for c in _CODES)
 
 
 _TRIG_RE = re.compile(
-    r"(?<![^\W_])(?:(?:" + trie_regex(sorted((TRIGGERS - frozenset(K["scanner"]["not_tokens"])) | {"q1", "q2", "q3", "q4", "h1", "h2"}))
-    + r")(?![^\W_])|fy(?=\d)|\d{1,8}(?!\d))"
+    r"(?<![^\W_])(?:(?:" + trie_regex(sorted((TRIGGERS - frozenset(K["scanner"]["not_tokens"])) | set(K["scanner"]["codes"])))
+    + r")(?![^\W_])|(?:" + "|".join(_PREFIX_CODES) + r")(?=\d)|\d{1,8}(?!\d))"
 )
 _NEXT_LOW = re.compile(r"\s{1,3}([a-z]+)")
 _SC = K["scanner"]
@@ -167,13 +169,13 @@ FOLLOW = frozenset(set(MONTHS) | set(UNITS) | set(NUMBERS) | set(SEASONS) | set(
                    | set(_SC["number_followers"]))
 # words that never end a timex: a chain of them waits for a content word ("the" + "first" + "quarter")
 FUNCTION = frozenset(set(_SC["function_words"]) | set(ORDINALS) | set(VAGUE) | set(w for v in VAGUE for w in v.split())
-                     | set(w for w in NUMBERS if " " not in w)) - {"nineteen", "eighteen"}  # "nineteen ninety-six"
+                     | set(w for w in NUMBERS if " " not in w)) - set(_SC["year_numbers"])  # "nineteen ninety-six"
 NEVER_FIRST = frozenset(_SC["never_first"])
 _DIGIT_FOLLOW = frozenset("/.:-–'’")
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 
-def _scan(text: str):
+def scan(text: str):
     """Leftmost-first, non-overlapping matches of the rules, tried only where a timex can begin.
 
     One pass of one prefix-factored regex finds the trigger tokens (numbers and the words of the
@@ -262,7 +264,7 @@ def _scan(text: str):
             chain = []
             if p < last:
                 continue
-        if w in alone or (w[0] in "qhf" and w in _CODES):
+        if w in alone or (w[0] in _CODE_FIRST and w in _CODES):
             attempt(p)
             continue
         if w not in never:

@@ -11,18 +11,21 @@ def _load() -> dict:
 
 
 K = _load()
+SHORT_WHOLE = frozenset(K["ambiguous_months"]["short_whole"])
 
 
-def _norm(s: str) -> str:
+def norm(s: str) -> str:
+    """A matched phrase as the tables spell it: lower case, no dots, one space, straight apostrophe."""
     return " ".join(s.lower().replace(".", "").replace("’", "'").split())
 
 
-def _alt(words, dot_abbrev: bool = False, dot_required: bool = False) -> str:
+def alternation(words, dot_abbrev: bool = False, dot_required: bool = False) -> str:
+    """A regex alternation of table words, longest first (spaces match 1-3 blanks)."""
     out = []
     for w in sorted(set(words), key=len, reverse=True):
         p = r"\s{1,3}".join(re.escape(part) for part in w.split(" "))
         p = p.replace("'", "['’]")
-        if dot_abbrev and len(w) <= 4 and w not in ("may", "june", "july"):
+        if dot_abbrev and len(w) <= 4 and w not in SHORT_WHOLE:
             p += r"\.?" if not dot_required else r"\."
         out.append(p)
     return "(?:" + "|".join(out) + ")"
@@ -54,21 +57,21 @@ _ONES = [w for w, v in NUMBERS.items() if isinstance(v, int) and 1 <= v <= 9 and
 _full_wd = [w for w in WEEKDAYS if len(w) > 4]
 _abbr_wd = [w for w in WEEKDAYS if len(w) <= 4]
 PLACEHOLDERS = {
-    "MONTH": _alt(MONTHS, dot_abbrev=True),
-    "WEEKDAY": "(?:" + _alt(_full_wd)[3:-1] + "|" + _alt(_abbr_wd, dot_abbrev=True, dot_required=True)[3:-1] + ")",
-    "SEASON": _alt(SEASONS),
-    "POD": _alt(PODS),
-    "NUM": "(?:" + _alt(_TENS)[3:-1].replace("|", "|") + r")(?:[\s-](?:" + "|".join(_ONES) + "))?|" + _alt(NUMBERS)[3:-1],
-    "VAGUE": _alt(VAGUE),
-    "UNIT": _alt(UNITS),
-    "ORD": _alt(ORDINALS),
-    "MOD": _alt(MODIFIERS),
-    "APPROX": _alt(APPROX),
-    "FIXED": _alt(FIXED),
-    "HOLIDAY": _alt(HOLIDAYS),
-    "SETADV": _alt(SETADV),
-    "DECWORD": _alt(DECWORDS),
-    "CENTWORD": _alt(CENTWORDS),
+    "MONTH": alternation(MONTHS, dot_abbrev=True),
+    "WEEKDAY": "(?:" + alternation(_full_wd)[3:-1] + "|" + alternation(_abbr_wd, dot_abbrev=True, dot_required=True)[3:-1] + ")",
+    "SEASON": alternation(SEASONS),
+    "POD": alternation(PODS),
+    "NUM": "(?:" + alternation(_TENS)[3:-1].replace("|", "|") + r")(?:[\s-](?:" + "|".join(_ONES) + "))?|" + alternation(NUMBERS)[3:-1],
+    "VAGUE": alternation(VAGUE),
+    "UNIT": alternation(UNITS),
+    "ORD": alternation(ORDINALS),
+    "MOD": alternation(MODIFIERS),
+    "APPROX": alternation(APPROX),
+    "FIXED": alternation(FIXED),
+    "HOLIDAY": alternation(HOLIDAYS),
+    "SETADV": alternation(SETADV),
+    "DECWORD": alternation(DECWORDS),
+    "CENTWORD": alternation(CENTWORDS),
 }
 PLACEHOLDERS["NUM"] = "(?:" + PLACEHOLDERS["NUM"] + ")"
 
@@ -76,5 +79,11 @@ PLACEHOLDERS["NUM"] = "(?:" + PLACEHOLDERS["NUM"] + ")"
 REJECT_AFTER = set(K["reject"]["after_number"])
 REJECT_BEFORE = set(w.lower() for w in K["reject"]["before_number"])
 STREET = set(K["reject"]["street_words"])
-_NEXT_WORD = re.compile(r"\s{0,3}([%$€£¥]|[A-Za-z][\w.'-]{0,30})")
-_PREV_WORD = re.compile(r"([\w.$€£¥#]{1,20})\s{0,3}$")
+NEXT_WORD = re.compile(r"\s{0,3}([%$€£¥]|[A-Za-z][\w.'-]{0,30})")
+PREV_WORD = re.compile(r"([\w.$€£¥#]{1,20})\s{0,3}$")
+
+
+def prev_word(text: str, s: int) -> str:
+    """The word (lower case) right before position s, or ""."""
+    m = PREV_WORD.search(text, max(0, s - 24), s)
+    return m.group(1).lower() if m else ""

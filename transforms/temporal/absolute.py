@@ -1,0 +1,260 @@
+"""Calendar dates and the periods named by the calendar: "2021-03-05", "3/5/99", "March 5",
+"5 March 1999", "March 1999", "March", "the first week of March", "1999", "nineteen ninety-six",
+"the 1990s", "the 20th century", "Christmas"."""
+from __future__ import annotations
+
+import calendar
+import datetime as _dt
+import re
+
+from .common import Norm, cap, day_or_none, day_reading, mod_of, month_of, number, reject_number, weekday_of, words, year2
+from .context import limit, tense, tense_cue
+from .dates import PREC_ORDER, choose_year, fmt_day, fmt_week, holiday_date, month_end, plausible_year, safe_date
+from .tables import CENTWORDS, DECWORDS, HOLIDAYS, K, LAST_ORDINALS, NUMBERS, ORDINALS, SHORT_WHOLE, norm, prev_word
+
+D = _dt.date
+_REL = K["relation"]
+_DAY_DIRECTION = _REL["day_direction"]
+_AMBIGUOUS = words("ambiguous_months", "words")
+_AMBIGUOUS_AFTER = words("ambiguous_months", "after")
+_LOWER_NEXT = words("ambiguous_months", "needs_lowercase_next")
+_LOWER_WORD_NEXT = re.compile(r"\s{1,3}[a-z]")
+_SY = K["spelled_year"]
+_SY_AFTER = frozenset(_SY["after"])
+
+
+def n_iso(kind, g, s, e, doc):
+    """Rule kinds iso, compact: 2021-03-05, 20210305, 2021-03-05T10:30."""
+    d = safe_date(int(g["y"]), int(g["m"]), int(g["d"]))
+    if d is None:
+        return None
+    if g.get("H") is not None:
+        H, M = int(g["H"]), int(g["M"])
+        if H > 24 or M > 59:
+            return None
+        return Norm("TIME", f"{fmt_day(d)}T{H:02d}:{M:02d}")
+    return Norm("DATE", fmt_day(d))
+
+
+def n_slash(kind, g, s, e, doc):
+    """Rule kind slash: 3/5/1999 (M/D/Y unless the first number is over 12), 5.3.1999 (D.M.Y)."""
+    a, b, y = int(g["a"]), int(g["b"]), year2(g["y"])
+    if g["sep"] == ".":
+        a, b = b, a  # European D.M.Y
+    m_, d_ = (a, b) if a <= 12 else (b, a)
+    d = safe_date(y, m_, d_)
+    return Norm("DATE", fmt_day(d)) if d is not None else None
+
+
+def n_mdy(kind, g, s, e, doc):
+    """Rule kinds mdy, dmy, rel_mdy, week_of: a day of a month, with or without its year."""
+    text = doc.text
+    A = doc.anchor
+    akind = A.kind
+    mod = mod_of(g)
+    if not cap(g["mon"]):
+        return None
+    mo = month_of(g["mon"])
+    day = int(g["d"])
+    if not 1 <= day <= 31:
+        return None
+    fmt = fmt_week if kind == "week_of" else fmt_day
+    if g.get("y"):
+        y = int(g["y"])
+        if not plausible_year(y):
+            return None
+        d = safe_date(y, mo, day)
+        if d is None:
+            # impossible day ("31 February 2022"): keep only the month
+            return Norm("DATE", f"{y:04d}-{mo:02d}", mod)
+        return Norm("DATE", fmt(d), mod)
+    if calendar.monthrange(2000, mo)[1] < day:
+        return None
+    if A.date is None:
+        return Norm("DATE", f"XXXX-{mo:02d}-{day:02d}", mod, akind)
+    if PREC_ORDER.get(A.prec, 9) > PREC_ORDER["day"]:
+        # coarse anchor: the same year, unless a tense cue points past the anchor month
+        # ("November 2023 ... a sale is due to start on June 1" -> the coming June 1)
+        d = safe_date(A.date.year, mo, day)
+        if d is None:
+            return None
+        if A.prec == "month" and kind != "rel_mdy":
+            direction = tense_cue(text, s, e)[0]
+            if direction == "future" and d < A.date:
+                d = safe_date(A.date.year + 1, mo, day) or d
+            elif direction == "past" and d > month_end(A.date.year, A.date.month):
+                d = safe_date(A.date.year - 1, mo, day) or d
+        return Norm("DATE", fmt(d), mod, akind)
+    if kind == "rel_mdy":
+        direction, dist = _DAY_DIRECTION.get(norm(g["rel"])), 0
+    else:
+        direction, dist = tense_cue(text, s, e)
+    years = None
+    wd = weekday_of(g["wd"]) if g.get("wd") else None
+    if wd:
+        # "Monday, Oct. 26": the year in which Oct. 26 is a Monday
+        ys = [y for y in range(A.date.year - 1, A.date.year + 2) if (safe_date(y, mo, day) or D(1, 1, 1)).isoweekday() == wd]
+        if len(ys) == 1:
+            years = ys
+    r = choose_year(lambda y: day_or_none(y, mo, day), A.date, direction, years, limit=limit(dist))
+    if r is None:
+        return None
+    return Norm("DATE", fmt(r[0]), mod, akind)
+
+
+def n_month_year(kind, g, s, e, doc):
+    """Rule kind month_year: "March 1999"."""
+    y = int(g["y"])
+    if not cap(g["mon"]) or not plausible_year(y):
+        return None
+    return Norm("DATE", f"{y:04d}-{month_of(g['mon']):02d}", mod_of(g))
+
+
+def n_month_relyear(kind, g, s, e, doc):
+    """Rule kind month_relyear: "March last year"."""
+    A = doc.anchor
+    mod = mod_of(g)
+    if not cap(g["mon"]):
+        return None
+    mo = month_of(g["mon"])
+    n = _REL["offsets"].get(norm(g["rel"]), 0)
+    if A.date is None or not A.ok("year"):
+        return Norm("DATE", f"XXXX-{mo:02d}", mod, A.kind)
+    return Norm("DATE", f"{A.date.year + n:04d}-{mo:02d}", mod, A.kind)
+
+
+def n_month(kind, g, s, e, doc):
+    """Rule kind month: a month name alone, in the year the tense points to."""
+    text = doc.text
+    A = doc.anchor
+    akind = A.kind
+    mod = mod_of(g)
+    w = norm(g["mon"])
+    if not cap(g["mon"]) or len(w) <= 4 and w not in SHORT_WHOLE:
+        return None
+    if w in _AMBIGUOUS:
+        pw = prev_word(text, s)
+        if not g.get("mod") and pw not in _AMBIGUOUS_AFTER:
+            return None
+        if pw in _LOWER_NEXT and not _LOWER_WORD_NEXT.match(text[e:e + 4]):
+            return None  # "the March surplus" but not "the May Company"
+    mo = month_of(w)
+    if A.date is None:
+        return Norm("DATE", f"XXXX-{mo:02d}", mod, akind)
+    if not A.ok("month") and A.prec != "year" and A.prec != "quarter":
+        return Norm("DATE", f"XXXX-{mo:02d}", mod, akind)
+    if PREC_ORDER.get(A.prec, 9) > PREC_ORDER["day"]:
+        return Norm("DATE", f"{A.date.year:04d}-{mo:02d}", mod, akind)
+    direction, dist = tense_cue(text, s, e)
+    r = choose_year(lambda y: (y, D(y, mo, 1), month_end(y, mo)), A.date, direction, limit=limit(dist))
+    if r is None:
+        return None
+    return Norm("DATE", f"{r[0]:04d}-{mo:02d}", mod, akind)
+
+
+def n_week_of_month(kind, g, s, e, doc):
+    """Rule kind week_of_month: the ISO week holding most of the n-th (or last) seven days."""
+    if g.get("y"):
+        y = int(g["y"])
+        r = Norm("DATE", f"{y:04d}-{month_of(g['mon']):02d}") if plausible_year(y) else None
+    else:
+        ms = doc.text.find(g["mon"], s, e)
+        r = n_month("month", {"mon": g["mon"]}, ms, ms + len(g["mon"]), doc)
+    if r is None or r.value.startswith("X"):
+        return r
+    y, mo = int(r.value[:4]), int(r.value[5:7])
+    o = norm(g["ord"])
+    mid = month_end(y, mo) - _dt.timedelta(3) if o in LAST_ORDINALS else D(y, mo, 4 + 7 * (ORDINALS[o] - 1))
+    return Norm("DATE", fmt_week(mid), None, r.anchor)
+
+
+def n_year(kind, g, s, e, doc):
+    """Rule kind year: "1999", "late 1999"."""
+    text = doc.text
+    y = int(g["y"])
+    if not plausible_year(y):
+        return None
+    if reject_number(text, s + (len(text[s:e]) - len(text[s:e].lstrip())), e) and not g.get("mod"):
+        return None
+    return Norm("DATE", f"{y:04d}", mod_of(g))
+
+
+def n_spelled_year(kind, g, s, e, doc):
+    """Rule kind spelled_year: "nineteen ninety-six", "two thousand and one"."""
+    text = doc.text
+    ws = norm(g["sy"]).replace("-", " ").split()
+    thousand = ws[:2] == _SY["thousand"]
+    if thousand and not norm(text[s:e]).startswith(_SY["the_year"]) and prev_word(text, s) not in _SY_AFTER:
+        return None  # "two thousand troops"
+    if thousand:
+        rest = [w for w in ws[2:] if w != _SY["and"]]
+        n = 2000 + (int(number(" ".join(rest)) or 0) if rest else 0)
+    else:
+        hi = NUMBERS.get(ws[0])
+        rest = ws[1:]
+        lo = 0 if rest == [_SY["hundred"]] else (number(" ".join(rest[:2])) if rest else None)
+        if hi is None or lo is None or lo >= 100:
+            return None
+        n = hi * 100 + int(lo)
+    return Norm("DATE", f"{n:04d}")
+
+
+def n_decade(kind, g, s, e, doc):
+    """Rule kind decade: "the 1990s", "the '80s", "the eighties"."""
+    mod = mod_of(g)
+    if g.get("dec"):
+        return Norm("DATE", g["dec"], mod)
+    if g.get("d2"):
+        return Norm("DATE", "19" + g["d2"], mod)
+    if not g.get("the"):
+        return None
+    return Norm("DATE", f"19{DECWORDS[norm(g['dw'])]}", mod)
+
+
+def n_century(kind, g, s, e, doc):
+    """Rule kind century: "the 20th century", "the nineteenth century"."""
+    n = int(g["n"]) if g.get("n") else CENTWORDS.get(norm(g["cw"]).replace(" ", "-"))
+    if not n or n > 21:
+        return None
+    return Norm("DATE", f"{n - 1:02d}", mod_of(g))
+
+
+def n_holiday(kind, g, s, e, doc):
+    """Rule kind holiday: "Christmas", "Labor Day 1999", "Easter week"."""
+    A = doc.anchor
+    akind = A.kind
+    spec = HOLIDAYS[norm(g["hol"])]
+    if not cap(g["hol"]):
+        return None
+    fmt = fmt_week if g.get("week") else fmt_day  # "Easter week": the ISO week of the holiday
+    if g.get("y"):
+        y = int(g["y"])
+        d = holiday_date(spec, y) if plausible_year(y) else None
+        return Norm("DATE", fmt(d)) if d else None
+    if A.date is None:
+        return Norm("DATE", "XXXX-XX-XX", mod_of(g), akind)
+    if PREC_ORDER.get(A.prec, 9) > PREC_ORDER["day"]:
+        d = holiday_date(spec, A.date.year)
+        return Norm("DATE", fmt(d), None, akind) if d else None
+    r = choose_year(lambda y: day_reading(holiday_date(spec, y)), A.date, tense(doc.text, s, e))
+    return Norm("DATE", fmt(r[0]), None, akind) if r else None
+
+
+NORMALISERS = {
+    "iso": n_iso,
+    "compact": n_iso,
+    "slash": n_slash,
+    "mdy": n_mdy,
+    "dmy": n_mdy,
+    "rel_mdy": n_mdy,
+    "week_of": n_mdy,
+    "month_year": n_month_year,
+    "month_relyear": n_month_relyear,
+    "month": n_month,
+    "week_of_month": n_week_of_month,
+    "year": n_year,
+    "spelled_year": n_spelled_year,
+    "decade": n_decade,
+    "century": n_century,
+    "holiday": n_holiday,
+}

@@ -1,0 +1,159 @@
+"""What every family of normalisers shares: the result record (Norm), the document state (Doc)
+and readers for the parts of a match (numbers, units, months, weekdays, modifiers)."""
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from dataclasses import dataclass
+
+from .dates import Anchor, safe_date
+from .tables import K, MODIFIERS, MONTHS, NEXT_WORD, NUMBERS, REJECT_AFTER, REJECT_BEFORE, STREET, UNITS, WEEKDAYS, norm, prev_word
+
+D = _dt.date
+
+
+@dataclass(frozen=True, slots=True)
+class Norm:
+    """What a normaliser makes of a match: the TIMEX3 (type, value, mod), how it was anchored
+    ("absolute", "dct", "inferred", "previous") and, when the TIMEX3 covers only part of the
+    match, its span."""
+    type: str
+    value: str
+    mod: str | None = None
+    anchor: str = "absolute"
+    span: tuple[int, int] | None = None
+
+
+class Doc:
+    """The state of one document while its matches are normalised left to right."""
+
+    def __init__(self, text: str, anchor: Anchor):
+        self.text = text
+        self.anchor = anchor
+        self.prev: tuple[D, str] | None = None  # last mentioned date (first day, precision)
+        self.prev_day: D | None = None  # last mentioned day-precision date (clock times anchor on it)
+        self.last_quarter: D | None = None  # first day of the last mentioned quarter
+        self.last_quarter_pos = -10**9  # where it was mentioned
+
+    def quarter_near(self, pos: int, window: int = 1500) -> bool:
+        """Is a quarter under discussion (mentioned within `window` characters before pos)?"""
+        return self.last_quarter is not None and pos - self.last_quarter_pos <= window
+
+    def prev_anchor(self, unit: str) -> tuple[Anchor, str]:
+        """The previously mentioned date as the anchor when it is precise enough for `unit`, else
+        the document anchor (DCT / inferred)."""
+        if self.prev is not None:
+            a = Anchor(self.prev[0], self.prev[1], "previous")
+            if a.ok(unit):
+                return a, "previous"
+        return self.anchor, self.anchor.kind
+
+    def coarse_day(self) -> str | None:
+        """"that (same) day" right after a coarser mention ("last October ... that same day"): a
+        day inside that month / year, unknown which."""
+        if self.prev is None:
+            return None
+        d, p = self.prev
+        if p == "month":
+            return f"{d.year:04d}-{d.month:02d}-XX"
+        if p == "year":
+            return f"{d.year:04d}-XX-XX"
+        return None
+
+
+def number(s: str | None) -> float | None:
+    """The value of a number in words ("three", "twenty five", "a couple of")."""
+    if not s:
+        return None
+    s = norm(s).replace("-", " ")
+    if s in NUMBERS:
+        return NUMBERS[s]
+    parts = s.split()
+    if len(parts) == 2 and parts[0] in NUMBERS and parts[1] in NUMBERS:
+        return NUMBERS[parts[0]] + NUMBERS[parts[1]]
+    return None
+
+
+def digits(s: str) -> float | None:
+    """The value of a number in digits ("3", "2.5", "2 1/2")."""
+    s = s.strip()
+    if " 1/2" in s:
+        return float(s.split()[0]) + 0.5
+    try:
+        return float(s)
+    except ValueError:
+        return None
+
+
+def unit(s: str):
+    """[TimeML letter, is a time-of-day unit, granularity] of a unit word, or None."""
+    return UNITS.get(norm(s))
+
+
+def cap(s: str) -> bool:
+    return s[:1].isupper()
+
+
+def year2(s: str) -> int:
+    """A year written with 2 or 4 digits ('87 -> 1987, 05 -> 2005)."""
+    y = int(s)
+    if len(s) == 2:
+        y += 1900 if y >= 50 else 2000
+    return y
+
+
+def month_of(s: str) -> int | None:
+    return MONTHS.get(norm(s))
+
+
+def weekday_of(s: str) -> int | None:
+    """ISO weekday of a weekday name, singular or plural ("Fridays")."""
+    return WEEKDAYS.get(norm(s).rstrip("s")) or WEEKDAYS.get(norm(s))
+
+
+def mod_of(g: dict) -> str | None:
+    """TimeML mod of the `mod` group ("early" -> START)."""
+    return MODIFIERS.get(norm(g["mod"])) if g.get("mod") else None
+
+
+def words(table: str, key: str) -> frozenset[str]:
+    """A word list of resources.toml as a set."""
+    return frozenset(K[table][key])
+
+
+_DIGIT_RUN_AFTER = re.compile(r"[\s-]{1,2}\d")
+_DIGIT_RUN_BEFORE = re.compile(r"\d[\s-]{1,2}$")
+
+
+def reject_number(text: str, s: int, e: int) -> bool:
+    """A bare number that is a quantity / address / code rather than a year."""
+    nm = NEXT_WORD.match(text, e, min(len(text), e + 40))
+    if nm:
+        w = nm.group(1).lower().rstrip(".,")
+        if w in REJECT_AFTER:
+            return True
+        if w and w[0].isalpha() and nm.group(1)[0].isupper():
+            # "2231 Royal Street": number + Capitalised word + street word
+            nm2 = NEXT_WORD.match(text, nm.end(), min(len(text), nm.end() + 40))
+            if nm2 and (nm2.group(1).lower() in STREET or nm2.group(1).lower().rstrip(".,;:") in STREET):
+                return True
+        if w in STREET:
+            return True
+    pw = prev_word(text, s)
+    if pw and (pw in REJECT_BEFORE or pw[-1:] in "$€£¥#"):
+        return True
+    # code: foo(2019), y[2020]
+    if s >= 2 and text[s - 1] in "([" and text[s - 2].isalnum():
+        return True
+    # a number inside a digit run / phone / code line such as "555 2010 1234"
+    return bool(_DIGIT_RUN_AFTER.match(text[e:e + 3]) or _DIGIT_RUN_BEFORE.search(text[max(0, s - 3):s]))
+
+
+def day_reading(d: D | None):
+    """A day as a reading for choose_year: (d, d, d), or None."""
+    return (d, d, d) if d else None
+
+
+def day_or_none(y: int, mo: int, day: int):
+    """The reading of day `day` of month `mo` in year y, or None when it does not exist."""
+    return day_reading(safe_date(y, mo, day))

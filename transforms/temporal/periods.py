@@ -1,0 +1,137 @@
+"""Business and natural periods: quarters and halves ("Q3", "the third quarter of 1999", "the
+quarter", "year-ago"), fiscal years ("fiscal 1990", "FY99") and seasons ("last summer", "spring 1999")."""
+from __future__ import annotations
+
+from .common import Norm, mod_of, year2, words
+from .context import tense
+from .dates import PREC_ORDER, choose_year, interval, plausible_year, shift_value
+from .tables import K, LAST_ORDINALS, ORDINALS, SEASONS, norm, prev_word
+
+import re
+
+_Q = K["quarters"]
+_Q_YEAR_OFFSETS = _Q["year_offsets"]
+_SEASON_AFTER = words("season_words", "after")
+_SEASON_NOT_BEFORE = re.compile(r"\s{1,3}(?:" + "|".join(K["season_words"]["not_before"]) + r")\b")
+
+
+def _period_reading(code: str):
+    """The reading of period `code` ("Q3", "H1", "SU") in year y0 for choose_year."""
+    return lambda y: (y, *interval(f"{y:04d}-{code}")[1:])
+
+
+def _in_tense_year(doc, s, e, code: str, mod):
+    """A period named without a year: the anchor's year when the anchor is coarser than a day,
+    else the nearest one in the tense direction (a past reading without a future cue)."""
+    A = doc.anchor
+    if PREC_ORDER.get(A.prec, 9) > PREC_ORDER["day"]:
+        return Norm("DATE", f"{A.date.year:04d}-{code}", mod, A.kind)
+    r = choose_year(_period_reading(code), A.date,
+                    "future" if tense(doc.text, s, e) == "future" else "past", limit=366)
+    if r is None:
+        return None
+    return Norm("DATE", f"{r[0]:04d}-{code}", mod, A.kind)
+
+
+def n_quarter_code(kind, g, s, e, doc):
+    """Rule kind quarter_code: "Q3", "3Q 1999", "H1 2000"."""
+    A = doc.anchor
+    q = g["q"].upper()
+    letter = "Q" if "Q" in q else "H"
+    n = int(q.replace(letter, ""))
+    if letter == "H" and n > 2:
+        return None
+    if not (g["q"][0] in "QH" or g["q"][-1] in "QH") or not g["q"].isupper():
+        return None
+    ys = g.get("y1") or g.get("y2")
+    if ys:
+        y = year2(ys) if len(ys) == 2 else int(ys)
+        return Norm("DATE", f"{y:04d}-{letter}{n}") if plausible_year(y) else None
+    if A.date is None or not A.ok("year"):
+        return Norm("DATE", f"XXXX-{letter}{n}", mod_of(g), A.kind)
+    return _in_tense_year(doc, s, e, f"{letter}{n}", None)
+
+
+def n_quarter(kind, g, s, e, doc):
+    """Rule kind quarter: "the third quarter", "last year's second half", "the first quarter of 1999"."""
+    A = doc.anchor
+    mod = mod_of(g)
+    letter = _Q["units"][norm(g["unit"])]
+    o = norm(g["ord"])
+    n = ORDINALS.get(o)
+    if o in LAST_ORDINALS:  # "the last half of 1989", "the last quarter of 1988"
+        n = 4 if letter == "Q" else 2
+    if n is None or (letter == "H" and n > 2):
+        return None
+    ys = g.get("y1") or g.get("y2") or g.get("y3")
+    if ys:
+        return Norm("DATE", f"{int(ys):04d}-{letter}{n}", mod) if plausible_year(int(ys)) else None
+    rel = norm(g.get("rel") or g.get("rel2") or "")
+    if A.date is None or not A.ok("year"):
+        return Norm("DATE", f"XXXX-{letter}{n}", mod, A.kind)
+    if rel in _Q_YEAR_OFFSETS:
+        return Norm("DATE", f"{A.date.year + _Q_YEAR_OFFSETS[rel]:04d}-{letter}{n}", mod, A.kind)
+    return _in_tense_year(doc, s, e, f"{letter}{n}", mod)
+
+
+def n_the_quarter(kind, g, s, e, doc):
+    """Rule kind the_quarter: "the quarter", "the latest quarter": the quarter under discussion,
+    else the last completed one."""
+    A = doc.anchor
+    if doc.last_quarter is not None:
+        return Norm("DATE", shift_value(doc.last_quarter, "quarter", 0), None, "previous")
+    if A.date is None or not A.ok("quarter"):
+        return Norm("DATE", "XXXX-QX", None, A.kind)
+    return Norm("DATE", shift_value(A.date, "quarter", -1), None, A.kind)
+
+
+def n_year_ago(kind, g, s, e, doc):
+    """Rule kind year_ago: "year-ago", "year-earlier", "quarter-earlier" used alone."""
+    A = doc.anchor
+    if A.date is None or not A.ok("year"):
+        return Norm("DATE", "XXXX", mod_of(g), A.kind)
+    if doc.last_quarter is not None:
+        return Norm("DATE", shift_value(doc.last_quarter, "quarter", -4), None, A.kind)
+    if norm(g["w"]) == "quarter":
+        return Norm("DATE", shift_value(A.date, "quarter", -1), None, A.kind)
+    return Norm("DATE", f"{A.date.year - 1:04d}", None, A.kind)
+
+
+def n_fiscal(kind, g, s, e, doc):
+    """Rule kind fiscal: "fiscal 1990", "FY99"."""
+    y = year2(g["y"])
+    return Norm("DATE", f"{y:04d}", mod_of(g)) if plausible_year(y) else None
+
+
+def n_season(kind, g, s, e, doc):
+    """Rule kinds season, year_season: "spring 1999", "1999 spring", "the summer", "in winter"."""
+    text = doc.text
+    A = doc.anchor
+    mod = mod_of(g)
+    code = SEASONS[norm(g["season"])]
+    if g.get("y"):
+        return Norm("DATE", f"{int(g['y']):04d}-{code}", mod) if plausible_year(int(g["y"])) else None
+    if not (g.get("the") or g.get("mod") or prev_word(text, s) in _SEASON_AFTER):
+        return None
+    if _SEASON_NOT_BEFORE.match(text[e:e + 8]):
+        return None  # "the fall of the wall", "the fall in prices"
+    if A.date is None or not A.ok("year"):
+        return Norm("DATE", f"XXXX-{code}", mod, A.kind)
+    y = A.date.year
+    if PREC_ORDER.get(A.prec, 9) <= 1:
+        r = choose_year(_period_reading(code), A.date, tense(text, s, e))
+        if r is None:
+            return None
+        y = r[0]
+    return Norm("DATE", f"{y:04d}-{code}", mod, A.kind)
+
+
+NORMALISERS = {
+    "quarter_code": n_quarter_code,
+    "quarter": n_quarter,
+    "the_quarter": n_the_quarter,
+    "year_ago": n_year_ago,
+    "fiscal": n_fiscal,
+    "season": n_season,
+    "year_season": n_season,
+}

@@ -1,0 +1,312 @@
+"""Relative and anchored references: "last week", "the following month", "this spring", "next
+Tuesday", "Friday night", "three years ago", "two days later", "the end of the year", "earlier
+this month", "yesterday", "tonight", "the weekend", "recently"."""
+from __future__ import annotations
+
+import datetime as _dt
+
+from .common import Norm, cap, digits, mod_of, number, unit, weekday_of, words
+from .context import tense, tense_cue
+from .dates import PREC_ORDER, SEASON_MONTHS, fmt_day, fmt_week, shift_value, weekday_date
+from .durations import dur_value
+from .tables import APPROX, FIXED, K, MONTHS, PODS, SEASONS, WEEKDAYS, norm
+
+_REL = K["relation"]
+_OFFSETS = _REL["offsets"]
+_ANAPHORIC = words("relation", "anaphoric")
+_ANAPHORIC_THE = words("relation", "anaphoric_with_the")
+_YEAR_BEFORE = words("relation", "year_before")
+_POD_TIME = words("relation", "pod_time")
+_POD_TIME_NIGHT = words("relation", "pod_time_night")
+_SAME_DAY = words("relation", "same_day")
+_PAST_UNIT = words("relation", "past_unit")
+_DISCUSSED_Q = words("relation", "discussed_quarter")
+_TITLE_UNITS = words("relation", "title_units")
+_PERIODS = words("relation", "periods")
+_AGO = K["ago"]
+_BACKWARD = frozenset(_AGO["backward"])
+_FROM_PREVIOUS = frozenset(_AGO["from_previous"])
+_TO_EVENT = frozenset(_AGO["to_event"])
+_WR = K["word_ref"]
+_WD_POD = bool(K.get("conventions", {}).get("weekday_part_of_day", True))
+_X_OF_UNIT = {"week": "XXXX-WXX", "month": "XXXX-XX", "quarter": "XXXX-QX"}
+
+
+def _ref(sign: int) -> str:
+    return "PAST_REF" if sign < 0 else "FUTURE_REF"
+
+
+def _before_signal(text: str, s: int, e: int, signal: str) -> int:
+    """End of the expression without the relation word that closes the match."""
+    return len(text[:s + len(text[s:e]) - len(signal)].rstrip())
+
+
+def n_ago(kind, g, s, e, doc):
+    """Rule kind ago: N units ago / earlier / later / before / after / from now / hence / since."""
+    text = doc.text
+    A = doc.anchor
+    u = unit(g["unit"])
+    if u is None:
+        return None
+    n = number(g.get("num")) if g.get("num") else (digits(g["digits"]) if g.get("digits") else None)
+    if g.get("num") and n is None:
+        return None
+    letter, is_time, gran = u
+    direction = norm(g["dir"])
+    amod = APPROX.get(norm(g["approx"])) if g.get("approx") else None
+    if direction in _TO_EVENT:
+        # "two days before the vote": a duration relative to an event
+        return Norm("DURATION", dur_value(n, g["unit"]), amod, span=(s, _before_signal(text, s, e, g["dir"])))
+    sign = -1 if direction in _BACKWARD else 1
+    base, ak = A, A.kind
+    if direction in _FROM_PREVIOUS:
+        base, ak = doc.prev_anchor(gran if gran != "time" else "day")
+    if gran == "time" and direction in _FROM_PREVIOUS:
+        # "an hour later": the distance is what is annotated
+        st = s + (len(text[s:e]) - len(text[s:e].lstrip()))
+        return Norm("DURATION", dur_value(n, g["unit"]), amod, span=(st, _before_signal(text, s, e, g["dir"])))
+    if n is None and direction in _FROM_PREVIOUS:
+        return Norm("DURATION", dur_value(None, g["unit"]), amod, span=(s, _before_signal(text, s, e, g["dir"])))
+    if n is None or gran == "time" or base.date is None:
+        if gran == "time" and base.date is not None and PREC_ORDER.get(base.prec, 9) <= 1:
+            return Norm("DATE", fmt_day(base.date), amod, ak)
+        return Norm("DATE", _ref(sign), amod, ak)
+    if letter == "2W":
+        n, gran = n * 2, "week"
+    if gran == "year" and n == 1 and sign < 0 and direction in _BACKWARD and doc.quarter_near(s):
+        # earnings news: "a year earlier" = the same quarter a year before the quarter just discussed
+        return Norm("DATE", shift_value(doc.last_quarter, "quarter", -4 * int(n)), amod, ak)
+    if n != int(n):
+        return Norm("DATE", _ref(sign), amod, ak)
+    n = int(n)
+    if gran in ("decade", "century"):
+        n, gran = n * (10 if gran == "decade" else 100), "year"
+    if not base.ok(gran):
+        return Norm("DATE", _ref(sign), amod, ak)
+    if gran == "day":
+        return Norm("DATE", fmt_day(base.date + _dt.timedelta(sign * n)), amod, ak)
+    return Norm("DATE", shift_value(base.date, gran, sign * n), amod, ak)
+
+
+def n_mod_the_unit(kind, g, s, e, doc):
+    """Rule kind mod_the_unit: "the end of the year", "by the middle of next month"."""
+    A = doc.anchor
+    mod = mod_of(g)
+    u = norm(g["unit"])
+    rel = norm(g["rel"])
+    base, ak = (A, A.kind) if rel not in _ANAPHORIC else doc.prev_anchor(u)
+    if base.date is None or not base.ok(u):
+        return Norm("DATE", _X_OF_UNIT.get(u, "XXXX"), mod, ak)
+    return Norm("DATE", shift_value(base.date, u, _OFFSETS.get(rel, 0)), mod, ak)
+
+
+def n_earlier_this(kind, g, s, e, doc):
+    """Rule kind earlier_this: "earlier this month", "later this year", "late last week"."""
+    A = doc.anchor
+    u = norm(g["unit"])
+    rel = norm(g.get("rel") or "")
+    m2 = _REL["position_mod"][norm(g["mod"])]
+    if u == "day" and not rel:
+        return None  # "earlier in the day": news annotation leaves it out (a vague part of the day)
+    base, ak = A, A.kind
+    if not rel or rel in _ANAPHORIC:
+        base, ak = doc.prev_anchor(u)
+        if u == "day" and ak != "previous" and doc.coarse_day():
+            return Norm("DATE", doc.coarse_day(), m2, "previous")
+    if base.date is None or not base.ok(u):
+        return Norm("DATE", "XXXX", m2, ak)
+    return Norm("DATE", shift_value(base.date, u, _OFFSETS.get(rel, 0)), m2, ak)
+
+
+def _weekday_shift(dd, wd: int, n: int):
+    delta = wd - dd.isoweekday()
+    if n < 0:
+        return dd + _dt.timedelta(delta if delta < 0 else delta - 7)
+    if n > 0:
+        return dd + _dt.timedelta(delta if delta > 0 else delta + 7)
+    return dd + _dt.timedelta(delta)
+
+
+def _season_year(d, code: str, n: int) -> int:
+    """The year of the season `code` that is n seasons-of-that-name from the one around d."""
+    y = d.year
+    a, b = SEASON_MONTHS[code]
+    cur_m = d.month
+    in_season = (a <= cur_m <= b) if a <= b else (cur_m >= a or cur_m <= b)
+    if n < 0:
+        y = y - 1 if (in_season or cur_m < a) else y
+    elif n > 0:
+        y = y + 1 if (in_season or cur_m > b and a <= b) else y
+    if code == "WI" and cur_m <= 2 and n == 0:
+        y -= 1
+    return y
+
+
+def n_rel_unit(kind, g, s, e, doc):
+    """Rule kind rel_unit: a relation word + a unit or a name ("last week", "the following
+    month", "next Tuesday", "this spring", "that evening", "the year-earlier period")."""
+    A = doc.anchor
+    mod = mod_of(g)
+    rel = norm(g["rel"])
+    unit_raw = g["unit"]
+    u = _REL["unit_alias"].get(norm(unit_raw), norm(unit_raw))
+    the = bool(g.get("the"))
+    if u in _TITLE_UNITS and unit_raw[:1].isupper() and unit_raw[1:].islower():
+        return None  # a title mid-sentence: ABC's "This Week"
+    pod = PODS.get(norm(g["pod"])) if g.get("pod") else None
+    base, ak = A, A.kind
+    if rel in _ANAPHORIC or (the and rel in _ANAPHORIC_THE):
+        need = u if u in PREC_ORDER else ("year" if u in MONTHS or u in SEASONS else "day")
+        base, ak = doc.prev_anchor(need)
+    n = _OFFSETS.get(rel, 0)
+    if u in PODS:
+        code = PODS[u]
+        if base.date is None or not base.ok("day"):
+            return Norm("TIME", f"XXXX-XX-XXT{code}", mod, ak)
+        if rel in _POD_TIME or (rel in _POD_TIME_NIGHT and code == "NI"):
+            return Norm("TIME", f"{fmt_day(base.date + _dt.timedelta(n))}T{code}", mod, ak)
+        # "the next morning", "that evening": the day
+        return Norm("DATE", fmt_day(base.date + _dt.timedelta(n)), mod, ak)
+    if u in MONTHS:
+        if not cap(unit_raw):
+            return None
+        mo = MONTHS[u]
+        if base.date is None or not base.ok("year"):
+            return Norm("DATE", f"XXXX-{mo:02d}", mod, ak)
+        y = base.date.year
+        if n < 0:
+            y = y - 1 if mo >= base.date.month else y
+        elif n > 0:
+            y = y + 1 if mo <= base.date.month else y
+        return Norm("DATE", f"{y:04d}-{mo:02d}", mod, ak)
+    if u in WEEKDAYS or weekday_of(u):
+        if not cap(unit_raw):
+            return None
+        wd = weekday_of(u)
+        if base.date is None or not base.ok("day"):
+            return Norm("DATE", f"XXXX-WXX-{wd}", mod, ak)
+        v = fmt_day(_weekday_shift(base.date, wd, n))
+        return Norm("TIME", f"{v}T{pod}", mod, ak) if pod else Norm("DATE", v, mod, ak)
+    if u in SEASONS:
+        code = SEASONS[u]
+        if base.date is None or not base.ok("year"):
+            return Norm("DATE", f"XXXX-{code}", mod, ak)
+        return Norm("DATE", f"{_season_year(base.date, code, n):04d}-{code}", mod, ak)
+    if u == _REL["weekend"]:
+        if base.date is None or not base.ok("day"):
+            return Norm("DATE", "XXXX-WXX-WE", mod, ak)
+        return Norm("DATE", shift_value(base.date, "week", n) + "-WE", mod, ak)
+    if u in _PERIODS:
+        if rel in _YEAR_BEFORE and u == _REL["period"]:
+            if doc.last_quarter is not None:
+                return Norm("DATE", shift_value(doc.last_quarter, "quarter", -4), mod, ak)
+            if base.date is None or not base.ok("year"):
+                return Norm("DATE", "XXXX", mod, ak)
+            return Norm("DATE", f"{base.date.year - 1:04d}", mod, ak)
+        return None
+    if u == "day":
+        if rel in _SAME_DAY and ak == "previous":
+            n = 0
+        if rel in _ANAPHORIC and rel in _SAME_DAY and ak != "previous" and doc.coarse_day():
+            return Norm("DATE", doc.coarse_day(), mod, "previous")
+        if base.date is None or not base.ok("day"):
+            return Norm("DATE", "XXXX-XX-XX", mod, ak)
+        if rel in _PAST_UNIT and the:
+            return Norm("DURATION", "P1D")
+        return Norm("DATE", fmt_day(base.date + _dt.timedelta(n)), mod, ak)
+    if rel in _YEAR_BEFORE:
+        if u == "quarter" and doc.last_quarter is not None:
+            return Norm("DATE", shift_value(doc.last_quarter, "quarter", -4), mod, ak)
+        if u == "quarter" and base.date is not None and base.ok("quarter"):
+            return Norm("DATE", shift_value(base.date, "quarter", -4), mod, ak)
+        u, n = "year", -1
+    if u == "quarter" and rel in _DISCUSSED_Q and doc.last_quarter is not None:
+        return Norm("DATE", shift_value(doc.last_quarter, "quarter", 0), mod, ak)
+    if base.date is None or not base.ok(u):
+        return Norm("DATE", _X_OF_UNIT.get(u, "XXXX"), mod, ak)
+    return Norm("DATE", shift_value(base.date, u, n), mod, ak)
+
+
+def n_weekday(kind, g, s, e, doc):
+    """Rule kind weekday: "Friday", "early Monday", "Friday night", "Fridays"."""
+    A = doc.anchor
+    akind = A.kind
+    if not cap(g["wd"]):
+        return None
+    wd = weekday_of(g["wd"])
+    if wd is None:
+        return None
+    pod = PODS.get(norm(g["pod"])) if g.get("pod") else None
+    if g.get("plural") or g.get("plural2"):
+        return Norm("SET", f"XXXX-WXX-{wd}" + (f"T{pod}" if pod else ""))
+    m2 = _REL["weekday_mod"].get(norm(g["mod"])) if g.get("mod") else None
+    if A.date is None or not A.ok("day"):
+        if pod and _WD_POD:
+            return Norm("TIME", f"XXXX-WXX-{wd}T{pod}", m2, akind)
+        return Norm("DATE", f"XXXX-WXX-{wd}", m2, akind)
+    d = weekday_date(A.date, wd, *tense_cue(doc.text, s, e))
+    if pod and _WD_POD:
+        # "Friday night" -> TimeML part of day on that date
+        return Norm("TIME", f"{fmt_day(d)}T{pod}", m2, akind)
+    return Norm("DATE", fmt_day(d), m2, akind)
+
+
+def n_fixed_md(kind, g, s, e, doc):
+    """Rule kind fixed_md: the [fixed] expressions ("yesterday", "tonight", "now", "noon")."""
+    A = doc.anchor
+    akind = A.kind
+    t, _, arg = FIXED[norm(g["fx"])].partition(":")
+    if t == "ref":
+        return Norm("DATE", f"{arg}_REF")
+    if t == "dur":
+        return Norm("DURATION", arg)
+    if t == "day":
+        if A.date is None or not A.ok("day"):
+            return Norm("DATE", "XXXX-XX-XX", mod_of(g), akind)
+        return Norm("DATE", fmt_day(A.date + _dt.timedelta(int(arg))), None, akind)
+    if t == "pod":
+        n, code = arg.split(":")
+        if A.date is None or not A.ok("day"):
+            return Norm("TIME", f"XXXX-XX-XXT{code}", None, akind)
+        return Norm("TIME", f"{fmt_day(A.date + _dt.timedelta(int(n)))}T{code}", None, akind)
+    if t == "time":
+        base = doc.prev_day if doc.prev_day is not None else (A.date if A.ok("day") else None)
+        if base is None:
+            return Norm("TIME", f"XXXX-XX-XXT{arg}", None, akind)
+        return Norm("TIME", f"{fmt_day(base)}T{arg}", None, "previous" if doc.prev_day is not None else akind)
+    return None
+
+
+def n_word_ref(kind, g, s, e, doc):
+    """Rule kind word_ref: "year-end", "the weekend", "recent", "future"."""
+    A = doc.anchor
+    akind = A.kind
+    w = norm(g["w"])
+    if w in _WR["past"]:
+        return Norm("DATE", "PAST_REF")
+    if w in _WR["future"]:
+        return Norm("DATE", "FUTURE_REF")
+    if w in _WR["year_end"]:
+        if A.date is None or not A.ok("year"):
+            return Norm("DATE", "XXXX-12-31", mod_of(g), akind)
+        return Norm("DATE", f"{A.date.year:04d}-12-31", None, akind)
+    if w != _WR["the_weekend"]:
+        return None
+    if A.date is None or not A.ok("day"):
+        return Norm("DATE", "XXXX-WXX-WE", None, akind)
+    # the weekend: the coming one if the clause is future (or the DCT is in it), else the last one
+    dd = A.date
+    if dd.isoweekday() >= 6 or tense(doc.text, s, e) == "future":
+        return Norm("DATE", fmt_week(dd) + "-WE", None, akind)
+    return Norm("DATE", fmt_week(dd - _dt.timedelta(7)) + "-WE", None, akind)
+
+
+NORMALISERS = {
+    "ago": n_ago,
+    "mod_the_unit": n_mod_the_unit,
+    "earlier_this": n_earlier_this,
+    "rel_unit": n_rel_unit,
+    "weekday": n_weekday,
+    "fixed_md": n_fixed_md,
+    "word_ref": n_word_ref,
+}
