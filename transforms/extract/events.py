@@ -207,8 +207,8 @@ def extract(doc: Document, run_id: str) -> dict[str, list[dict]]:
     text = doc.text
     result: dict[str, list[dict]] = {"events": [], "event_mentions": [], "event_markets": []}
     timexes = [t for t in tag(text, doc.published)
-               if t.type in ("DATE", "TIME") and t.date_start is not None and t.date_end is not None
-               and not str(t.value or "").endswith("_REF")]
+               if t.resolved is not None and t.date_start is not None and t.date_end is not None
+               and not t.resolved.endswith("_REF")]
     if not timexes:
         return result
 
@@ -276,8 +276,8 @@ def extract(doc: Document, run_id: str) -> dict[str, list[dict]]:
             "event_id": eid,
             "doc_id": doc.doc_id,
             "date_text": tx.text,
-            "timex": tx.value,
-            "timex_type": tx.type,
+            "timex": tx.resolved,
+            "timex_type": tx.resolved_type,
             "date_start": tx.date_start,
             "date_end": tx.date_end,
             "precision": _precision(tx),

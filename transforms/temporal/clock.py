@@ -6,7 +6,9 @@ import datetime as _dt
 from .common import Norm, day_or_none, month_of, weekday_of
 from .context import tense, tense_cue
 from .dates import choose_year, fmt_day, safe_date, weekday_date
-from .tables import BARE_HOUR_AFTER, FIXED, NIGHT_PM_HOURS, POD_HALF, norm, prev_word
+from .tables import BARE_HOUR_AFTER, FIXED, K, NIGHT_PM_HOURS, POD_HALF, norm, prev_word
+
+_UTC = frozenset(K["clock"]["utc_zones"])
 
 
 def n_named_time(kind, g, s, e, doc):
@@ -52,6 +54,8 @@ def n_time_date(kind, g, s, e, doc):
     if h is None:
         return None
     hhmm = f"T{h:02d}:{int(g.get('mi') or g.get('mi2') or 0):02d}"
+    if g.get("tz") and norm(g["tz"]) in _UTC:
+        hhmm += "Z"
     if g.get("mon"):
         mo = month_of(g["mon"])
         day = int(g["d"])

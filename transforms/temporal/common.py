@@ -15,13 +15,15 @@ D = _dt.date
 @dataclass(frozen=True, slots=True)
 class Norm:
     """What a normaliser makes of a match: the TIMEX3 (type, value, mod), how it was anchored
-    ("absolute", "dct", "inferred", "previous") and, when the TIMEX3 covers only part of the
-    match, its span."""
+    ("absolute", "dct", "inferred", "previous"), when the TIMEX3 covers only part of the match its
+    span, and for a duration anchored by a relation word the date it resolves to."""
     type: str
     value: str
     mod: str | None = None
     anchor: str = "absolute"
     span: tuple[int, int] | None = None
+    resolved: str | None = None  # an anchored DURATION ("three weeks later"): the date it points to
+    relation: str | None = None  # ... and on which side of its anchor: "before" | "after"
 
 
 class Doc:

@@ -33,9 +33,9 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from .common import Doc, reject_number
+from .common import Doc, Norm, reject_number
 from .dates import Anchor, PREC_ORDER, fmt_day, interval, narrow, safe_date
 from .normalise import normalise
 from .scanner import scan
@@ -56,6 +56,19 @@ class Timex:
     date_end: _dt.date | None
     anchor: str
     mod: str | None = None
+    resolved: str | None = None  # the value of the resolved interval (a DATE / TIME's own value)
+    relation: str | None = None  # an anchored duration: "before" | "after" its anchor
+
+    def __post_init__(self):
+        if self.resolved is None and self.type in ("DATE", "TIME"):
+            object.__setattr__(self, "resolved", self.value)
+
+    @property
+    def resolved_type(self) -> str | None:
+        """DATE or TIME of the resolved interval (None when there is none)."""
+        if self.resolved is None:
+            return None
+        return "TIME" if "T" in self.resolved else "DATE"
 
 
 _DAY_SHIFT_RE = re.compile(alternation(DAY_SHIFTS) + r"\s{1,3}$", re.IGNORECASE)
@@ -77,10 +90,10 @@ def _day_shift(text: str, s: int, value: str, floor: int):
     return m.start(), fmt_day(d)
 
 
-_HYPHEN_ADJ = re.compile(r"the\s{1,3}(?:\w+\s{1,3})?\w+-\w", re.IGNORECASE)
+_HYPHEN_ADJ = re.compile(r"the\s{1,3}(?:\w+\s{1,3})?\w+-\w+", re.IGNORECASE)
 
 
-def _emit(text, s, e, typ, value, mod, ak, out, doc, kind=""):
+def _emit(text, s, e, r: Norm, out, doc, kind=""):
     # trim whitespace/punctuation at the edges
     while s < e and text[s] in " \t\n,":
         s += 1
@@ -88,12 +101,14 @@ def _emit(text, s, e, typ, value, mod, ak, out, doc, kind=""):
         e -= 1
     if e - s > 2 and text[e - 2] in "'’" and text[e - 1] in "sS":
         e -= 2  # "Friday's": the possessive is not part of the timex
-    if kind in ("duration", "quarter") and text[s:s + 4].lower() == "the " and _HYPHEN_ADJ.match(text, s, e):
+    if kind in ("duration", "quarter") and text[s:s + 4].lower() == "the " and _HYPHEN_ADJ.fullmatch(text, s, e):
         s += 4  # "the two-week strike", "the third-quarter results": "the" belongs to the noun
     if s >= e:
         return
+    typ, mod = r.type, r.mod
+    value = r.value if typ in ("DATE", "TIME") else r.resolved
     prec = d0 = d1 = None
-    if typ in ("DATE", "TIME"):
+    if value is not None:
         prec, d0, d1 = interval(value)
         if prec is None and "T" in value:
             prec2, d0, d1 = interval(value.split("T")[0])
@@ -117,7 +132,7 @@ def _emit(text, s, e, typ, value, mod, ak, out, doc, kind=""):
             doc.prev_day = d0
         elif d0 is not None and prec in ("month", "year", "quarter", "week", "half", "season"):
             doc.prev = (d0, prec)
-    out.append(Timex(s, e, text[s:e], typ, value, prec, d0, d1, ak, mod))
+    out.append(Timex(s, e, text[s:e], typ, r.value, prec, d0, d1, r.anchor, mod, value, r.relation))
 
 
 _DAY_NUM = re.compile(r"\d{1,2}(?:st|nd|rd|th)?")
@@ -132,8 +147,8 @@ def _month_day_range(text, s, e, g, doc, out) -> None:
     r = normalise("mdy", g, s, m1.end(), doc)
     if r is None:
         return
-    typ, value, mod, ak = r.type, r.value, r.mod, r.anchor
-    _emit(text, s, m1.end(), typ, value, mod, ak, out, doc)
+    value = r.value
+    _emit(text, s, m1.end(), r, out, doc)
     d1, d2 = int(g["d"]), int(g["d2"])
     nw = NEXT_WORD.match(text, m2.end(), min(len(text), m2.end() + 40))
     if not _DAY_OR_UNDATED_DAY.fullmatch(value) or not d1 < d2 <= 31 \
@@ -141,7 +156,7 @@ def _month_day_range(text, s, e, g, doc, out) -> None:
         return
     if _DAY_RE.fullmatch(value) and safe_date(int(value[:4]), int(value[5:7]), d2) is None:
         return
-    _emit(text, m2.start(), e, typ, f"{value[:-2]}{d2:02d}", mod, ak, out, doc)
+    _emit(text, m2.start(), e, replace(r, value=f"{value[:-2]}{d2:02d}"), out, doc)
 
 
 def _run(text: str, cands, anchor: Anchor) -> list[Timex]:
@@ -155,10 +170,9 @@ def _run(text: str, cands, anchor: Anchor) -> list[Timex]:
             if not y1 < y2 <= y1 + 100 or reject_number(text, s, e):
                 continue
             e1 = s + len(g["y1"])
-            _emit(text, s, e1, "DATE", f"{y1:04d}", None, "absolute", out, doc)
-            s2 = e - len(y2s)
+            _emit(text, s, e1, Norm("DATE", f"{y1:04d}"), out, doc)
             if len(y2s) == 4:
-                _emit(text, s2, e, "DATE", f"{y2:04d}", None, "absolute", out, doc)
+                _emit(text, e - len(y2s), e, Norm("DATE", f"{y2:04d}"), out, doc)
             continue
         try:
             if kind == "month_day_range":
@@ -171,16 +185,15 @@ def _run(text: str, cands, anchor: Anchor) -> list[Timex]:
             r = None
         if r is None:
             continue
-        typ, value, mod, ak = r.type, r.value, r.mod, r.anchor
         if r.span is not None:
             s, e = r.span
         if kind == "set" and g.get("span"):
             s = s + text[s:e].lower().rfind(g["span"].lower())
-        if typ == "DATE":
-            shifted = _day_shift(text, s, value, out[-1].end if out else 0)
+        if r.type == "DATE":
+            shifted = _day_shift(text, s, r.value, out[-1].end if out else 0)
             if shifted is not None:
-                s, value = shifted
-        _emit(text, s, e, typ, value, mod, ak, out, doc, kind)
+                s, r = shifted[0], replace(r, value=shifted[1])
+        _emit(text, s, e, r, out, doc, kind)
     return out
 
 

@@ -1,4 +1,6 @@
-"""Batch contract: JSONL in ({"id", "text", "dct"}), JSONL out ({"id", "timexes": [...]})."""
+"""Batch contract: JSONL in ({"id", "text", "dct"}), JSONL out ({"id", "timexes": [...]}); each
+timex carries the TIMEX3 keys (start, end, text, type, value) and, as extra keys, its mod and the
+resolved interval (resolved, date_start, date_end, precision, anchor, relation)."""
 from __future__ import annotations
 
 import datetime as _dt
@@ -6,13 +8,31 @@ import json
 import sys
 from typing import TextIO
 
-from .engine import tag
+from .engine import Timex, tag
 
 
 def _parse_dct(v) -> _dt.date | None:
     if v in (None, ""):
         return None
     return _dt.date.fromisoformat(str(v)[:10])
+
+
+def record(t: Timex) -> dict:
+    """The JSONL form of a timex: the TIMEX3 (start, end, text, type, value, and mod when set),
+    then the resolved interval the timeline uses, when there is one: its value, first and last
+    day, precision, how it was anchored and, for an anchored duration, the relation to the anchor."""
+    rec = {"start": t.start, "end": t.end, "text": t.text, "type": t.type, "value": t.value}
+    if t.mod:
+        rec["mod"] = t.mod
+    if t.date_start is not None:
+        rec["resolved"] = t.resolved
+        rec["date_start"] = t.date_start.isoformat()
+        rec["date_end"] = t.date_end.isoformat()
+        rec["precision"] = t.precision
+        rec["anchor"] = t.anchor
+        if t.relation:
+            rec["relation"] = t.relation
+    return rec
 
 
 def run_jsonl(inp: TextIO, out: TextIO) -> int:
@@ -45,10 +65,7 @@ def run_jsonl(inp: TextIO, out: TextIO) -> int:
                 except (ValueError, TypeError):
                     err.write(f"timex: line {lineno} (id={rec_id!r}): unreadable dct {rec.get('dct')!r}, tagged without DCT\n")
                     dct = None
-                timexes = [
-                    {"start": t.start, "end": t.end, "text": t.text, "type": t.type, "value": t.value}
-                    for t in tag(text, dct)
-                ]
+                timexes = [record(t) for t in tag(text, dct)]
             except Exception as exc:  # noqa: BLE001 - one bad record must not stop the batch
                 err.write(f"timex: line {lineno} (id={rec_id!r}): {type(exc).__name__}: {exc}\n")
                 if rec_id is None:

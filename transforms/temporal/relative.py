@@ -4,6 +4,7 @@ this month", "yesterday", "tonight", "the weekend", "recently"."""
 from __future__ import annotations
 
 import datetime as _dt
+from dataclasses import replace
 
 from .common import Norm, cap, digits, mod_of, number, unit, weekday_of, words
 from .context import tense, tense_cue
@@ -21,14 +22,14 @@ _POD_TIME_NIGHT = words("relation", "pod_time_night")
 _SAME_DAY = words("relation", "same_day")
 _PAST_UNIT = words("relation", "past_unit")
 _DISCUSSED_Q = words("relation", "discussed_quarter")
+_DAY_MOD_KINDS = words("relation", "day_mod_kinds")
 _TITLE_UNITS = words("relation", "title_units")
 _PERIODS = words("relation", "periods")
 _AGO = K["ago"]
-_BACKWARD = frozenset(_AGO["backward"])
+_INSIDE = frozenset(_AGO["inside"])
 _FROM_PREVIOUS = frozenset(_AGO["from_previous"])
 _TO_EVENT = frozenset(_AGO["to_event"])
 _WR = K["word_ref"]
-_WD_POD = bool(K.get("conventions", {}).get("weekday_part_of_day", True))
 _X_OF_UNIT = {"week": "XXXX-WXX", "month": "XXXX-XX", "quarter": "XXXX-QX"}
 
 
@@ -36,56 +37,61 @@ def _ref(sign: int) -> str:
     return "PAST_REF" if sign < 0 else "FUTURE_REF"
 
 
-def _before_signal(text: str, s: int, e: int, signal: str) -> int:
-    """End of the expression without the relation word that closes the match."""
-    return len(text[:s + len(text[s:e]) - len(signal)].rstrip())
+def _resolve_distance(doc, s, n, u, relation: str, base, ak) -> tuple[str, str]:
+    """(value, anchor kind) of the date that lies n units of u (TimeML letter, is time, granularity)
+    before / after the anchor base; a *_REF when it cannot be computed."""
+    letter, is_time, gran = u
+    sign = -1 if relation == "before" else 1
+    if n is None or gran == "time" or base.date is None:
+        if gran == "time" and base.date is not None and PREC_ORDER.get(base.prec, 9) <= 1:
+            return fmt_day(base.date), ak
+        return _ref(sign), ak
+    if letter == "2W":
+        n, gran = n * 2, "week"
+    if gran == "year" and n == 1 and sign < 0 and doc.quarter_near(s):
+        # earnings news: "a year earlier" = the same quarter a year before the quarter just discussed
+        return shift_value(doc.last_quarter, "quarter", -4), ak
+    if n != int(n):
+        return _ref(sign), ak
+    n = int(n)
+    if gran in ("decade", "century"):
+        n, gran = n * (10 if gran == "decade" else 100), "year"
+    if not base.ok(gran):
+        return _ref(sign), ak
+    if gran == "day":
+        return fmt_day(base.date + _dt.timedelta(sign * n)), ak
+    return shift_value(base.date, gran, sign * n), ak
 
 
 def n_ago(kind, g, s, e, doc):
-    """Rule kind ago: N units ago / earlier / later / before / after / from now / hence / since."""
+    """Rule kind ago: N units ago / earlier / later / before / after / from now / hence / since.
+    "three years ago" is a DATE; with the other relation words the TIMEX3 is the DURATION
+    ("three weeks" later, P3W) and the date it points to is kept as the resolved value."""
     text = doc.text
-    A = doc.anchor
     u = unit(g["unit"])
     if u is None:
         return None
     n = number(g.get("num")) if g.get("num") else (digits(g["digits"]) if g.get("digits") else None)
     if g.get("num") and n is None:
         return None
-    letter, is_time, gran = u
-    direction = norm(g["dir"])
+    signal = norm(g["dir"])
+    relation = _AGO["relation"][signal]
     amod = APPROX.get(norm(g["approx"])) if g.get("approx") else None
-    if direction in _TO_EVENT:
-        # "two days before the vote": a duration relative to an event
-        return Norm("DURATION", dur_value(n, g["unit"]), amod, span=(s, _before_signal(text, s, e, g["dir"])))
-    sign = -1 if direction in _BACKWARD else 1
-    base, ak = A, A.kind
-    if direction in _FROM_PREVIOUS:
-        base, ak = doc.prev_anchor(gran if gran != "time" else "day")
-    if gran == "time" and direction in _FROM_PREVIOUS:
-        # "an hour later": the distance is what is annotated
-        st = s + (len(text[s:e]) - len(text[s:e].lstrip()))
-        return Norm("DURATION", dur_value(n, g["unit"]), amod, span=(st, _before_signal(text, s, e, g["dir"])))
-    if n is None and direction in _FROM_PREVIOUS:
-        return Norm("DURATION", dur_value(None, g["unit"]), amod, span=(s, _before_signal(text, s, e, g["dir"])))
-    if n is None or gran == "time" or base.date is None:
-        if gran == "time" and base.date is not None and PREC_ORDER.get(base.prec, 9) <= 1:
-            return Norm("DATE", fmt_day(base.date), amod, ak)
-        return Norm("DATE", _ref(sign), amod, ak)
-    if letter == "2W":
-        n, gran = n * 2, "week"
-    if gran == "year" and n == 1 and sign < 0 and direction in _BACKWARD and doc.quarter_near(s):
-        # earnings news: "a year earlier" = the same quarter a year before the quarter just discussed
-        return Norm("DATE", shift_value(doc.last_quarter, "quarter", -4 * int(n)), amod, ak)
-    if n != int(n):
-        return Norm("DATE", _ref(sign), amod, ak)
-    n = int(n)
-    if gran in ("decade", "century"):
-        n, gran = n * (10 if gran == "decade" else 100), "year"
-    if not base.ok(gran):
-        return Norm("DATE", _ref(sign), amod, ak)
-    if gran == "day":
-        return Norm("DATE", fmt_day(base.date + _dt.timedelta(sign * n)), amod, ak)
-    return Norm("DATE", shift_value(base.date, gran, sign * n), amod, ak)
+    if signal in _FROM_PREVIOUS:
+        base, ak = doc.prev_anchor(u[2] if u[2] != "time" else "day")
+    else:
+        base, ak = doc.anchor, doc.anchor.kind
+    if signal in _INSIDE:
+        value, ak = _resolve_distance(doc, s, n, u, relation, base, ak)
+        return Norm("DATE", value, amod, ak)
+    span = (s + len(text[s:e]) - len(text[s:e].lstrip()), len(text[:e - len(g["dir"])].rstrip()))
+    duration = dur_value(n, g["unit"])
+    if signal in _TO_EVENT:
+        return Norm("DURATION", duration, amod, span=span, relation=relation)
+    value, ak = _resolve_distance(doc, s, n, u, relation, base, ak)
+    if value.endswith("_REF"):
+        return Norm("DURATION", duration, amod, span=span, relation=relation)
+    return Norm("DURATION", duration, amod, ak, span, value, relation)
 
 
 def n_mod_the_unit(kind, g, s, e, doc):
@@ -239,16 +245,13 @@ def n_weekday(kind, g, s, e, doc):
     pod = PODS.get(norm(g["pod"])) if g.get("pod") else None
     if g.get("plural") or g.get("plural2"):
         return Norm("SET", f"XXXX-WXX-{wd}" + (f"T{pod}" if pod else ""))
-    m2 = _REL["weekday_mod"].get(norm(g["mod"])) if g.get("mod") else None
+    m2 = _REL["day_mod"].get(norm(g["mod"])) if g.get("mod") else None
+    # "Friday night": a TIME, the TimeML part of day on that date
+    typ, tpod = ("TIME", f"T{pod}") if pod else ("DATE", "")
     if A.date is None or not A.ok("day"):
-        if pod and _WD_POD:
-            return Norm("TIME", f"XXXX-WXX-{wd}T{pod}", m2, akind)
-        return Norm("DATE", f"XXXX-WXX-{wd}", m2, akind)
+        return Norm(typ, f"XXXX-WXX-{wd}{tpod}", m2, akind)
     d = weekday_date(A.date, wd, *tense_cue(doc.text, s, e))
-    if pod and _WD_POD:
-        # "Friday night" -> TimeML part of day on that date
-        return Norm("TIME", f"{fmt_day(d)}T{pod}", m2, akind)
-    return Norm("DATE", fmt_day(d), m2, akind)
+    return Norm(typ, f"{fmt_day(d)}{tpod}", m2, akind)
 
 
 def n_fixed_md(kind, g, s, e, doc):
@@ -256,6 +259,11 @@ def n_fixed_md(kind, g, s, e, doc):
     A = doc.anchor
     akind = A.kind
     t, _, arg = FIXED[norm(g["fx"])].partition(":")
+    if g.get("mod"):
+        if t not in _DAY_MOD_KINDS:  # "earlier recently": the position word is not part of it
+            return replace(n_fixed_md(kind, {"fx": g["fx"]}, s, e, doc), span=(e - len(g["fx"]), e))
+        m2 = _REL["day_mod"].get(norm(g["mod"]))
+        return replace(n_fixed_md(kind, {"fx": g["fx"]}, s, e, doc), mod=m2)
     if t == "ref":
         return Norm("DATE", f"{arg}_REF")
     if t == "dur":
