@@ -651,3 +651,22 @@ def test_one_plausible_year_rule():
     from transforms.temporal.dates import plausible_year
     assert [plausible_year(y) for y in (999, 1000, 2200, 2201)] == [False, True, True, False]
     assert values("Signed on 1776-07-04 and 0999-01-02.") == [("1776-07-04", "DATE", "1776-07-04")]
+
+
+@pytest.mark.parametrize("text,needle,expected", [
+    ("It will be done over the next few days.", "next few", ("the next few days", "DURATION", "PXD", None)),
+    ("The system evolved over several years.", "several", ("several years", "DURATION", "PXY", None)),
+    ("It lasted over a week.", "a week", ("over a week", "DURATION", "P1W", "MORE_THAN")),
+    ("It is to be completed around Nov. 1.", "Nov. 1", ("around Nov. 1", "DATE", "1989-11-01", "APPROX")),
+    ("He was shot around 7:15 p.m., police said.", "7:15", ("around 7:15 p.m.", "TIME", "1989-10-26T19:15", "APPROX")),
+    ("Sales for the full year were flat.", "full year", ("the full year", "DATE", "1989", None)),
+    ("For the year ended Sept. 30, it earned $5.", "the year", ("the year", "DURATION", "P1Y", None)),
+    ("Net fell in the third quarter. In the 1988 period, it rose.", "1988", ("the 1988 period", "DATE", "1988-Q3", None)),
+])
+def test_news_periods_and_qualifiers(text, needle, expected):
+    t = find(text, D(1989, 10, 26), needle)
+    assert (t.text, t.type, t.value, t.mod) == expected
+
+
+def test_ages_are_not_durations():
+    assert values("Mr. Reupke, 52 years old, will retire.", D(1989, 10, 26)) == []

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+from dataclasses import replace
 
-from .common import Norm, day_or_none, month_of, weekday_of
+from .common import Norm, day_or_none, mod_of, month_of, weekday_of
 from .context import tense, tense_cue
 from .dates import choose_year, fmt_day, safe_date, weekday_date
 from .tables import BARE_HOUR_AFTER, FIXED, K, NIGHT_PM_HOURS, POD_HALF, norm, prev_word
@@ -46,7 +47,12 @@ def _hour24(kind, g, s, doc) -> int | None:
 
 def n_time_date(kind, g, s, e, doc):
     """Rule kinds time_date, time24, clock_pod: a clock time, on the date named with it, else on
-    the day last mentioned (news convention), else on the anchor."""
+    the day last mentioned (news convention), else on the anchor ("around 7 p.m.": mod APPROX)."""
+    r = _clock_time(kind, g, s, e, doc)
+    return replace(r, mod=mod_of(g)) if r is not None and g.get("approx") else r
+
+
+def _clock_time(kind, g, s, e, doc):
     text = doc.text
     A = doc.anchor
     akind = A.kind

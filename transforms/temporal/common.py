@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from .dates import Anchor, safe_date
-from .tables import K, MODIFIERS, MONTHS, NEXT_WORD, NUMBERS, REJECT_AFTER, REJECT_BEFORE, STREET, UNITS, WEEKDAYS, norm, prev_word
+from .tables import APPROX_POINT, K, MODIFIERS, MONTHS, NEXT_WORD, NUMBERS, REJECT_AFTER, REJECT_BEFORE, STREET, UNITS, WEEKDAYS, norm, prev_word
 
 D = _dt.date
 
@@ -114,8 +114,11 @@ def weekday_of(s: str) -> int | None:
 
 
 def mod_of(g: dict) -> str | None:
-    """TimeML mod of the `mod` group ("early" -> START)."""
-    return MODIFIERS.get(norm(g["mod"])) if g.get("mod") else None
+    """TimeML mod of the `mod` group ("early" -> START) or of the `approx` group of a point in time
+    ("around Nov. 1" -> APPROX)."""
+    if g.get("mod"):
+        return MODIFIERS.get(norm(g["mod"]))
+    return APPROX_POINT.get(norm(g["approx"])) if g.get("approx") else None
 
 
 def words(table: str, key: str) -> frozenset[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from .common import Norm, cap, digits, number, unit, weekday_of, month_of, words
 from .tables import APPROX, K, PODS, SEASONS, SETADV, UNITS, norm, prev_word
@@ -19,6 +20,7 @@ _FRACTION_UNITS = words("duration_words", "fraction_units")
 _VAGUE_PAST = words("duration_words", "vague_past")
 _PAST_REL = words("relation", "past_unit")
 _BARE_REL = words("relation", "duration_bare")
+_APPROX_PREPOSITIONS = words("approx_prepositions", "words")
 _BARE_PLURAL_AFTER = words("duration_words", "bare_plural_after")
 _AND_A_HALF = re.compile(r"\s{1,3}".join(_W["and_a_half"].split()), re.I)
 _FRACTION_OF = re.compile(
@@ -116,12 +118,18 @@ def n_duration(kind, g, s, e, doc):
             return None  # "the 1988 quarter"
     if g.get("half") and n is not None:
         n += 0.5
-    if g.get("old") and norm(g["old"]) == _W["age"]:
-        return None
+    if g.get("age") or (g.get("old") and norm(g["old"]) == _W["age"]):
+        return None  # "five-year-old", "52 years old": an age
     if num and norm(g["unit"]) in _FRACTION_UNITS and _FRACTION_OF.match(text, e):
         return None  # "three-quarters of its food", "more than a quarter of the market": a fraction
     rel = norm(g.get("rel") or "")
-    amod = APPROX.get(norm(g["approx"])) if g.get("approx") else None
+    approx = norm(g["approx"]) if g.get("approx") else None
+    if approx in _APPROX_PREPOSITIONS and g.get("vague"):
+        # "over the next few days", "over several years": a preposition, outside the timex
+        q = text.lower().find(g["vague"].lower(), s + len(approx), e)
+        r = n_duration(kind, {**g, "approx": None}, q, e, doc)
+        return replace(r, span=(q, e)) if r is not None else None
+    amod = APPROX.get(approx) if approx else None
     if g.get("vague") and rel in _PAST_REL and norm(g["vague"]) in _VAGUE_PAST:
         return Norm("DURATION", dur_value(None, g["unit"]), amod)
     if num in _ONE_SECOND_NUM and not g.get("the") and not amod:

@@ -85,6 +85,28 @@ def n_the_quarter(kind, g, s, e, doc):
     return Norm("DATE", shift_value(A.date, "quarter", -1), None, A.kind)
 
 
+def n_year_period(kind, g, s, e, doc):
+    """Rule kind year_period: "the 1988 period" in earnings news is the quarter under discussion,
+    in that year; without one, the year."""
+    y = int(g["y"])
+    if not plausible_year(y):
+        return None
+    if doc.quarter_near(s):
+        return Norm("DATE", f"{y:04d}-Q{(doc.last_quarter.month - 1) // 3 + 1}", mod_of(g))
+    return Norm("DATE", f"{y:04d}")
+
+
+def n_the_year(kind, g, s, e, doc):
+    """Rule kind the_year: "for the year", "the full year", "the fiscal year" - the year of the
+    anchor; "the year ended Sept. 30" names a twelve-month period by its end: a DURATION."""
+    A = doc.anchor
+    if g.get("ended"):
+        return Norm("DURATION", "P1Y", span=(s, e - len(g["ended"])))
+    if A.date is None or not A.ok("year"):
+        return Norm("DATE", "XXXX", None, A.kind)
+    return Norm("DATE", f"{A.date.year:04d}", None, A.kind)
+
+
 def n_year_ago(kind, g, s, e, doc):
     """Rule kind year_ago: "year-ago", "year-earlier", "quarter-earlier" used alone."""
     A = doc.anchor
@@ -131,6 +153,8 @@ NORMALISERS = {
     "quarter": n_quarter,
     "the_quarter": n_the_quarter,
     "year_ago": n_year_ago,
+    "year_period": n_year_period,
+    "the_year": n_the_year,
     "fiscal": n_fiscal,
     "season": n_season,
     "year_season": n_season,

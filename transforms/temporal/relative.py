@@ -297,7 +297,7 @@ def n_word_ref(kind, g, s, e, doc):
     if w in _WR["year_end"]:
         if A.date is None or not A.ok("year"):
             return Norm("DATE", "XXXX-12-31", mod_of(g), akind)
-        return Norm("DATE", f"{A.date.year:04d}-12-31", None, akind)
+        return Norm("DATE", f"{A.date.year:04d}-12-31", mod_of(g), akind)
     if w != _WR["the_weekend"]:
         return None
     if A.date is None or not A.ok("day"):

@@ -42,6 +42,7 @@ FIXED = K["fixed"]
 HOLIDAYS = K["holidays"]
 MODIFIERS = K["modifiers"]
 APPROX = K["approx"]
+APPROX_POINT = K["approx_point"]
 VAGUE = K["vague_numbers"]["words"]
 SETADV = K["set_adverbs"]
 DECWORDS = K["decade_words"]
@@ -67,6 +68,7 @@ PLACEHOLDERS = {
     "ORD": alternation(ORDINALS),
     "MOD": alternation(MODIFIERS),
     "APPROX": alternation(APPROX),
+    "APPROXPOINT": alternation(APPROX_POINT),
     "FIXED": alternation(FIXED),
     "HOLIDAY": alternation(HOLIDAYS),
     "SETADV": alternation(SETADV),
