@@ -438,7 +438,7 @@ def test_compact_date_on_its_own_line():
 @pytest.mark.parametrize("text,needle,typ,value,mod", [
     ("The blast went off at 1530 GMT on Friday.", "1530 GMT", "TIME", "2021-12-31T15:30Z", None),
     ("The club meets every other Tuesday.", "every other Tuesday", "SET", "XXXX-WXX-2", None),
-    ("The deal should close by the end of the second quarter.", "second quarter", "DATE", "2021-Q2", "END"),
+    ("The deal should close by the end of the second quarter.", "second quarter", "DATE", "2022-Q2", "END"),
     ("Profits rose by end-June.", "end-June", "DATE", "2021-06", "END"),
     ("It happened years ago.", "years ago", "DATE", "PAST_REF", None),
     ("The ceasefire held for nearly two months.", "two months", "DURATION", "P2M", "APPROX"),
@@ -670,3 +670,29 @@ def test_news_periods_and_qualifiers(text, needle, expected):
 
 def test_ages_are_not_durations():
     assert values("Mr. Reupke, 52 years old, will retire.", D(1989, 10, 26)) == []
+
+
+def test_quarter_without_year_follows_the_tense():
+    # "the third quarter" in a May article about a coming plan is this year's Q3; in a report of
+    # results, the last one; without a cue, the nearest
+    assert find("The company plans to cut jobs in the third quarter.", D(2011, 5, 10), "third").value == "2011-Q3"
+    assert find("Sales in the third quarter were flat.", D(2011, 5, 10), "third").value == "2010-Q3"
+    assert find("In the third quarter, sales grow.", D(2011, 5, 10), "third").value == "2011-Q3"
+
+
+def test_fiscal_quarter_named_by_its_last_day():
+    # the TIMEX3 keeps the fiscal label; the resolved interval is the calendar quarter it covers
+    t = find("Net income for the fiscal first quarter ended Sept. 30 rose.", D(1989, 10, 26), "fiscal first")
+    assert (t.text, t.value, t.resolved, t.date_start, t.date_end) == (
+        "the fiscal first quarter", "1989-Q1", "1989-Q3", D(1989, 7, 1), D(1989, 9, 30))
+    t = find("For the second quarter ended Oct. 31, it lost money.", D(1989, 10, 26), "second quarter")
+    assert (t.value, t.resolved) == ("1989-Q2", "1989-Q2")
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Sales peaked in '87 and fell.", [("'87", "DATE", "1987")]),
+    ("It grew from '85 to '87, he said.", [("'85", "DATE", "1985"), ("'87", "DATE", "1987")]),
+    ("The '87 crash hurt.", []),
+])
+def test_two_digit_years_need_a_cue(text, expected):
+    assert values(text, D(1989, 10, 26)) == expected

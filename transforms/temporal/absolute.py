@@ -21,6 +21,7 @@ _LOWER_NEXT = words("ambiguous_months", "needs_lowercase_next")
 _LOWER_WORD_NEXT = re.compile(r"\s{1,3}[a-z]")
 _SY = K["spelled_year"]
 _SY_AFTER = frozenset(_SY["after"])
+_SHORT_YEAR_AFTER = words("short_year", "after")
 
 
 def n_iso(kind, g, s, e, doc):
@@ -179,6 +180,13 @@ def n_year(kind, g, s, e, doc):
     return Norm("DATE", f"{y:04d}", mod_of(g))
 
 
+def n_short_year(kind, g, s, e, doc):
+    """Rule kind short_year: "in '87" -> 1987, only after a cue word."""
+    if prev_word(doc.text, s) not in _SHORT_YEAR_AFTER:
+        return None
+    return Norm("DATE", f"{year2(g['yy']):04d}")
+
+
 def n_spelled_year(kind, g, s, e, doc):
     """Rule kind spelled_year: "nineteen ninety-six", "two thousand and one"."""
     text = doc.text
@@ -254,6 +262,7 @@ NORMALISERS = {
     "week_of_month": n_week_of_month,
     "year": n_year,
     "spelled_year": n_spelled_year,
+    "short_year": n_short_year,
     "decade": n_decade,
     "century": n_century,
     "holiday": n_holiday,

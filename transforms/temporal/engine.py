@@ -106,33 +106,50 @@ def _emit(text, s, e, r: Norm, out, doc, kind=""):
     if s >= e:
         return
     typ, mod = r.type, r.mod
-    value = r.value if typ in ("DATE", "TIME") else r.resolved
-    prec = d0 = d1 = None
-    if value is not None:
-        prec, d0, d1 = interval(value)
-        if prec is None and "T" in value:
-            prec2, d0, d1 = interval(value.split("T")[0])
-            prec = "time" if prec2 == "day" else None
-            if prec is None:
-                d0 = d1 = None
-        if d0 is not None and mod in ("START", "MID", "END"):
-            d0, d1 = narrow(d0, d1, mod)
-        if prec == "quarter" and d0 is not None and kind in ("quarter", "quarter_code", "the_quarter") \
-                and (doc.anchor.date is None or d1 < doc.anchor.date):
-            # the quarter under discussion (earnings news) is a completed one: a quarter still
-            # running or to come ("a fourth-quarter charge") is not what "the latest quarter" /
-            # "a year ago" refer to
-            # ... and the latest one mentioned: "after a flat second quarter" in a third-quarter
-            # report does not change the quarter under discussion
-            if doc.last_quarter is None or d0 >= doc.last_quarter or not doc.quarter_near(s):
-                doc.last_quarter = d0
-            doc.last_quarter_pos = s
-        if d0 is not None and prec in ("day", "time"):
-            doc.prev = (d0, "day")
-            doc.prev_day = d0
-        elif d0 is not None and prec in ("month", "year", "quarter", "week", "half", "season"):
-            doc.prev = (d0, prec)
-    out.append(Timex(s, e, text[s:e], typ, r.value, prec, d0, d1, r.anchor, mod, value, r.relation))
+    # the document state follows the TIMEX3 value (a fiscal quarter is discussed by its label);
+    # the Timex carries the resolved interval (the calendar months of that quarter)
+    stated = r.value if typ in ("DATE", "TIME") else r.resolved
+    prec, d0, d1 = _interval(stated, mod)
+    if d0 is not None:
+        _note(doc, s, kind, prec, d0, d1)
+    resolved = r.resolved or stated
+    if resolved != stated:
+        prec, d0, d1 = _interval(resolved, mod)
+    out.append(Timex(s, e, text[s:e], typ, r.value, prec, d0, d1, r.anchor, mod, resolved, r.relation))
+
+
+def _interval(value: str | None, mod: str | None):
+    """(precision, first day, last day) of a DATE / TIME value, narrowed by a START / MID / END mod."""
+    if value is None:
+        return None, None, None
+    prec, d0, d1 = interval(value)
+    if prec is None and "T" in value:
+        prec2, d0, d1 = interval(value.split("T")[0])
+        prec = "time" if prec2 == "day" else None
+        if prec is None:
+            d0 = d1 = None
+    if d0 is not None and mod in ("START", "MID", "END"):
+        d0, d1 = narrow(d0, d1, mod)
+    return prec, d0, d1
+
+
+def _note(doc, s, kind, prec, d0, d1) -> None:
+    """Remember a mentioned date: the previous date, the previous day, the quarter under discussion."""
+    if prec == "quarter" and kind in ("quarter", "quarter_code", "the_quarter") \
+            and (doc.anchor.date is None or d1 < doc.anchor.date):
+        # the quarter under discussion (earnings news) is a completed one: a quarter still
+        # running or to come ("a fourth-quarter charge") is not what "the latest quarter" /
+        # "a year ago" refer to
+        # ... and the latest one mentioned: "after a flat second quarter" in a third-quarter
+        # report does not change the quarter under discussion
+        if doc.last_quarter is None or d0 >= doc.last_quarter or not doc.quarter_near(s):
+            doc.last_quarter = d0
+        doc.last_quarter_pos = s
+    if prec in ("day", "time"):
+        doc.prev = (d0, "day")
+        doc.prev_day = d0
+    elif prec in ("month", "year", "quarter", "week", "half", "season"):
+        doc.prev = (d0, prec)
 
 
 _DAY_NUM = re.compile(r"\d{1,2}(?:st|nd|rd|th)?")

@@ -2,16 +2,21 @@
 quarter", "year-ago"), fiscal years ("fiscal 1990", "FY99") and seasons ("last summer", "spring 1999")."""
 from __future__ import annotations
 
-from .common import Norm, mod_of, year2, words
+import re
+from dataclasses import replace
+
+from .common import Norm, day_or_none, mod_of, month_of, year2, words
 from .context import tense
 from .dates import PREC_ORDER, choose_year, interval, plausible_year, shift_value
-from .tables import K, LAST_ORDINALS, ORDINALS, SEASONS, norm, prev_word
-
-import re
+from .tables import K, LAST_ORDINALS, ORDINALS, PLACEHOLDERS, SEASONS, norm, prev_word
 
 _Q = K["quarters"]
 _Q_YEAR_OFFSETS = _Q["year_offsets"]
 _SEASON_AFTER = words("season_words", "after")
+_PERIOD_END_WORDS = K["period_end"]["words"]
+_PERIOD_END = re.compile(
+    r"\s{1,3}(?P<w>" + "|".join(_PERIOD_END_WORDS) + r")\s{1,3}(?P<mon>" + PLACEHOLDERS["MONTH"] + r")\s{1,3}(?P<d>\d{1,2})\b"
+    r"(?:,?\s{1,3}(?P<y>\d{4})\b)?", re.I)
 _SEASON_NOT_BEFORE = re.compile(r"\s{1,3}(?:" + "|".join(K["season_words"]["not_before"]) + r")\b")
 
 
@@ -27,7 +32,7 @@ def _in_tense_year(doc, s, e, code: str, mod):
     if PREC_ORDER.get(A.prec, 9) > PREC_ORDER["day"]:
         return Norm("DATE", f"{A.date.year:04d}-{code}", mod, A.kind)
     r = choose_year(_period_reading(code), A.date,
-                    "future" if tense(doc.text, s, e) == "future" else "past", limit=366)
+                    tense(doc.text, s, e), limit=366)
     if r is None:
         return None
     return Norm("DATE", f"{r[0]:04d}-{code}", mod, A.kind)
@@ -70,8 +75,37 @@ def n_quarter(kind, g, s, e, doc):
     if A.date is None or not A.ok("year"):
         return Norm("DATE", f"XXXX-{letter}{n}", mod, A.kind)
     if rel in _Q_YEAR_OFFSETS:
-        return Norm("DATE", f"{A.date.year + _Q_YEAR_OFFSETS[rel]:04d}-{letter}{n}", mod, A.kind)
-    return _in_tense_year(doc, s, e, f"{letter}{n}", mod)
+        r = Norm("DATE", f"{A.date.year + _Q_YEAR_OFFSETS[rel]:04d}-{letter}{n}", mod, A.kind)
+    else:
+        r = _in_tense_year(doc, s, e, f"{letter}{n}", mod)
+    ended = _period_end(doc, e, letter) if r is not None else None
+    return replace(r, resolved=ended) if ended and ended != r.value else r
+
+
+def _period_end(doc, e: int, letter: str):
+    """"the fiscal first quarter ended Sept. 30": the calendar quarter (half) that closes on the
+    date named after the period, as the resolved value; None when there is none or it does not
+    close at a calendar quarter (half)."""
+    m = _PERIOD_END.match(doc.text, e)
+    if m is None:
+        return None
+    mo = month_of(m["mon"])
+    A = doc.anchor
+    if m["y"]:
+        y = int(m["y"])
+    elif A.date is not None and A.ok("year"):
+        # "ended": the last such date; "ending": the nearest
+        r = choose_year(lambda yy: day_or_none(yy, mo, int(m["d"])), A.date,
+                        "past" if norm(m["w"]) == _PERIOD_END_WORDS[0] else None)
+        if r is None:
+            return None
+        y = r[0].year
+    else:
+        return None
+    months = 3 if letter == "Q" else 6
+    if mo % months or not plausible_year(y):
+        return None
+    return f"{y:04d}-{letter}{mo // months}"
 
 
 def n_the_quarter(kind, g, s, e, doc):

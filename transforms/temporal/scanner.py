@@ -237,8 +237,8 @@ def scan(text: str):
                     ok = False
                 elif c == "'":
                     q = p - 1
-            if ok and len(w) != 4 and len(w) != 8:
-                # a number that is not a year only starts a timex when followed by a date/time
+            if ok and q == p and len(w) != 4 and len(w) != 8:
+                # a number that is not a year ('87 is) only starts a timex when followed by a date/time
                 # separator, a suffix ("25th", "1990s", "5pm") or a word of the tables ("five days")
                 c = text[e:e + 1]
                 if c == " " or c == "\xa0" or c == "\n":
