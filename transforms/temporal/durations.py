@@ -23,9 +23,7 @@ _BARE_REL = words("relation", "duration_bare")
 _APPROX_PREPOSITIONS = words("approx_prepositions", "words")
 _BARE_PLURAL_AFTER = words("duration_words", "bare_plural_after")
 _AND_A_HALF = re.compile(r"\s{1,3}".join(_W["and_a_half"].split()), re.I)
-_FRACTION_OF = re.compile(
-    r"\s{1,3}of\s{1,3}(?!(?:the\s{1,3})?(?:fiscal\s{1,3})?(?:\d{4}|"
-    + "|".join(w + r"\b" for w in _W["fraction_of_years"]) + "))", re.I)
+_FRACTION_OF = re.compile(_W["fraction_of"], re.I)
 _SENTENCE_START = re.compile(r"(?:^|[.!?:\n\"“(]\s{0,3})$")
 
 

@@ -39,7 +39,7 @@ from .common import Doc, Norm, reject_number
 from .dates import Anchor, PREC_ORDER, fmt_day, interval, narrow, safe_date
 from .normalise import normalise
 from .scanner import scan
-from .tables import DAY_SHIFTS, REJECT_AFTER, NEXT_WORD, alternation, norm
+from .tables import K, DAY_SHIFTS, REJECT_AFTER, NEXT_WORD, alternation, norm
 
 D = _dt.date
 
@@ -90,7 +90,8 @@ def _day_shift(text: str, s: int, value: str, floor: int):
     return m.start(), fmt_day(d)
 
 
-_HYPHEN_ADJ = re.compile(r"the\s{1,3}(?:\w+\s{1,3})?\w+-\w+", re.IGNORECASE)
+_HYPHEN_ADJ = re.compile(K["extent"]["hyphen_adjective"], re.IGNORECASE)
+_POSSESSIVE = tuple(K["extent"]["possessive"])
 
 
 def _emit(text, s, e, r: Norm, out, doc, kind=""):
@@ -99,10 +100,13 @@ def _emit(text, s, e, r: Norm, out, doc, kind=""):
         s += 1
     while e > s and text[e - 1] in " \t\n,":
         e -= 1
-    if e - s > 2 and text[e - 2] in "'’" and text[e - 1] in "sS":
-        e -= 2  # "Friday's": the possessive is not part of the timex
-    if kind in ("duration", "quarter") and text[s:s + 4].lower() == "the " and _HYPHEN_ADJ.fullmatch(text, s, e):
-        s += 4  # "the two-week strike", "the third-quarter results": "the" belongs to the noun
+    for p in _POSSESSIVE:  # "Friday's": the possessive is not part of the timex
+        if e - s > len(p) and text[e - len(p):e].lower() == p:
+            e -= len(p)
+            break
+    m = _HYPHEN_ADJ.fullmatch(text, s, e) if kind in ("duration", "quarter") else None
+    if m is not None:
+        s = m.end("det")  # "the two-week strike", "the third-quarter results": "the" belongs to the noun
     if s >= e:
         return
     typ, mod = r.type, r.mod
@@ -152,7 +156,7 @@ def _note(doc, s, kind, prec, d0, d1) -> None:
         doc.prev = (d0, prec)
 
 
-_DAY_NUM = re.compile(r"\d{1,2}(?:st|nd|rd|th)?")
+_DAY_NUM = re.compile(K["extent"]["day_number"])
 _DAY_OR_UNDATED_DAY = re.compile(r"(?:\d{4}|XXXX)-\d{2}-\d{2}")
 
 
