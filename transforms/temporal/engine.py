@@ -34,6 +34,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from .common import Doc, Norm, reject_number
 from .dates import Anchor, PREC_ORDER, fmt_day, interval, narrow, safe_date
@@ -122,8 +123,10 @@ def _emit(text, s, e, r: Norm, out, doc, kind=""):
     out.append(Timex(s, e, text[s:e], typ, r.value, prec, d0, d1, r.anchor, mod, resolved, r.relation))
 
 
+@lru_cache(maxsize=4096)
 def _interval(value: str | None, mod: str | None):
-    """(precision, first day, last day) of a DATE / TIME value, narrowed by a START / MID / END mod."""
+    """(precision, first day, last day) of a DATE / TIME value, narrowed by a START / MID / END mod
+    (cached: a document repeats its dates)."""
     if value is None:
         return None, None, None
     prec, d0, d1 = interval(value)
