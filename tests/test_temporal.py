@@ -696,3 +696,14 @@ def test_fiscal_quarter_named_by_its_last_day():
 ])
 def test_two_digit_years_need_a_cue(text, expected):
     assert values(text, D(1989, 10, 26)) == expected
+
+
+@pytest.mark.parametrize("text,needle,expected", [
+    ("Plants will be closed over the next year or so.", "next year", ("the next year or so", "DATE", "1990", "APPROX")),
+    ("He stayed two weeks or so.", "two weeks", ("two weeks or so", "DURATION", "P2W", "APPROX")),
+    ("Net rose for the fiscal-first quarter.", "first", ("the fiscal-first quarter", "DATE", "1989-Q1", None)),
+    ("Sales rose from the lows of the early summer.", "summer", ("the early summer", "DATE", "1989-SU", "START")),
+])
+def test_approximations_and_determiners_inside(text, needle, expected):
+    t = find(text, D(1989, 10, 26), needle)
+    assert (t.text, t.type, t.value, t.mod) == expected

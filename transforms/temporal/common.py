@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from .dates import Anchor, safe_date
-from .tables import APPROX_POINT, K, MODIFIERS, MONTHS, NEXT_WORD, NUMBERS, REJECT_AFTER, REJECT_BEFORE, STREET, UNITS, WEEKDAYS, norm, prev_word
+from .tables import APPROX_AFTER, APPROX_POINT, K, MODIFIERS, MONTHS, NEXT_WORD, NUMBERS, REJECT_AFTER, REJECT_BEFORE, STREET, UNITS, WEEKDAYS, norm, prev_word
 
 D = _dt.date
 
@@ -114,10 +114,12 @@ def weekday_of(s: str) -> int | None:
 
 
 def mod_of(g: dict) -> str | None:
-    """TimeML mod of the `mod` group ("early" -> START) or of the `approx` group of a point in time
-    ("around Nov. 1" -> APPROX)."""
+    """TimeML mod of the `mod` group ("early" -> START), of an `orso` group ("the next year or so")
+    or of the `approx` group of a point in time ("around Nov. 1") -> APPROX."""
     if g.get("mod"):
         return MODIFIERS.get(norm(g["mod"]))
+    if g.get("orso"):
+        return APPROX_AFTER.get(norm(g["orso"]))
     return APPROX_POINT.get(norm(g["approx"])) if g.get("approx") else None
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from .common import Norm, cap, digits, number, unit, weekday_of, month_of, words
+from .common import Norm, cap, digits, mod_of, number, unit, weekday_of, month_of, words
 from .tables import APPROX, K, PODS, SEASONS, SETADV, UNITS, norm, prev_word
 
 _SMALLER = {("Y", False): (12, "M", False), ("M", False): (30, "D", False), ("W", False): (7, "D", False),
@@ -127,7 +127,7 @@ def n_duration(kind, g, s, e, doc):
         q = text.lower().find(g["vague"].lower(), s + len(approx), e)
         r = n_duration(kind, {**g, "approx": None}, q, e, doc)
         return replace(r, span=(q, e)) if r is not None else None
-    amod = APPROX.get(approx) if approx else None
+    amod = APPROX.get(approx) if approx else mod_of({"orso": g.get("orso")})
     if g.get("vague") and rel in _PAST_REL and norm(g["vague"]) in _VAGUE_PAST:
         return Norm("DURATION", dur_value(None, g["unit"]), amod)
     if num in _ONE_SECOND_NUM and not g.get("the") and not amod:

@@ -43,6 +43,7 @@ HOLIDAYS = K["holidays"]
 MODIFIERS = K["modifiers"]
 APPROX = K["approx"]
 APPROX_POINT = K["approx_point"]
+APPROX_AFTER = K["approx_after"]
 VAGUE = K["vague_numbers"]["words"]
 SETADV = K["set_adverbs"]
 DECWORDS = K["decade_words"]
@@ -69,6 +70,7 @@ PLACEHOLDERS = {
     "MOD": alternation(MODIFIERS),
     "APPROX": alternation(APPROX),
     "APPROXPOINT": alternation(APPROX_POINT),
+    "ORSO": alternation(APPROX_AFTER),
     "FIXED": alternation(FIXED),
     "HOLIDAY": alternation(HOLIDAYS),
     "SETADV": alternation(SETADV),
