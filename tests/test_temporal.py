@@ -707,3 +707,12 @@ def test_two_digit_years_need_a_cue(text, expected):
 def test_approximations_and_determiners_inside(text, needle, expected):
     t = find(text, D(1989, 10, 26), needle)
     assert (t.text, t.type, t.value, t.mod) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("It won't be profitable until 1994 or later.", ("1994 or later", "DATE", "1994", "ON_OR_AFTER")),
+    ("Cash flow for 1990 and beyond is strong.", ("1990 and beyond", "DATE", "1990", "ON_OR_AFTER")),
+])
+def test_open_ended_years(text, expected):
+    t = find(text, D(1989, 10, 26), expected[0][:4])
+    assert (t.text, t.type, t.value, t.mod) == expected

@@ -175,7 +175,7 @@ def n_year(kind, g, s, e, doc):
     y = int(g["y"])
     if not plausible_year(y):
         return None
-    if reject_number(text, s + (len(text[s:e]) - len(text[s:e].lstrip())), e) and not g.get("mod"):
+    if reject_number(text, s + (len(text[s:e]) - len(text[s:e].lstrip())), e) and not g.get("mod") and not g.get("orso"):
         return None
     return Norm("DATE", f"{y:04d}", mod_of(g))
 
