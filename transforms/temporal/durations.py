@@ -124,7 +124,7 @@ def n_duration(kind, g, s, e, doc):
     approx = norm(g["approx"]) if g.get("approx") else None
     if approx in _APPROX_PREPOSITIONS and g.get("vague"):
         # "over the next few days", "over several years": a preposition, outside the timex
-        q = text.lower().find(g["vague"].lower(), s + len(approx), e)
+        q = s + text[s:e].lower().find(g["vague"].lower(), len(approx))
         r = n_duration(kind, {**g, "approx": None}, q, e, doc)
         return replace(r, span=(q, e)) if r is not None else None
     amod = APPROX.get(approx) if approx else mod_of({"orso": g.get("orso")})

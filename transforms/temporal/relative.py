@@ -84,7 +84,8 @@ def n_ago(kind, g, s, e, doc):
     if signal in _INSIDE:
         value, ak = _resolve_distance(doc, s, n, u, relation, base, ak)
         return Norm("DATE", value, amod, ak)
-    span = (s + len(text[s:e]) - len(text[s:e].lstrip()), len(text[:e - len(g["dir"])].rstrip()))
+    inner = text[s:e - len(g["dir"])]  # the match without its relation word, then without blanks
+    span = (s + len(inner) - len(inner.lstrip()), s + len(inner.rstrip()))
     duration = dur_value(n, g["unit"])
     if signal in _TO_EVENT:
         return Norm("DURATION", duration, amod, span=span, relation=relation)
