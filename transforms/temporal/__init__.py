@@ -2,7 +2,7 @@
 
     from transforms.temporal import Timex, tag, run_jsonl
 
-Knowledge (word lists, normalisation tables, patterns) lives in resources.toml; the engine
+Knowledge (word lists, normalisation tables, patterns) lives in the TOML files; the engine
 (engine.py) compiles it into one scanner and normalises matches against the document creation
 time (DCT) or, without a DCT, against the document's latest absolute date.
 """

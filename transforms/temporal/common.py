@@ -124,7 +124,7 @@ def mod_of(g: dict) -> str | None:
 
 
 def words(table: str, key: str) -> frozenset[str]:
-    """A word list of resources.toml as a set."""
+    """A word list of the knowledge files as a set."""
     return frozenset(K[table][key])
 
 

@@ -1,4 +1,4 @@
-"""Tense / direction of the clause around an expression (resources.toml [cues]).
+"""Tense / direction of the clause around an expression (context.toml [cues]).
 
 The cue nearest to the expression (in words, within its clause) decides: a future cue ("will",
 "is due to", "to start", "plans to") -> the coming reading, a past one ("said", "was", -ed forms)
@@ -82,7 +82,7 @@ def _cue_kind(words: list[str], i: int) -> str | None:
 
 def tense_cue(text: str, start: int, end: int) -> tuple[str | None, int]:
     """(direction, distance in words) of the tense cue nearest to text[start:end] in its clause:
-    'future' | 'past' | None.  Strong cues (resources.toml [cues]) and -ed forms count alike;
+    'future' | 'past' | None.  Strong cues (context.toml [cues]) and -ed forms count alike;
     "will be held"-style auxiliaries turn a past form into a future cue."""
     lo = max(0, start - 120)
     hi = min(len(text), end + 80)

@@ -1,6 +1,6 @@
 """Temporal expression tagger for news text: TIMEX3 DATE / TIME / DURATION / SET with TimeML values.
 
-Knowledge lives in resources.toml (word lists, normalisation tables, cues, the patterns); the code
+Knowledge lives in the TOML files (resources, context, families, rules); the code
 that applies it is split by concern:
   tables.py     loads the tables and builds the regex fragments ({MONTH}, {NUM}, ...)
   scanner.py    compiles the rules; finds candidate matches in one left-to-right pass

@@ -1,6 +1,6 @@
 """The normalisers, one module per family of expressions, gathered by rule kind.
 
-Every rule of resources.toml names a `kind`; the normaliser of that kind turns the named groups of
+Every rule of rules.toml names a `kind`; the normaliser of that kind turns the named groups of
 a match into a Norm (TimeML type, value, mod, how it was anchored, the span when the TIMEX3 is
 only part of the match) or None to drop the match:
   absolute.py   calendar dates, months, years, decades, centuries, holidays

@@ -1,4 +1,4 @@
-"""The scanner: all rules of resources.toml compiled into per-first-character alternations, tried
+"""The scanner: all rules of rules.toml compiled into per-first-character alternations, tried
 only at positions where a timex can begin (numbers, standalone table words, chains of table words).
 
 Leftmost-first, non-overlapping: at a position the first rule (in table order) that matches wins

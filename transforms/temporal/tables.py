@@ -1,13 +1,24 @@
-"""The knowledge tables (resources.toml) loaded once, plus the regex fragments built from them."""
+"""The knowledge tables (the TOML files of this folder) loaded once, plus the regex fragments built from them."""
 from __future__ import annotations
 
 import re
 import tomllib
 from importlib import resources as _res
 
+KNOWLEDGE_FILES = ("resources.toml", "context.toml", "families.toml", "rules.toml")
+
+
 def _load() -> dict:
-    with _res.files(__package__).joinpath("resources.toml").open("rb") as fh:
-        return tomllib.load(fh)
+    """The knowledge files merged into one namespace (a table may be defined in one file only)."""
+    k: dict = {}
+    for name in KNOWLEDGE_FILES:
+        with _res.files(__package__).joinpath(name).open("rb") as fh:
+            part = tomllib.load(fh)
+        clash = k.keys() & part.keys()
+        if clash:
+            raise ValueError(f"{name}: tables defined twice: {sorted(clash)}")
+        k.update(part)
+    return k
 
 
 K = _load()
