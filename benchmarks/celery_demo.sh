@@ -42,7 +42,7 @@ DOCS="${DOCS:-4000}"
 BATCH_SIZE="${BATCH_SIZE:-500}"
 CONCURRENCY="${CONCURRENCY:-1}"       # task slots per Celery worker
 FAULT="${FAULT:-}"
-FAULT_AFTER="${FAULT_AFTER:-5}"       # seconds an extract has run before its worker is killed
+FAULT_AFTER="${FAULT_AFTER:-1}"       # seconds an extract has run before its worker is killed
 RUN_TIMEOUT="${RUN_TIMEOUT:-900}"     # seconds, per DAG run
 case "$FAULT" in ""|kill-worker) ;; *) echo "FAULT must be empty or kill-worker" >&2; exit 2 ;; esac
 
@@ -104,12 +104,12 @@ BATCHES=$(( (DOCS + BATCH_SIZE - 1) / BATCH_SIZE ))
 [ "$BATCHES" -ge 8 ] || log "note: $BATCHES batches (the demo is meant for >= 8: DOCS / BATCH_SIZE)"
 log "reference: timeline run on the same corpus (one machine, in-process)"
 t=$(date +%s%N)
-AIRFLOW_HOME="$WORK/single/airflow" TIMELINE_WORKERS=0 "$BIN/timeline" run --source "$WORK/sources" \
+AIRFLOW_HOME="$WORK/single/airflow" TIMELINE_WORKERS=0 TIMELINE_BATCH_SIZE="$BATCH_SIZE" "$BIN/timeline" run --source "$WORK/sources" \
   --lake "$WORK/single/lake" --warehouse "$WORK/single/timeline.duckdb" --reports "$WORK/single/reports" \
   >"$WORK/logs/timeline-run.log" 2>&1 || { cat "$WORK/logs/timeline-run.log" >&2; exit 1; }
 t=$(( ($(date +%s%N) - t) / 100000000 ))
 REF_SECONDS="$((t / 10)).$((t % 10))"
-log "timeline run: $REF_SECONDS s; $(grep -E 'ingest .*success in' "$WORK/logs/timeline-run.log" | sed 's/^ *//')"
+log "timeline run: $REF_SECONDS s; $(grep -E 'ingest .*success in' "$WORK/logs/timeline-run.log" | sed 's/^ *//'); $(load)"
 
 # --- 3. Redis and PostgreSQL of our own, on loopback --------------------------------------------------------
 REDIS_PORT="$(free_port)"
@@ -202,7 +202,7 @@ for _ in $(seq 1 "$RUN_TIMEOUT"); do
   fi
   sleep 1
 done
-log "timeline_ingest $RUN_ID: ${INGEST_STATE:-not finished} after $(( $(date +%s) - T0 )) s"
+log "timeline_ingest $RUN_ID: ${INGEST_STATE:-not finished} after $(( $(date +%s) - T0 )) s; $(load)"
 WH_STATE=""
 if [ "$INGEST_STATE" = success ]; then
   WH_STATE="$(wait_run timeline_warehouse "triggered_by = 'ASSET'")"
@@ -212,7 +212,8 @@ if [ "$FAULT" = kill-worker ] && [ -z "$KILLED" ]; then log "FAULT: no extract r
 
 echo
 args=(--run-id "$RUN_ID" --warehouse "$TIMELINE_WAREHOUSE" --ingest-state "$INGEST_STATE" --warehouse-state "$WH_STATE"
-      --min-batches 8 --min-concurrent 2 --reference "$WORK/single/timeline.duckdb" --reference-seconds "$REF_SECONDS")
+      --min-batches 8 --min-concurrent 2 --reference "$WORK/single/timeline.duckdb" --reference-seconds "$REF_SECONDS"
+      --reference-lake "$WORK/single/lake")
 if [ -n "$FAULT" ]; then args+=(--killed "${KILLED:-none:-1}"); else args+=(--min-workers 2); fi
 demo_py report "${args[@]}"
 exit

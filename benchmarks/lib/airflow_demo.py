@@ -120,6 +120,16 @@ def event_ids_digest(path: Path) -> str:
         return wh.execute("SELECT md5(string_agg(event_id, ',' ORDER BY event_id)) FROM events").fetchone()[0]
 
 
+def reference_stages(lake: Path) -> str:
+    """The stage timings that `timeline run` recorded in the lake's run summary (its one run)."""
+    sys.path.insert(0, str(ROOT))
+    from transforms.lake import store
+
+    (run,) = store.committed_runs(lake)
+    stages = store.run_summary(lake, run)["stage_seconds"]
+    return "stages: " + ", ".join(f"{k} {v:.1f} s" for k, v in stages.items() if v is not None)
+
+
 def report(a: argparse.Namespace) -> int:
     ok = a.ingest_state == "success" and a.warehouse_state == "success"
     executor = os.environ.get("AIRFLOW__CORE__EXECUTOR", "?")
@@ -190,8 +200,8 @@ def report(a: argparse.Namespace) -> int:
         same_ids = event_ids_digest(warehouse) == event_ids_digest(Path(a.reference))
         print(f"SAME AS `timeline run` ({', '.join(COMPARED)} counts): {'yes' if same else 'NO'}; "
               f"same event ids: {'yes' if same_ids else 'NO'}")
-        if a.reference_seconds:
-            print(f"`timeline run` on the same corpus (one machine, every core): {a.reference_seconds} s end to end")
+        print(f"`timeline run` on the same corpus (one machine, in-process, every core): {a.reference_seconds} s "
+              f"end to end; {reference_stages(Path(a.reference_lake)) if a.reference_lake else ''}")
         ok = ok and same and same_ids
     else:
         for t, n in counts.items():
@@ -218,7 +228,8 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--min-concurrent", type=int, default=2)
     r.add_argument("--min-workers", type=int, default=0, help="distinct hostnames with a successful extract")
     r.add_argument("--reference", help="warehouse of a `timeline run` of the same corpus: counts must be equal")
-    r.add_argument("--reference-seconds", default="")
+    r.add_argument("--reference-seconds", default="?")
+    r.add_argument("--reference-lake", help="the reference's lake (for its stage timings)")
     r.add_argument("--killed", help="HOSTNAME:MAP_INDEX of a worker killed mid-task: must be retried elsewhere")
     a = p.parse_args(argv)
     if a.cmd == "corpus":

@@ -19,6 +19,7 @@ AIRFLOW="$BIN/airflow"
 [ -x "$AIRFLOW" ] || { echo "no $AIRFLOW (run 'make setup' first)" >&2; exit 2; }
 
 log() { printf '%s  %s\n' "$(date -u +%H:%M:%S)" "$*"; }
+load() { echo "load average $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"; }  # others share the machine
 
 # (zombies, already dead and waiting to be reaped by init, are not counted)
 session_pids() { ps -e -o pid=,sid=,stat= | awk -v s="$1" '$2 == s && $3 !~ /^Z/ { print $1 }'; }
