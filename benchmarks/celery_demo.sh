@@ -10,7 +10,8 @@
 #     their data in the temp folder (the system's services, if any, are not touched), and creates a
 #     throwaway database for Airflow's metadata (dropped at the end);
 #  4. starts `airflow api-server`, `scheduler`, `dag-processor` and two `airflow celery worker`s, each
-#     its own process session with its own working folder, AIRFLOW_HOME and --celery-hostname, sharing
+#     its own process session with its own working folder, AIRFLOW_HOME, Great Expectations project and
+#     --celery-hostname, sharing
 #     only the lake/warehouse folder, the broker and the metadata db (workers reach Airflow through the
 #     API server's Execution API; the JWT secret is shared);
 #  5. triggers `timeline_ingest` (the corpus cut into >= 8 batches), waits for it and the Asset-triggered
@@ -104,7 +105,8 @@ BATCHES=$(( (DOCS + BATCH_SIZE - 1) / BATCH_SIZE ))
 [ "$BATCHES" -ge 8 ] || log "note: $BATCHES batches (the demo is meant for >= 8: DOCS / BATCH_SIZE)"
 log "reference: timeline run on the same corpus (one machine, in-process)"
 t=$(date +%s%N)
-AIRFLOW_HOME="$WORK/single/airflow" TIMELINE_WORKERS=0 TIMELINE_BATCH_SIZE="$BATCH_SIZE" "$BIN/timeline" run --source "$WORK/sources" \
+AIRFLOW_HOME="$WORK/single/airflow" TIMELINE_EXPECTATIONS="$WORK/single/expectations" TIMELINE_WORKERS=0 \
+  TIMELINE_BATCH_SIZE="$BATCH_SIZE" "$BIN/timeline" run --source "$WORK/sources" \
   --lake "$WORK/single/lake" --warehouse "$WORK/single/timeline.duckdb" --reports "$WORK/single/reports" \
   >"$WORK/logs/timeline-run.log" 2>&1 || { cat "$WORK/logs/timeline-run.log" >&2; exit 1; }
 t=$(( ($(date +%s%N) - t) / 100000000 ))
@@ -157,10 +159,12 @@ start_airflow_core
 HOST="$(hostname -s)"
 for w in "${WORKERS[@]}"; do
   mkdir -p "$WORK/$w/tmp" "$WORK/$w/airflow"
-  # own working folder, temp folder, AIRFLOW_HOME (task logs) and name; no log server (it binds every
-  # interface): task logs stay in WORK/<worker>/airflow/logs. The hostname callable makes each task
-  # instance record the worker's name (two workers on one machine share the machine's hostname).
+  # own working folder, temp folder, AIRFLOW_HOME (task logs), Great Expectations project (created from
+  # the suites shipped in the package; Data Docs) and name; no log server (it binds every interface): task
+  # logs stay in WORK/<worker>/airflow/logs. The hostname callable makes each task instance record the
+  # worker's name (two workers on one machine share the machine's hostname).
   SERVICE_CWD="$WORK/$w" start_service "$w" env TMPDIR="$WORK/$w/tmp" AIRFLOW_HOME="$WORK/$w/airflow" \
+    TIMELINE_EXPECTATIONS="$WORK/$w/expectations" \
     DEMO_WORKER_HOSTNAME="$w@$HOST" PYTHONPATH="$DEMO_LIB" AIRFLOW__CORE__HOSTNAME_CALLABLE=airflow_demo.worker_hostname \
     "$AIRFLOW" celery worker --celery-hostname "$w@$HOST" --concurrency "$CONCURRENCY" --skip-serve-logs
 done
