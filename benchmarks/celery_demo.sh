@@ -29,7 +29,7 @@
 # Every process it started is stopped on exit by session id (shell functions shared with
 # scheduler_demo.sh in benchmarks/lib/services.sh), the metadata database is dropped, PostgreSQL and
 # Redis are stopped and the temp folder is removed (kept on failure or with KEEP=1). Exit status
-# non-zero on any failure. Takes ~4-6 min on 2 cores (the fault mode ~1-2 min more).
+# non-zero on any failure. Takes ~3-5 min on 2 cores (the fault mode ~1 min more).
 #
 #     benchmarks/celery_demo.sh                          # 4000 documents, 500 per batch, 2 workers x 1
 #     FAULT=kill-worker benchmarks/celery_demo.sh        # kill -9 one worker mid-task
