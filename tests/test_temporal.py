@@ -651,6 +651,47 @@ def test_one_plausible_year_rule():
     from transforms.temporal.dates import plausible_year
     assert [plausible_year(y) for y in (999, 1000, 2200, 2201)] == [False, True, True, False]
     assert values("Signed on 1776-07-04 and 0999-01-02.") == [("1776-07-04", "DATE", "1776-07-04")]
+    # a year whose era is written may be early (astronomical numbering: 44 BC = -43)
+    assert [plausible_year(y, marked=True) for y in (-9999, -9998, 0, 999, 2200, 2201)] == \
+        [False, True, True, True, True, False]
+
+
+def interval_of(text: str, dct=D(2011, 6, 10)) -> list[tuple]:
+    return [(t.text, t.type, t.value, t.date_start, t.date_end) for t in tag(text, dct)]
+
+
+@pytest.mark.parametrize("text,expected", [
+    # BC years: TimeML "BC" + four digits; no calendar interval (Python's date starts at year 1)
+    ("Caesar died in 44 BC.", [("44 BC", "DATE", "BC0044", None, None)]),
+    ("Rome was founded around 753 B.C. by legend.", [("753 B.C.", "DATE", "BC0753", None, None)]),
+    ("The wall dates from 500 BCE.", [("500 BCE", "DATE", "BC0500", None, None)]),
+    ("On March 15, 44 BC, Caesar died.", [("March 15, 44 BC", "DATE", "BC0044-03-15", None, None)]),
+    ("It was built in the 5th century BC.", [("the 5th century BC", "DATE", "BC04", None, None)]),
+    # years before 1000 with their era or after "the year": four digits, a real interval
+    ("The town dates from 800 AD.", [("800 AD", "DATE", "0800", D(800, 1, 1), D(800, 12, 31))]),
+    ("In AD 800 Charlemagne was crowned.", [("AD 800", "DATE", "0800", D(800, 1, 1), D(800, 12, 31))]),
+    ("Rome fell in 476 A.D., the books say.", [("476 A.D.", "DATE", "0476", D(476, 1, 1), D(476, 12, 31))]),
+    ("The abbey was founded in the year 650.", [("650", "DATE", "0650", D(650, 1, 1), D(650, 12, 31))]),
+    ("In May 950 AD the king died.", [("May 950 AD", "DATE", "0950-05", D(950, 5, 1), D(950, 5, 31))]),
+    ("the 10th century", [("the 10th century", "DATE", "09", D(900, 1, 1), D(999, 12, 31))]),
+    # without the era an early year is not tagged, and never moved into the publication year
+    ("In May 950 the king died.", []),
+    ("The treaty was signed on June 5, 650.", []),
+    ("It was built in 650.", []),
+    ("the 20th century ad campaign", [("the 20th century", "DATE", "19", D(1900, 1, 1), D(1999, 12, 31))]),
+    # ... while a quantity after the month keeps the month in the publication year
+    ("In May, 200 people came.", [("May", "DATE", "2011-05", D(2011, 5, 1), D(2011, 5, 31))]),
+    ("On June 5, 650 people marched.", [("June 5", "DATE", "2011-06-05", D(2011, 6, 5), D(2011, 6, 5))]),
+    ("an ad 30 seconds long", [("30 seconds", "DURATION", "PT30S", None, None)]),
+])
+def test_bc_and_early_years(text, expected):
+    assert interval_of(text) == expected
+
+
+def test_early_year_is_not_the_inferred_anchor():
+    # without a publication date relative dates anchor on the latest plausible absolute date
+    assert values("In March 1999 and in AD 800, last year") == [
+        ("March 1999", "DATE", "1999-03"), ("AD 800", "DATE", "0800"), ("last year", "DATE", "1998")]
 
 
 @pytest.mark.parametrize("text,needle,expected", [

@@ -6,10 +6,11 @@ from __future__ import annotations
 import calendar
 import datetime as _dt
 import re
+from dataclasses import replace
 
 from .common import Norm, cap, day_or_none, day_reading, mod_of, month_of, number, reject_number, weekday_of, words, year2
 from .context import limit, tense, tense_cue
-from .dates import PREC_ORDER, choose_year, fmt_day, fmt_week, holiday_date, month_end, plausible_year, safe_date
+from .dates import PREC_ORDER, choose_year, fmt_day, fmt_week, fmt_year, holiday_date, month_end, plausible_year, safe_date
 from .tables import CENTWORDS, DECWORDS, HOLIDAYS, K, LAST_ORDINALS, NUMBERS, ORDINALS, SHORT_WHOLE, norm, prev_word
 
 D = _dt.date
@@ -22,6 +23,9 @@ _LOWER_WORD_NEXT = re.compile(r"\s{1,3}[a-z]")
 _SY = K["spelled_year"]
 _SY_AFTER = frozenset(_SY["after"])
 _SHORT_YEAR_AFTER = words("short_year", "after")
+_ERA_BC = K["era"]["after"]
+_MONTH_EARLY_YEAR = re.compile(K["era"]["month_then_year"])
+_DAY_EARLY_YEAR = re.compile(K["era"]["day_then_year"])
 
 
 def n_iso(kind, g, s, e, doc):
@@ -60,6 +64,8 @@ def n_mdy(kind, g, s, e, doc):
     if not 1 <= day <= 31:
         return None
     fmt = fmt_week if kind == "week_of" else fmt_day
+    if not g.get("y") and _DAY_EARLY_YEAR.match(text, e):
+        return None  # "on June 5, 650.": an early year without its era
     if g.get("y"):
         y = int(g["y"])
         if not plausible_year(y):
@@ -103,6 +109,38 @@ def n_mdy(kind, g, s, e, doc):
     return Norm("DATE", fmt(r[0]), mod, akind)
 
 
+def n_era_year(kind, g, s, e, doc):
+    """Rule kind era_year: "44 BC" -> BC0044, "AD 800" -> 0800, "March 15, 44 BC" -> BC0044-03-15,
+    "the year 650" -> 0650 (the TIMEX3 over the number).  An era word in lower case ("an ad 30
+    seconds long") is not an era: nothing."""
+    era = g["era"] or g["era2"]
+    if era is not None and not era.replace(".", "").isupper():
+        return None
+    ys = g["y"] or g["y2"] or g["y3"]
+    n = int(ys)
+    if n == 0:
+        return None
+    span = None
+    if g["y3"]:
+        span = (e - len(ys), e)
+        if reject_number(doc.text, span[0], e):
+            return None
+    y = 1 - n if era is not None and _ERA_BC.get(norm(era), False) else n  # astronomical: 44 BC = -43
+    if not plausible_year(y, marked=True):
+        return None
+    mon, day = g["mon"] or g["mon1"], g["d"] or g["d1"]
+    if mon is None:
+        return Norm("DATE", fmt_year(y), span=span)
+    if not cap(mon):
+        return None
+    mo = month_of(mon)
+    if day is None:
+        return Norm("DATE", f"{fmt_year(y)}-{mo:02d}")
+    if not 1 <= int(day) <= calendar.monthrange(2000 if y < 1 else y, mo)[1]:
+        return None
+    return Norm("DATE", f"{fmt_year(y)}-{mo:02d}-{int(day):02d}")
+
+
 def n_month_year(kind, g, s, e, doc):
     """Rule kind month_year: "March 1999"."""
     y = int(g["y"])
@@ -139,6 +177,8 @@ def n_month(kind, g, s, e, doc):
             return None
         if pw in _LOWER_NEXT and not _LOWER_WORD_NEXT.match(text[e:e + 4]):
             return None  # "the March surplus" but not "the May Company"
+    if _MONTH_EARLY_YEAR.match(text, e):
+        return None  # "in May 950": an early year without its era
     mo = month_of(w)
     if A.date is None:
         return Norm("DATE", f"XXXX-{mo:02d}", mod, akind)
@@ -222,6 +262,12 @@ def n_decade(kind, g, s, e, doc):
 def n_century(kind, g, s, e, doc):
     """Rule kind century: "the 20th century", "the nineteenth century"."""
     n = int(g["n"]) if g.get("n") else CENTWORDS.get(norm(g["cw"]).replace(" ", "-"))
+    era = g.get("era")
+    if era and not era.replace(".", "").isupper():  # "the 20th century ad campaign": no era
+        r = n_century(kind, {**g, "era": None}, s, e, doc)
+        return replace(r, span=(s, e - len(era))) if r else None
+    if era and _ERA_BC[norm(era)]:  # "the fifth century BC": BC04 (the centuries count back)
+        return Norm("DATE", f"BC{n - 1:02d}", mod_of(g)) if 0 < n <= 100 else None
     if not n or n > 21:
         return None
     return Norm("DATE", f"{n - 1:02d}", mod_of(g))
@@ -249,6 +295,7 @@ def n_holiday(kind, g, s, e, doc):
 
 
 NORMALISERS = {
+    "era_year": n_era_year,
     "iso": n_iso,
     "compact": n_iso,
     "slash": n_slash,

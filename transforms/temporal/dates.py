@@ -13,20 +13,28 @@ D = _dt.date
 # The one rule for plausible years: a year the tagger reads from a text or resolves a date into
 # must lie in [FIRST_YEAR, LAST_YEAR] (news cites history back to the Middle Ages and plans a
 # century or two ahead; outside that a "year" is a number, a code or the end of the calendar).
+# A year whose era is written ("44 BC", "AD 800", "the year 650") is a year whatever its size:
+# it may go back to FIRST_MARKED_YEAR.  Years are astronomical (1 BC = 0, 44 BC = -43).
 FIRST_YEAR, LAST_YEAR = 1000, 2200
+FIRST_MARKED_YEAR = -9998  # 9999 BC: TimeML writes BC years in four digits
 
 
-def plausible_year(y: int) -> bool:
-    return FIRST_YEAR <= y <= LAST_YEAR
+def plausible_year(y: int, marked: bool = False) -> bool:
+    return (FIRST_MARKED_YEAR if marked else FIRST_YEAR) <= y <= LAST_YEAR
+
+
+def fmt_year(y: int) -> str:
+    """The TimeML value of an astronomical year: 1999 -> "1999", 800 -> "0800", -43 -> "BC0044"."""
+    return f"{y:04d}" if y > 0 else f"BC{1 - y:04d}"
 
 
 PREC_ORDER = {"time": 0, "day": 1, "week": 2, "month": 3, "season": 4, "quarter": 4, "half": 5, "year": 6, "decade": 7, "century": 8}
 SEASON_MONTHS = K["season_months"]
 
 
-def safe_date(y: int, m: int, d: int) -> D | None:
-    """The date, or None when it does not exist or its year is not plausible."""
-    if not plausible_year(y):
+def safe_date(y: int, m: int, d: int, marked: bool = False) -> D | None:
+    """The date, or None when it does not exist (or lies before year 1) or its year is not plausible."""
+    if not plausible_year(y, marked) or y < 1:
         return None
     try:
         return D(y, m, d)

@@ -37,7 +37,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from .common import Doc, Norm, reject_number
-from .dates import Anchor, PREC_ORDER, fmt_day, interval, narrow, safe_date
+from .dates import Anchor, PREC_ORDER, fmt_day, interval, narrow, plausible_year, safe_date
 from .normalise import normalise
 from .scanner import scan
 from .tables import K, DAY_SHIFTS, REJECT_AFTER, NEXT_WORD, alternation, norm
@@ -232,7 +232,8 @@ def tag(text: str, dct: _dt.date | None = None) -> list[Timex]:
     best = None
     for t in first:
         if t.anchor == "absolute" and t.type in ("DATE", "TIME") and t.date_start is not None and t.precision in PREC_ORDER \
-                and PREC_ORDER[t.precision] <= PREC_ORDER["year"]:
+                and PREC_ORDER[t.precision] <= PREC_ORDER["year"] and plausible_year(t.date_start.year):
+            # ("AD 800" is a date, not the time the text was written)
             if best is None or t.date_start > best.date_start:
                 best = t
     if best is None:

@@ -91,6 +91,15 @@ PLACEHOLDERS = {
 PLACEHOLDERS["NUM"] = "(?:" + PLACEHOLDERS["NUM"] + ")"
 
 
+def _dotted(words) -> str:
+    """An alternation of abbreviations written with a dot after every letter or with none ("BC", "B.C.")."""
+    return "(?:" + "|".join(f"{re.escape(w)}|{'[.]'.join(w)}[.]" for w in sorted(words, key=len, reverse=True)) + ")"
+
+
+PLACEHOLDERS["ERA"] = _dotted(K["era"]["after"])
+PLACEHOLDERS["ERABEFORE"] = _dotted(K["era"]["before"])
+
+
 REJECT_AFTER = set(K["reject"]["after_number"])
 REJECT_BEFORE = set(w.lower() for w in K["reject"]["before_number"])
 STREET = set(K["reject"]["street_words"])
