@@ -757,3 +757,14 @@ def test_approximations_and_determiners_inside(text, needle, expected):
 def test_open_ended_years(text, expected):
     t = find(text, D(1989, 10, 26), expected[0][:4])
     assert (t.text, t.type, t.value, t.mod) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("One person is killed.  January nineteen ninety-seven. Atlanta again.",
+     [("January nineteen ninety-seven", "DATE", "1997-01")]),
+    ("In London at mid-afternoon yesterday, shares rose.", [("mid-afternoon yesterday", "TIME", "1998-03-05TAF")]),
+    ("By mid afternoon, officials said it was over.", [("mid afternoon", "TIME", "1998-03-06TAF")]),
+    ("Two thousand troops arrived.", []),
+])
+def test_spoken_years_and_mid_day(text, expected):
+    assert values(text, D(1998, 3, 6)) == expected

@@ -244,6 +244,11 @@ def n_spelled_year(kind, g, s, e, doc):
         if hi is None or lo is None or lo >= 100:
             return None
         n = hi * 100 + int(lo)
+    if g.get("mon"):  # "January nineteen ninety-seven"
+        if not cap(g["mon"]):
+            r = n_spelled_year(kind, {**g, "mon": None}, e - len(g["sy"]), e, doc)
+            return replace(r, span=(e - len(g["sy"]), e)) if r else None
+        return Norm("DATE", f"{n:04d}-{month_of(g['mon']):02d}")
     return Norm("DATE", f"{n:04d}")
 
 

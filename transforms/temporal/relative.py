@@ -279,11 +279,26 @@ def n_fixed_md(kind, g, s, e, doc):
             return Norm("TIME", f"XXXX-XX-XXT{code}", None, akind)
         return Norm("TIME", f"{fmt_day(A.date + _dt.timedelta(int(n)))}T{code}", None, akind)
     if t == "time":
-        base = doc.prev_day if doc.prev_day is not None else (A.date if A.ok("day") else None)
-        if base is None:
-            return Norm("TIME", f"XXXX-XX-XXT{arg}", None, akind)
-        return Norm("TIME", f"{fmt_day(base)}T{arg}", None, "previous" if doc.prev_day is not None else akind)
+        return _on_day_discussed(doc, arg)
     return None
+
+
+def _on_day_discussed(doc, clock: str, mod: str | None = None) -> Norm:
+    """A TIME ("noon", "mid-afternoon") on the last day mentioned, else on the anchor's day."""
+    A = doc.anchor
+    base = doc.prev_day if doc.prev_day is not None else (A.date if A.ok("day") else None)
+    if base is None:
+        return Norm("TIME", f"XXXX-XX-XXT{clock}", mod, A.kind)
+    return Norm("TIME", f"{fmt_day(base)}T{clock}", mod, "previous" if doc.prev_day is not None else A.kind)
+
+
+def n_mid_pod(kind, g, s, e, doc):
+    """Rule kind mid_pod: "mid-afternoon" (on the day under discussion), "mid-morning yesterday"."""
+    code = PODS[norm(g["pod"])]
+    if g.get("fx"):
+        r = n_fixed_md(kind, {"fx": g["fx"]}, s, e, doc)
+        return Norm("TIME", f"{r.value}T{code}", "MID", r.anchor) if r is not None and r.type == "DATE" else None
+    return _on_day_discussed(doc, code, "MID")
 
 
 def n_word_ref(kind, g, s, e, doc):
@@ -311,6 +326,7 @@ def n_word_ref(kind, g, s, e, doc):
 
 
 NORMALISERS = {
+    "mid_pod": n_mid_pod,
     "ago": n_ago,
     "mod_the_unit": n_mod_the_unit,
     "earlier_this": n_earlier_this,
