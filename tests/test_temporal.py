@@ -768,3 +768,13 @@ def test_open_ended_years(text, expected):
 ])
 def test_spoken_years_and_mid_day(text, expected):
     assert values(text, D(1998, 3, 6)) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ('Iraq was ready." Now, he says, it looks different.', []),
+    ("Now, following asset sales, it is smaller.", []),
+    ("Now the court has ruled.", [("Now", "DATE", "PRESENT_REF")]),
+    ("It is now, he said, over.", [("now", "DATE", "PRESENT_REF")]),
+])
+def test_sentence_opening_now_comma_is_a_discourse_marker(text, expected):
+    assert values(text, D(1998, 3, 6)) == expected

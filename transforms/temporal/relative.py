@@ -4,6 +4,7 @@ this month", "yesterday", "tonight", "the weekend", "recently"."""
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from dataclasses import replace
 
 from .common import Norm, cap, digits, mod_of, number, unit, weekday_of, words
@@ -30,6 +31,13 @@ _INSIDE = frozenset(_AGO["inside"])
 _FROM_PREVIOUS = frozenset(_AGO["from_previous"])
 _TO_EVENT = frozenset(_AGO["to_event"])
 _WR = K["word_ref"]
+_DISCOURSE = frozenset(_WR["discourse_marker"])
+_SENTENCE_START = re.compile(r"(?:^|[.!?:\n][\"'“”‘’`]*)\s{0,3}[\"'“‘`]{0,2}$")
+
+
+def _discourse_marker(text: str, s: int, e: int) -> bool:
+    """"Now, he says ...": the word opens its sentence and a comma follows it."""
+    return text[e:e + 1] == "," and norm(text[s:e]) in _DISCOURSE and _SENTENCE_START.search(text, max(0, s - 8), s) is not None
 _X_OF_UNIT = {"week": "XXXX-WXX", "month": "XXXX-XX", "quarter": "XXXX-QX"}
 
 
@@ -266,7 +274,7 @@ def n_fixed_md(kind, g, s, e, doc):
         m2 = _REL["day_mod"].get(norm(g["mod"]))
         return replace(n_fixed_md(kind, {"fx": g["fx"]}, s, e, doc), mod=m2)
     if t == "ref":
-        return Norm("DATE", f"{arg}_REF")
+        return None if _discourse_marker(doc.text, s, e) else Norm("DATE", f"{arg}_REF")
     if t == "dur":
         return Norm("DURATION", arg)
     if t == "day":
