@@ -775,6 +775,8 @@ def test_spoken_years_and_mid_day(text, expected):
     ("Now, following asset sales, it is smaller.", []),
     ("Now the court has ruled.", [("Now", "DATE", "PRESENT_REF")]),
     ("It is now, he said, over.", [("now", "DATE", "PRESENT_REF")]),
+    ("It was like the film ``High Noon.''", []),
+    ("They met at noon.", [("noon", "TIME", "1998-03-06T12:00")]),
 ])
 def test_sentence_opening_now_comma_is_a_discourse_marker(text, expected):
     assert values(text, D(1998, 3, 6)) == expected

@@ -11,7 +11,7 @@ from .common import Norm, cap, digits, mod_of, number, unit, weekday_of, words
 from .context import tense, tense_cue
 from .dates import PREC_ORDER, SEASON_MONTHS, fmt_day, fmt_week, shift_value, weekday_date
 from .durations import dur_value
-from .tables import APPROX, FIXED, K, MONTHS, PODS, SEASONS, WEEKDAYS, norm
+from .tables import APPROX, FIXED, K, MONTHS, PODS, SEASONS, WEEKDAYS, norm, prev_word
 
 _REL = K["relation"]
 _OFFSETS = _REL["offsets"]
@@ -32,6 +32,7 @@ _FROM_PREVIOUS = frozenset(_AGO["from_previous"])
 _TO_EVENT = frozenset(_AGO["to_event"])
 _WR = K["word_ref"]
 _DISCOURSE = frozenset(_WR["discourse_marker"])
+_IDIOM_AFTER = _WR["idiom_after"]
 _SENTENCE_START = re.compile(r"(?:^|[.!?:\n][\"'“”‘’`]*)\s{0,3}[\"'“‘`]{0,2}$")
 
 
@@ -287,7 +288,7 @@ def n_fixed_md(kind, g, s, e, doc):
             return Norm("TIME", f"XXXX-XX-XXT{code}", None, akind)
         return Norm("TIME", f"{fmt_day(A.date + _dt.timedelta(int(n)))}T{code}", None, akind)
     if t == "time":
-        return _on_day_discussed(doc, arg)
+        return None if prev_word(doc.text, s) in _IDIOM_AFTER.get(norm(g["fx"]), ()) else _on_day_discussed(doc, arg)
     return None
 
 
