@@ -778,5 +778,5 @@ def test_spoken_years_and_mid_day(text, expected):
     ("It was like the film ``High Noon.''", []),
     ("They met at noon.", [("noon", "TIME", "1998-03-06T12:00")]),
 ])
-def test_sentence_opening_now_comma_is_a_discourse_marker(text, expected):
+def test_discourse_markers_and_idioms_are_not_times(text, expected):
     assert values(text, D(1998, 3, 6)) == expected
