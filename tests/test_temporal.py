@@ -673,6 +673,11 @@ def interval_of(text: str, dct=D(2011, 6, 10)) -> list[tuple]:
     ("Rome fell in 476 A.D., the books say.", [("476 A.D.", "DATE", "0476", D(476, 1, 1), D(476, 12, 31))]),
     ("The abbey was founded in the year 650.", [("650", "DATE", "0650", D(650, 1, 1), D(650, 12, 31))]),
     ("In May 950 AD the king died.", [("May 950 AD", "DATE", "0950-05", D(950, 5, 1), D(950, 5, 31))]),
+    # a range with the era written once, after the second year: both years are of that era
+    ("He governed Egypt from 1354 to 1345 B.C.", [("1354", "DATE", "BC1354", None, None),
+                                                  ("1345 B.C.", "DATE", "BC1345", None, None)]),
+    ("It was built from 800 to 900 AD.", [("800", "DATE", "0800", D(800, 1, 1), D(800, 12, 31)),
+                                          ("900 AD", "DATE", "0900", D(900, 1, 1), D(900, 12, 31))]),
     ("the 10th century", [("the 10th century", "DATE", "09", D(900, 1, 1), D(999, 12, 31))]),
     # without the era an early year is not tagged, and never moved into the publication year
     ("In May 950 the king died.", []),

@@ -198,6 +198,14 @@ def _run(text: str, cands, anchor: Anchor) -> list[Timex]:
             if len(y2s) == 4:
                 _emit(text, e - len(y2s), e, Norm("DATE", f"{y2:04d}"), out, doc)
             continue
+        if kind == "era_year" and g.get("y0"):
+            # "1354 to 1345 B.C.": two years, the era written once, after the second
+            y_at = text.rfind(g["y"], s, e)
+            for a, b, y in ((s, s + len(g["y0"]), g["y0"]), (y_at, e, g["y"])):
+                r = normalise(kind, {**g, "y": y, "y0": None, "mon": None, "mon1": None}, a, b, doc)
+                if r is not None:
+                    _emit(text, a, b, r, out, doc, kind)
+            continue
         try:
             if kind == "month_day_range":
                 _month_day_range(text, s, e, g, doc, out)
