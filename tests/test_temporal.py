@@ -686,6 +686,7 @@ def interval_of(text: str, dct=D(2011, 6, 10)) -> list[tuple]:
     ("the 20th century ad campaign", [("the 20th century", "DATE", "19", D(1900, 1, 1), D(1999, 12, 31))]),
     # ... while a quantity after the month keeps the month in the publication year
     ("In May, 200 people came.", [("May", "DATE", "2011-05", D(2011, 5, 1), D(2011, 5, 31))]),
+    ("In March 400 workers were laid off.", [("March", "DATE", "2011-03", D(2011, 3, 1), D(2011, 3, 31))]),
     ("On June 5, 650 people marched.", [("June 5", "DATE", "2011-06-05", D(2011, 6, 5), D(2011, 6, 5))]),
     ("an ad 30 seconds long", [("30 seconds", "DURATION", "PT30S", None, None)]),
 ])

@@ -177,8 +177,9 @@ def n_month(kind, g, s, e, doc):
             return None
         if pw in _LOWER_NEXT and not _LOWER_WORD_NEXT.match(text[e:e + 4]):
             return None  # "the March surplus" but not "the May Company"
-    if _MONTH_EARLY_YEAR.match(text, e):
-        return None  # "in May 950": an early year without its era
+    ey = _MONTH_EARLY_YEAR.match(text, e)
+    if ey and not reject_number(text, ey.end() - len(ey.group().lstrip(" ,")), ey.end()):
+        return None  # "in May 950": an early year without its era (but "in March 400 workers" is March)
     mo = month_of(w)
     if A.date is None:
         return Norm("DATE", f"XXXX-{mo:02d}", mod, akind)
