@@ -32,9 +32,9 @@ PREC_ORDER = {"time": 0, "day": 1, "week": 2, "month": 3, "season": 4, "quarter"
 SEASON_MONTHS = K["season_months"]
 
 
-def safe_date(y: int, m: int, d: int, marked: bool = False) -> D | None:
-    """The date, or None when it does not exist (or lies before year 1) or its year is not plausible."""
-    if not plausible_year(y, marked) or y < 1:
+def safe_date(y: int, m: int, d: int) -> D | None:
+    """The date, or None when it does not exist or its year is not plausible."""
+    if not plausible_year(y):
         return None
     try:
         return D(y, m, d)

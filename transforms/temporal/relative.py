@@ -39,6 +39,8 @@ _SENTENCE_START = re.compile(r"(?:^|[.!?:\n][\"'“”‘’`]*)\s{0,3}[\"'“�
 def _discourse_marker(text: str, s: int, e: int) -> bool:
     """"Now, he says ...": the word opens its sentence and a comma follows it."""
     return text[e:e + 1] == "," and norm(text[s:e]) in _DISCOURSE and _SENTENCE_START.search(text, max(0, s - 8), s) is not None
+
+
 _X_OF_UNIT = {"week": "XXXX-WXX", "month": "XXXX-XX", "quarter": "XXXX-QX"}
 
 
