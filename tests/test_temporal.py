@@ -786,3 +786,12 @@ def test_spoken_years_and_mid_day(text, expected):
 ])
 def test_discourse_markers_and_idioms_are_not_times(text, expected):
     assert values(text, D(1998, 3, 6)) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Kellogg's current share is believed to be 40%.", [("current", "DATE", "PRESENT_REF")]),
+    ("Sales rose in the current quarter.", [("the current quarter", "DATE", "1989-Q4")]),
+    ("The current account deficit widened.", []),
+])
+def test_current_alone_is_the_present(text, expected):
+    assert values(text, D(1989, 10, 30)) == expected

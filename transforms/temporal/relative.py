@@ -317,6 +317,8 @@ def n_word_ref(kind, g, s, e, doc):
     A = doc.anchor
     akind = A.kind
     w = norm(g["w"])
+    if w in _WR["present"]:
+        return Norm("DATE", "PRESENT_REF")
     if w in _WR["past"]:
         return Norm("DATE", "PAST_REF")
     if w in _WR["future"]:
