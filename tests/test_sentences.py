@@ -102,3 +102,33 @@ def test_very_long_sentences_are_cut_near_max_length():
     assert all(e - s <= sentences.MAX_SENTENCE for s, e in spans)
     assert spans[0][0] == 0 and spans[-1][1] == len(t.rstrip())
     assert all(b[0] >= a[1] for a, b in zip(spans, spans[1:]))
+
+
+class _CountingPattern:
+    """Wraps a compiled pattern and adds up the length of every window it is asked to search."""
+
+    def __init__(self, pattern):
+        self.pattern, self.scanned = pattern, 0
+
+    def search(self, string, pos=0, endpos=None):
+        endpos = len(string) if endpos is None else endpos
+        self.scanned += endpos - pos
+        return self.pattern.search(string, pos, endpos)
+
+    def match(self, string, pos=0, endpos=None):
+        return self.pattern.match(string, pos, len(string) if endpos is None else endpos)
+
+
+def _work(monkeypatch, text: str) -> int:
+    counter = _CountingPattern(sentences._WORD_BEFORE_RE)
+    monkeypatch.setattr(sentences, "_WORD_BEFORE_RE", counter)
+    split(text)
+    return counter.scanned
+
+
+def test_one_long_line_costs_the_same_per_sentence_wherever_it_is(monkeypatch):
+    """Work counted, not timed: on one line without newlines, each further 100 sentences cost exactly as
+    much as the previous 100 (a rescan from the line start at each period would cost more each time)."""
+    sentence = "The index rose in Moscow on 3 May 2021. "
+    w1, w2, w3 = (_work(monkeypatch, sentence * (100 * k)) for k in (1, 2, 3))
+    assert w2 - w1 == w3 - w2 == 100 * sentences.WORD_WINDOW

@@ -22,6 +22,7 @@ _LINE_RE = re.compile(r"[^\n]+")
 # candidate sentence ends: terminal punctuation + closing quotes/brackets, then whitespace
 _END_RE = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s)")
 _WORD_BEFORE_RE = re.compile(r"(\S+)$")
+WORD_WINDOW = 64      # the word before a period is looked for this far back at most (abbreviations are short)
 _NEXT_RE = re.compile(r"\s+(\S)")
 
 
@@ -58,7 +59,8 @@ def _is_boundary(line: str, m: re.Match, abbr: dict[str, str]) -> bool:
     if punct[0] != ".":
         # ! ? … : end unless a lowercase word continues the sentence ("Yahoo! said")
         return not following.islower()
-    wm = _WORD_BEFORE_RE.search(line, 0, m.start() + 1)
+    # a bounded look-back: searching from the line start would rescan the line at every period (quadratic)
+    wm = _WORD_BEFORE_RE.search(line, max(0, m.start() + 1 - WORD_WINDOW), m.start() + 1)
     word = (wm.group(1) if wm else "").lstrip("\"'“‘([")
     kind = abbr.get(word) or abbr.get(word.lower())
     if kind in ("always", "name"):
