@@ -164,3 +164,128 @@ def test_teaser_and_footer_rules():
     out = clean.remove_boilerplate(text)
     assert "Teaser" not in out and "blurb" not in out and "Footer" not in out
     assert "Body one." in out and "Body two." in out
+
+
+# --- issue 14: no input can stop the line --------------------------------------------------------------
+
+def by_source(items) -> dict[str, Document | Rejected]:
+    return {i.source: i for i in items}
+
+
+def test_each_jsonl_line_is_parsed_on_its_own_with_limits(tmp_path):
+    ok = {"title": "Ok", "published": "2024-01-05", "text": "JD.com entered Spain on 4 January 2024."}
+    lines = [
+        '{"text": "Lone \\ud800 surrogate in March 2022."}',           # JSON allows it, UTF-8 does not
+        '{"text": "Deep", "x": ' + "[" * 100_000 + "]" * 100_000 + "}",  # nesting beyond any parser
+        '{"text": "Big number", "n": ' + "9" * 5000 + "}",               # over Python's digit limit
+        '{"text": "Shallow but deep enough", "x": ' + "[" * 40 + "]" * 40 + "}",
+        '{"text": "Bad title", "title": "\\udfff"}',
+        json.dumps(ok),
+    ]
+    (tmp_path / "feed.jsonl").write_text("\n".join(lines) + "\n")
+    got = by_source(read_all(tmp_path))
+    assert {s: type(i).__name__ for s, i in got.items()} == {
+        "feed.jsonl#L1": "Rejected", "feed.jsonl#L2": "Rejected", "feed.jsonl#L3": "Rejected",
+        "feed.jsonl#L4": "Rejected", "feed.jsonl#L5": "Rejected", "feed.jsonl#L6": "Document"}
+    assert got["feed.jsonl#L1"].reason == "text is not valid Unicode in 'text': lone surrogate '\\ud800'"
+    assert got["feed.jsonl#L2"].reason == "invalid JSON: nested deeper than 32 levels"
+    assert got["feed.jsonl#L3"].reason.startswith("invalid JSON: Exceeds the limit (4300 digits)")
+    assert got["feed.jsonl#L4"].reason.startswith("invalid JSON: nested deeper than 32 levels (at 'x[0][0]")
+    assert got["feed.jsonl#L5"].reason == "text is not valid Unicode in 'title': lone surrogate '\\udfff'"
+    assert got["feed.jsonl#L6"].published == dt.date(2024, 1, 5)
+
+
+def test_an_oversized_jsonl_line_is_skipped_and_the_next_one_read(tmp_path):
+    big = json.dumps({"text": "x " * 600})
+    (tmp_path / "feed.jsonl").write_text(big + "\n" + json.dumps({"text": "Small one on 3 May 2021."}) + "\n")
+    sf = next(discover([tmp_path]))
+    got = by_source(read_source(sf, 1000))
+    assert got["feed.jsonl#L1"].reason == "record too large: over 0.0 MB (TIMELINE_MAX_DOC_MB)"
+    assert got["feed.jsonl#L2"].text == "Small one on 3 May 2021."
+
+
+@pytest.mark.parametrize("value,published,note", [
+    ("2022-02-30", None, "impossible publication date '2022-02-30' in the sidecar: ignored"),
+    ("2022-13-01", None, "impossible publication date '2022-13-01' in the sidecar: ignored"),
+    ("3024-01-01", None, "publication date '3024-01-01' in the sidecar outside 1000-2100: ignored"),
+    ("2022-03-03", dt.date(2022, 3, 3), None),
+])
+def test_impossible_sidecar_dates_are_rejected_and_recorded(tmp_path, value, published, note):
+    (tmp_path / "a.txt").write_text("Alibaba opened an office in Madrid, the company said.\n")
+    (tmp_path / "a.json").write_text(json.dumps({"published": value}))
+    (doc,) = read_all(tmp_path)
+    assert doc.published == published and doc.notes == ([note] if note else [])
+
+
+def test_impossible_header_date_is_a_header_line_rejected_and_recorded(tmp_path):
+    (tmp_path / "a.txt").write_text("Title\n2022-02-30\n\nAlibaba opened an office in Madrid, the company said.\n")
+    (doc,) = read_all(tmp_path)
+    assert (doc.published, doc.title, doc.notes) == (
+        None, "Title", ["impossible publication date '2022-02-30' in the header line: ignored"])
+    assert "2022-02-30" not in doc.text
+
+
+def test_impossible_html_meta_date_is_not_shifted(tmp_path):
+    body = "<article><p>" + "Alibaba opened an office in Madrid, the company said in a statement. " * 4 + "</p></article>"
+    (tmp_path / "a.html").write_text(
+        f'<html><head><meta property="article:published_time" content="2022-02-30"></head><body>{body}</body></html>')
+    (doc,) = read_all(tmp_path)
+    assert doc.published is None  # trafilatura would say 2022-02-01
+    assert doc.notes == ["impossible publication date '2022-02-30' in the page's metadata: ignored"]
+
+
+@pytest.mark.parametrize("title,expected,notes", [
+    (1984, "1984", []),
+    ({"en": "x"}, "A plain article", ["sidecar field 'title' ignored: dict, not text"]),
+])
+def test_a_sidecar_field_of_the_wrong_type_never_loses_the_document(tmp_path, title, expected, notes):
+    (tmp_path / "a.txt").write_text("A plain article\n\nAlibaba opened an office in Madrid, the company said.\n")
+    (tmp_path / "a.json").write_text(json.dumps({"title": title}))
+    (doc,) = read_all(tmp_path)
+    assert (doc.title, doc.notes) == (expected, notes)
+
+
+def test_deeply_nested_html_keeps_its_text(tmp_path):
+    text = "Alibaba opened an office in Madrid on 2 June 2023, the company said."
+    (tmp_path / "a.html").write_text("<html><body>" + "<b>" * 400 + f"<p>{text}</p></body></html>")
+    (doc,) = read_all(tmp_path)
+    assert doc.text == text
+
+
+def test_prose_that_mentions_code_is_kept():
+    prose = ["Researchers found a <script tag injected into the checkout page of the shop, they said.",
+             "The function(x) notation confused investors at the meeting in Berlin on Monday."]
+    assert clean.remove_boilerplate("\n".join(prose + ["var a = 1; function f() { return a; }"])) == "\n".join(prose)
+
+
+def test_a_nul_byte_anywhere_means_binary():
+    with pytest.raises(BadInput, match="NUL byte at offset 10000"):
+        decode(b"a" * 10_000 + b"\x00" + b"b" * 10)
+
+
+def test_names_that_are_not_utf8_and_links_out_of_the_folder_are_rejected(tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    (tmp_path / "secret.txt").write_text("Outside the source folder on 3 May 2021.\n")
+    os.symlink(tmp_path / "secret.txt", src / "link.txt")
+    os.symlink("/proc/self/status", src / "status.txt")
+    (src / "inside.txt").write_text("Inside on 3 May 2021.\n")
+    os.symlink(src / "inside.txt", src / "alias.txt")
+    with open(os.path.join(os.fsencode(src), b"caf\xe9.txt"), "wb") as fh:
+        fh.write(b"Latin-1 name, 3 May 2021.\n")
+    got = {(i.source if isinstance(i, Rejected) else i.rel): (i.reason if isinstance(i, Rejected) else "file")
+           for i in discover([src])}
+    assert got == {"alias.txt": "file", "caf\\xe9.txt": "file name is not valid UTF-8 (shown with \\x escapes); rename the file",
+                   "inside.txt": "file", "link.txt": "symlink points outside the source folder",
+                   "status.txt": "symlink points outside the source folder"}
+
+
+def test_feed_json_beside_feed_jsonl_is_an_input_and_own_folders_are_not(tmp_path):
+    (tmp_path / "feed.jsonl").write_text(json.dumps({"text": "One on 3 May 2021."}) + "\n")
+    (tmp_path / "feed.json").write_text("{}")
+    (tmp_path / "reports").mkdir()
+    (tmp_path / "reports" / "timeline-report.html").write_text("<html><body>Report</body></html>")
+    (tmp_path / "lake" / "documents").mkdir(parents=True)
+    (tmp_path / "lake" / "documents" / "x.txt").write_text("not an input")
+    found = [i.rel for i in discover([tmp_path], exclude=[tmp_path / "reports", tmp_path / "lake"])]
+    assert found == ["feed.json", "feed.jsonl"]

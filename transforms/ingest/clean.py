@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from transforms import knowledge
+from transforms.lake.schema import MAX_DATE, MIN_DATE
 
 _CODE_PUNCT = set("{}();=<>[]")
 
@@ -51,12 +52,17 @@ _URL_LINE = re.compile(r"^\s*https?://\S+\s*$")
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$")
 
 
-def _date(y: str, m: str, d: str) -> dt.date | None:
+def publication_date(y, m, d, where: str) -> tuple[dt.date | None, str | None]:
+    """``(date, None)`` for a real calendar day within the lake's date range, else ``(None, why not)``:
+    an impossible date (30 February, month 13) or one out of range is rejected, never shifted."""
+    raw = f"{y}-{m}-{d}"
     try:
         value = dt.date(int(y), int(m), int(d))
-    except ValueError:
-        return None
-    return value if 1800 <= value.year <= 2200 else None
+    except (ValueError, OverflowError):
+        return None, f"impossible publication date '{raw}' in the {where}: ignored"
+    if not MIN_DATE <= value <= MAX_DATE:
+        return None, f"publication date '{raw}' in the {where} outside {MIN_DATE.year}-{MAX_DATE.year}: ignored"
+    return value, None
 
 
 @dataclass
@@ -65,6 +71,7 @@ class Header:
     title: str | None = None
     url: str | None = None
     published: dt.date | None = None
+    rejected: str | None = None  # why a header date was not taken
 
 
 def split_header(text: str) -> Header:
@@ -75,14 +82,16 @@ def split_header(text: str) -> Header:
     body text). Header lines are removed from the body; everything else is left alone.
     """
     m = rules().date_prefix.match(text)
-    if m and (published := _date(*m.group(1).split("-"))):
-        return Header(text=text[m.end():], published=published)
-    lines = text.split("\n")
-    nonempty = [i for i, line in enumerate(lines) if line.strip()][:4]
+    if m:
+        published, rejected = publication_date(*m.group(1).split("-"), where="header line")
+        return Header(text=text[m.end():], published=published, rejected=rejected)
+    lines = text.split("\n", 8)  # the header is in the first lines: never split the whole text here
+    nonempty = [i for i, line in enumerate(lines[:8]) if line.strip()][:4]
     for pos, i in enumerate(nonempty):
         m = rules().date_line.match(lines[i])
-        if pos > 1 or not m or not (published := _date(*m.groups())):
+        if pos > 1 or not m:
             continue  # a date line deeper in the text is body, not header
+        published, rejected = publication_date(*m.groups(), where="header line")
         drop = {i}
         title = None
         if pos == 1:  # one line above the date: the title
@@ -93,7 +102,7 @@ def split_header(text: str) -> Header:
             url = lines[nonempty[pos + 1]].strip()
             drop.add(nonempty[pos + 1])
         body = "\n".join(line for j, line in enumerate(lines) if j not in drop)
-        return Header(text=body, title=title, url=url, published=published)
+        return Header(text=body, title=title, url=url, published=published, rejected=rejected)
     return Header(text=text)
 
 
@@ -136,9 +145,14 @@ def is_code(line: str) -> bool:
         return False
     r = rules()
     if r.code.search(s):
-        return True
+        return not _is_prose(s)  # prose may mention "<script" or "function(": a sentence is not code
     punct = sum(ch in _CODE_PUNCT for ch in s)
     return (";" in s or "{" in s) and punct / len(s) >= r.code_punct_ratio and not s.endswith((".", '"', "”"))
+
+
+def _is_prose(s: str) -> bool:
+    """A sentence: ends like one and has several words (code lines end in ``;``, ``}`` or ``)``)."""
+    return s.endswith((".", "!", "?", '"', "”")) and len(s.split()) >= 6
 
 
 def _is_headline(line: str) -> bool:

@@ -5,6 +5,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 
+class BadInput(ValueError):
+    """An input that cannot become a document; the message is the quarantine reason."""
+
+
 @dataclass(slots=True)
 class Document:
     """One ingested article: cleaned body text plus what we know about where it came from."""
@@ -20,6 +24,8 @@ class Document:
     published_basis: str = "unknown"  # metadata | sidecar | header | inferred | unknown
     encoding: str = "utf-8"
     metadata: dict = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # values rejected at the boundary (the document is kept);
+                                                    # each becomes a quarantine row naming the source
 
 
 @dataclass(slots=True)

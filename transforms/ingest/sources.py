@@ -7,10 +7,8 @@ that end up in the quarantine table.
 from __future__ import annotations
 
 import codecs
-import datetime as dt
 import errno
 import hashlib
-import json
 import os
 import re
 import stat
@@ -19,18 +17,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from transforms.ingest import clean
-from transforms.ingest.models import Document, Rejected
+from transforms.ingest.html import from_html
+from transforms.ingest.models import BadInput, Document, Rejected
+from transforms.ingest.records import MAX_SIDECAR_BYTES, meta_date, parse_json_record, text_field
 
 FORMATS = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md", ".jsonl": "jsonl",
            ".html": "html", ".htm": "html"}
 SIDECAR_SUFFIX = ".json"
+SIDECAR_FORMATS = [ext for ext, fmt in FORMATS.items() if fmt != "jsonl"]  # a JSONL record carries its own
 _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
          (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
-
-
-class BadInput(ValueError):
-    """An input that cannot become a document; the message is the quarantine reason."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,22 +44,49 @@ class SourceFile:
 
 # --- discovery --------------------------------------------------------------------------------------
 
-def discover(roots: Iterable[str | os.PathLike]) -> Iterator[SourceFile | Rejected]:
+def discover(roots: Iterable[str | os.PathLike], exclude: Iterable[str | os.PathLike] = ()) -> Iterator[SourceFile | Rejected]:
     """Walk the source folders (sorted, recursively, following symlinks safely).
 
-    Files and folders whose name starts with a dot are not inputs. Sidecars (``<name>.json`` beside a
-    supported file) belong to that file. Symlink loops, broken links and unreadable folders are
-    reported as Rejected so that nothing disappears silently.
+    Files and folders whose name starts with a dot are not inputs, nor are the ``exclude`` paths (the
+    run's own lake, warehouse, reports, ... when they lie inside a source folder). Sidecars
+    (``<name>.json`` beside a supported file) belong to that file. Symlink loops, broken links, links
+    that leave the source folder, names that are not valid UTF-8 and unreadable folders are reported as
+    Rejected so that nothing disappears silently.
     """
+    skip = {os.path.realpath(p) for p in exclude}
     for root in roots:
         root = str(root)
         if not os.path.isdir(root):
             yield Rejected(source=".", source_root=root, stage="ingest", reason="source folder does not exist")
             continue
-        yield from _walk(root, Path(root), "", set())
+        yield from _walk(root, Path(root), "", set(), _Walk(os.path.realpath(root), skip))
 
 
-def _walk(root: str, folder: Path, rel: str, seen: set[tuple[int, int]]) -> Iterator[SourceFile | Rejected]:
+@dataclass(frozen=True, slots=True)
+class _Walk:
+    real_root: str
+    skip: set[str]
+
+
+def printable_name(name: str) -> str:
+    """A file name as storable text: bytes that are not UTF-8 are shown as ``\\xNN``."""
+    return os.fsencode(name).decode("utf-8", "backslashreplace")
+
+
+def _entry_problem(entry: os.DirEntry, sub: str, walk: _Walk) -> str | None:
+    """Why a directory entry cannot be an input (None: it can)."""
+    try:
+        sub.encode("utf-8")
+    except UnicodeEncodeError:
+        return "file name is not valid UTF-8 (shown with \\x escapes); rename the file"
+    if entry.is_symlink():
+        target = os.path.realpath(entry.path)
+        if target != walk.real_root and not target.startswith(walk.real_root.rstrip(os.sep) + os.sep):
+            return "symlink points outside the source folder"
+    return None
+
+
+def _walk(root: str, folder: Path, rel: str, seen: set[tuple[int, int]], walk: _Walk) -> Iterator[SourceFile | Rejected]:
     try:
         st = folder.stat()
         key = (st.st_dev, st.st_ino)
@@ -79,6 +103,12 @@ def _walk(root: str, folder: Path, rel: str, seen: set[tuple[int, int]]) -> Iter
         if entry.name.startswith("."):
             continue
         sub = f"{rel}/{entry.name}" if rel else entry.name
+        if os.path.realpath(entry.path) in walk.skip:
+            continue
+        problem = _entry_problem(entry, sub, walk)
+        if problem:
+            yield Rejected(printable_name(sub), root, "ingest", problem)
+            continue
         try:
             is_dir = entry.is_dir(follow_symlinks=True)
             st = entry.stat(follow_symlinks=True)
@@ -88,7 +118,7 @@ def _walk(root: str, folder: Path, rel: str, seen: set[tuple[int, int]]) -> Iter
             yield Rejected(sub, root, "ingest", reason)
             continue
         if is_dir:
-            yield from _walk(root, Path(entry.path), sub, seen)
+            yield from _walk(root, Path(entry.path), sub, seen, walk)
         elif _is_sidecar(entry.name, names):
             continue
         elif not stat.S_ISREG(st.st_mode):
@@ -101,20 +131,30 @@ def _is_sidecar(name: str, siblings: set[str]) -> bool:
     if not name.endswith(SIDECAR_SUFFIX):
         return False
     base = name[: -len(SIDECAR_SUFFIX)]
-    if base in siblings and Path(base).suffix.lower() in FORMATS:
+    if base in siblings and Path(base).suffix.lower() in SIDECAR_FORMATS:
         return True  # article.txt.json
-    return any(base + ext in siblings for ext in FORMATS)  # article.json
+    return any(base + ext in siblings for ext in SIDECAR_FORMATS)  # article.json (not feed.json of feed.jsonl)
 
 
-def _sidecar(path: Path) -> dict:
+def _sidecar(path: Path) -> tuple[dict, list[str]]:
+    """The sidecar's fields and the notes on what was rejected (an unreadable or invalid sidecar is
+    ignored, and said so)."""
     for candidate in (path.with_name(path.name + SIDECAR_SUFFIX), path.with_suffix(SIDECAR_SUFFIX)):
         if candidate.is_file():
+            where = f"sidecar {candidate.name}"
             try:
-                value = json.loads(candidate.read_text(encoding="utf-8"))
-            except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-                return {}
-            return value if isinstance(value, dict) else {}
-    return {}
+                raw = candidate.read_bytes()
+                if len(raw) > MAX_SIDECAR_BYTES:
+                    raise BadInput(f"{where} ignored: larger than {MAX_SIDECAR_BYTES // 1000} KB")
+                value = parse_json_record(raw.decode("utf-8"), where)
+            except OSError as exc:
+                return {}, [f"{where} ignored: unreadable: {exc.strerror or exc}"]
+            except UnicodeDecodeError:
+                return {}, [f"{where} ignored: not UTF-8"]
+            except BadInput as exc:
+                return {}, [f"{where} ignored: {exc}" if not str(exc).startswith(where) else str(exc)]
+            return value, []
+    return {}, []
 
 
 # --- decoding ---------------------------------------------------------------------------------------
@@ -127,9 +167,9 @@ def decode(data: bytes) -> tuple[str, str]:
                 return data.decode(encoding), encoding
             except UnicodeDecodeError as exc:
                 raise BadInput(f"invalid {encoding} despite its byte-order mark: {exc.reason}") from None
-    head = data[:8192]
-    if b"\x00" in head:
-        raise BadInput("binary content (NUL bytes), not text")
+    nul = data.find(b"\x00")
+    if nul >= 0:  # anywhere in the file, not only at its start
+        raise BadInput(f"binary content (NUL byte at offset {nul}), not text")
     try:
         text = data.decode("utf-8")
         encoding = "utf-8"
@@ -157,25 +197,6 @@ def _decode_fallback(data: bytes) -> tuple[str, str]:
 
 
 # --- dates in metadata ------------------------------------------------------------------------------
-
-_META_DATE = re.compile(r"^\s*(\d{4})-?(\d{2})-?(\d{2})(?:[T\s].*)?$")
-
-
-def parse_meta_date(value) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if not isinstance(value, str):
-        return None
-    m = _META_DATE.match(value)
-    if not m:
-        return None
-    try:
-        return dt.date(*map(int, m.groups()))
-    except ValueError:
-        return None
-
 
 def doc_id_for(text: str) -> str:
     """Content hash of the normalised text: the same article from two files is one document."""
@@ -205,7 +226,8 @@ def read_source(sf: SourceFile, max_bytes: int) -> Iterator[Document | Rejected]
     try:
         text, encoding = decode(data)
         if fmt == "html":
-            doc = _from_html(sf, text, encoding)
+            doc = from_html(sf.rel, sf.root, text, encoding, lambda t: _require_text(_finish(t)))
+            doc.doc_id = doc_id_for(doc.text)
         else:
             doc = _from_text(sf, text, encoding, fmt)
         yield _with_sidecar(doc, sf.path)
@@ -234,49 +256,20 @@ def _from_text(sf: SourceFile, text: str, encoding: str, fmt: str) -> Document:
         doc_id=doc_id_for(body), source=sf.rel, source_root=sf.root, format=fmt, text=body,
         title=header.title or clean.guess_title(body), url=header.url, published=header.published,
         published_basis="header" if header.published else "unknown", encoding=encoding,
+        notes=[header.rejected] if header.rejected else [],
     )
-
-
-def _from_html(sf: SourceFile, html: str, encoding: str) -> Document:
-    import trafilatura
-
-    result = trafilatura.bare_extraction(html, include_comments=False, include_tables=False,
-                                         with_metadata=True, favor_recall=True)
-    text = getattr(result, "text", None) if result is not None else None
-    if not text:
-        text = _html_fallback_text(html)
-    body = _require_text(_finish(text or ""))
-    published = parse_meta_date(getattr(result, "date", None)) if result is not None else None
-    return Document(
-        doc_id=doc_id_for(body), source=sf.rel, source_root=sf.root, format="html", text=body,
-        title=(getattr(result, "title", None) if result is not None else None) or clean.guess_title(body),
-        url=getattr(result, "url", None) if result is not None else None,
-        published=published, published_basis="metadata" if published else "unknown", encoding=encoding,
-    )
-
-
-def _html_fallback_text(html: str) -> str:
-    """Short pages trafilatura declines: all visible text, scripts and styles removed."""
-    import lxml.html
-
-    try:
-        tree = lxml.html.fromstring(html)
-    except (ValueError, lxml.etree.ParserError):
-        return ""
-    for bad in tree.xpath("//script|//style|//noscript|//template"):
-        bad.drop_tree()
-    return "\n".join(s.strip() for s in tree.itertext() if s.strip())
 
 
 def _with_sidecar(doc: Document, path: Path) -> Document:
-    meta = _sidecar(path)
+    meta, notes = _sidecar(path)
+    doc.notes.extend(notes)
     if not meta:
         return doc
-    published = parse_meta_date(meta.get("published") or meta.get("date"))
+    published = meta_date(meta.get("published") or meta.get("date"), "sidecar", doc.notes)
     if published:
         doc.published, doc.published_basis = published, "sidecar"
-    doc.title = meta.get("title") or doc.title
-    doc.url = meta.get("url") or doc.url
+    doc.title = text_field(meta, "title", "sidecar", doc.notes) or doc.title
+    doc.url = text_field(meta, "url", "sidecar", doc.notes) or doc.url
     doc.metadata = {k: v for k, v in meta.items() if k not in ("published", "date", "title", "url")}
     return doc
 
@@ -284,37 +277,52 @@ def _with_sidecar(doc: Document, path: Path) -> Document:
 def _read_jsonl(sf: SourceFile, max_bytes: int) -> Iterator[Document | Rejected]:
     produced = False
     with open(sf.path, "rb") as fh:
-        for lineno, raw in enumerate(fh, start=1):
+        for lineno, raw, too_long in _lines(fh, max_bytes):
             source = f"{sf.rel}#L{lineno}"
-            if not raw.strip():
+            if not too_long and not raw.strip():
                 continue
             produced = True
-            if len(raw) > max_bytes:
-                yield Rejected(source, sf.root, "ingest", f"record too large: {len(raw) / 1e6:.1f} MB")
+            if too_long:
+                yield Rejected(source, sf.root, "ingest", f"record too large: over {max_bytes / 1e6:.1f} MB "
+                                                          "(TIMELINE_MAX_DOC_MB)")
                 continue
-            try:
-                line, encoding = decode(raw)
-                record = json.loads(line)
-                if not isinstance(record, dict):
-                    raise BadInput("JSONL record is not an object")
-                text = record.get("text")
-                if not isinstance(text, str) or not text.strip():
-                    raise BadInput("JSONL record has no 'text'")
-                body = _require_text(_finish(clean.strip_markup(text)))
-            except json.JSONDecodeError as exc:
-                yield Rejected(source, sf.root, "ingest", f"invalid JSON: {exc.msg} at column {exc.colno}")
-                continue
+            try:  # each line on its own: whatever one line holds, the next line is read
+                yield _jsonl_record(raw, source, sf.root)
             except BadInput as exc:
                 yield Rejected(source, sf.root, "ingest", str(exc))
-                continue
-            published = parse_meta_date(record.get("published"))
-            meta = {k: v for k, v in record.items() if k not in ("text", "title", "url", "published")}
-            yield Document(
-                doc_id=doc_id_for(body), source=source, source_root=sf.root, format="jsonl", text=body,
-                title=record.get("title") if isinstance(record.get("title"), str) else None,
-                url=record.get("url") if isinstance(record.get("url"), str) else None,
-                published=published, published_basis="metadata" if published else "unknown",
-                encoding=encoding, metadata=meta,
-            )
+            except Exception as exc:  # noqa: BLE001 - an unforeseen failure quarantines this line only
+                yield Rejected(source, sf.root, "ingest", f"could not read this line: {type(exc).__name__}: {exc}")
     if not produced:
         yield Rejected(sf.rel, sf.root, "ingest", "empty JSONL file")
+
+
+def _lines(fh, max_bytes: int) -> Iterator[tuple[int, bytes, bool]]:
+    """(line number, line, too long) with at most ``max_bytes`` of any line in memory."""
+    lineno = 0
+    while True:
+        raw = fh.readline(max_bytes + 1)
+        if not raw:
+            return
+        lineno += 1
+        too_long = len(raw) > max_bytes and not raw.endswith(b"\n")
+        while too_long and raw and not raw.endswith(b"\n"):  # skip the rest of an oversized line
+            raw = fh.readline(1 << 20)
+        yield lineno, (b"" if too_long else raw), too_long
+
+
+def _jsonl_record(raw: bytes, source: str, root: str) -> Document:
+    line, encoding = decode(raw)
+    record = parse_json_record(line)
+    text = record.get("text")
+    if not isinstance(text, str) or not text.strip():
+        raise BadInput("JSONL record has no 'text'")
+    body = _require_text(_finish(clean.strip_markup(text)))
+    notes: list[str] = []
+    published = meta_date(record.get("published"), "record's metadata", notes)
+    meta = {k: v for k, v in record.items() if k not in ("text", "title", "url", "published")}
+    return Document(
+        doc_id=doc_id_for(body), source=source, source_root=root, format="jsonl", text=body,
+        title=text_field(record, "title", "record's", notes), url=text_field(record, "url", "record's", notes),
+        published=published, published_basis="metadata" if published else "unknown",
+        encoding=encoding, metadata=meta, notes=notes,
+    )

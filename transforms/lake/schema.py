@@ -5,6 +5,8 @@ The Parquet writer (transforms.lake.store), the validator (transforms.quality.va
 """
 from __future__ import annotations
 
+import datetime as dt
+
 import pyarrow as pa
 
 TS = pa.timestamp("us", tz="UTC")
@@ -117,6 +119,8 @@ MARKETS = pa.schema([
     pa.field("kind", pa.string(), nullable=False),
 ])
 
+# Dates the lake accepts (event dates and publication dates): news cites history, not 3024.
+MIN_DATE, MAX_DATE = dt.date(1000, 1, 1), dt.date(2100, 12, 31)
 PRECISIONS = ("century", "decade", "year", "half", "quarter", "season", "month", "week", "day", "time")
 ANCHORS = ("absolute", "dct", "previous", "inferred")
 PUBLISHED_BASES = ("metadata", "sidecar", "header", "inferred", "unknown")
