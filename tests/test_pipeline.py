@@ -108,13 +108,51 @@ def test_a_failing_batch_publishes_nothing(settings, validator):
     run_once(settings, validator, "r1")
     build(settings.lake, settings.warehouse)
     before = settings.warehouse.read_bytes()
-    (settings.sources[0] / "new.txt").write_text(" ".join(
-        f"On {d} March 2021 the store reported sales, and in 2019 it opened." for d in range(1, 29)))
-    with pytest.raises(ValidationFailed, match="date_end, date_start"):
+    for k in range(20):  # a broken extractor fails in every document: systematic
+        (settings.sources[0] / f"new-{k:02d}.txt").write_text(f"On {k + 1} March 2021 the store number {k} reported sales.")
+    with pytest.raises(ValidationFailed, match=r"date_end, date_start\) failed on 20 of 20 rows, in 20 of 20 "
+                                               r"documents \(e\.g\. new-"):
         run_once(settings, validator, "r2", extract=lambda d, r: fake_extract(d, r, bad_dates=True))
     assert lake.committed_runs(settings.lake) == ["r1"]
     assert build(settings.lake, settings.warehouse)["status"] == "unchanged"
     assert settings.warehouse.read_bytes() == before
+
+
+def test_one_article_full_of_far_future_years_never_blocks_the_batch(settings, validator, seeds_copy):
+    """More than half of a 20+ row batch fails one row expectation, all in one document: its rows are
+    quarantined, naming the file, and every other document and event is published."""
+    (seeds_copy / "colony.txt").write_text(" ".join(
+        f"The colony on Mars will open dome number {k} on 5 May {2150 + k}, the agency said on 2 March 2022."
+        for k in range(40)))
+    summary = run_once(settings, validator, "r1")
+    assert summary["documents"] == 5
+    build(settings.lake, settings.warehouse)
+    rows = table_rows(settings.warehouse, "SELECT source, stage, expectation, count(*) FROM quarantine "
+                                          "GROUP BY ALL ORDER BY ALL")
+    assert rows == [("colony.txt", "validate", "expect_column_values_to_be_between", 80)]  # date_start + date_end
+    assert table_rows(settings.warehouse, "SELECT count(*) FROM events WHERE year(date_end) > 2100") == [(0,)]
+    assert table_rows(settings.warehouse, "SELECT count(DISTINCT doc_id) FROM events") == [(5,)]
+
+
+def test_a_document_the_lake_cannot_store_is_quarantined_and_the_rest_published(settings, validator, seeds_copy):
+    """A value no record check caught (here: an extractor bug yielding text with a lone surrogate) makes the
+    part unwritable; the part is retried file by file and only the poisoned file is quarantined."""
+    (seeds_copy / "poison.txt").write_text("Alibaba opened an office in Madrid on 2 June 2023, the company said.\n")
+
+    def poisoning_extract(doc, run_id):
+        out = fake_extract(doc, run_id)
+        if doc.source == "poison.txt":
+            out["events"][0]["sentence"] = "broken \ud800 text"
+        return out
+
+    settings = replace(settings, batch_size=10)
+    summary = run_once(settings, validator, "r1", extract=poisoning_extract)
+    assert summary["documents"] == 4
+    build(settings.lake, settings.warehouse)
+    assert table_rows(settings.warehouse, "SELECT source, stage, reason FROM quarantine") == [
+        ("poison.txt", "ingest", "cannot be stored in the lake: UnicodeEncodeError: 'utf-8' codec can't encode "
+                                 "character '\\ud800' in position 7: surrogates not allowed")]
+    assert table_rows(settings.warehouse, "SELECT status FROM sources WHERE source = 'poison.txt'") == [("quarantined",)]
 
 
 def test_interrupted_commit_is_recovered(settings, validator):

@@ -1,0 +1,215 @@
+"""The extraction step: read and extract one batch of source files into staged Parquet parts.
+
+Isolation per record: every source file becomes one bundle of rows (its documents and their events,
+or its quarantine rows) and a failure is confined to its bundle. A reader or extractor error
+quarantines that document; when the part cannot be written for a reason no record explains (a value
+the lake cannot store), the part is split and retried bundle by bundle, and a bundle that cannot be
+stored is replaced by a quarantine row naming the file and the reason.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import time
+from collections import Counter
+from pathlib import Path
+
+from transforms.ingest.models import Document, Rejected
+from transforms.ingest.sources import SourceFile, read_source
+from transforms.lake import store as lake
+from transforms.lake.dedup import SeenDocuments
+from transforms.lake.schema import MAX_DATE, MIN_DATE
+from transforms.orchestration.processes import die_with_parent
+
+log = logging.getLogger("timeline")
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def storable(text: str | None) -> str | None:
+    """Text the lake can store: anything not encodable as UTF-8 (lone surrogates) shown as escapes."""
+    return None if text is None else text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def quarantine_row(rej: Rejected, run_id: str, now: dt.datetime, **extra) -> dict:
+    row = {"source": storable(rej.source), "source_root": storable(rej.source_root), "stage": rej.stage,
+           "reason": storable(rej.reason), "table_name": None, "record_id": None, "expectation": None,
+           "run_id": run_id, "quarantined_at": now}
+    row.update(extra)
+    return row
+
+
+def _document_row(doc: Document, run_id: str, now: dt.datetime) -> dict:
+    return {"doc_id": doc.doc_id, "source": doc.source, "source_root": doc.source_root, "format": doc.format,
+            "title": doc.title, "url": doc.url, "published": doc.published,
+            "published_basis": doc.published_basis, "encoding": doc.encoding, "chars": len(doc.text),
+            "text": doc.text, "metadata": json.dumps(doc.metadata, default=str) if doc.metadata else None,
+            "ingested_at": now, "run_id": run_id}
+
+
+def infer_published(doc: Document, events: list[dict]) -> None:
+    """No date in metadata or header: take the latest fully written-out day in the text, if any (within
+    the lake's date range: a far-future year in the text is flagged on its own row, not the document's)."""
+    if doc.published is not None:
+        return
+    days = [e["date_start"] for e in events if e["anchor"] == "absolute" and e["precision"] == "day"
+            and MIN_DATE <= e["date_start"] <= MAX_DATE]
+    if days:
+        doc.published, doc.published_basis = max(days), "inferred"
+
+
+def process_batch(manifest_path: str, extract=None, workers: int | None = None) -> dict:
+    """Ingest and extract one batch; stage its rows for every lake table. Returns counts.
+
+    ``extract(doc, run_id) -> {table: rows}`` defaults to transforms.extract.events.extract. With ``workers``
+    > 1 (default: the run's ``workers`` setting, recorded in the manifest; 0 counts as 1) the batch is split
+    into that many parts processed by forked worker processes, each staging its own part files; under a
+    real scheduler the mapped tasks are the parallelism and one worker per task is right, `timeline run`
+    (in-process) uses every core. Workers die with the process that forked them.
+    """
+    manifest = json.loads(Path(manifest_path).read_text())
+    workers = workers or manifest.get("workers") or 1
+    entries = manifest["entries"]
+    t0 = time.perf_counter()
+    if workers <= 1 or len(entries) < 2 * workers:
+        stats = _process_part(manifest, entries, manifest["batch"], extract)
+    else:
+        import multiprocessing
+        import os
+        from concurrent.futures import ProcessPoolExecutor
+
+        _warm_up(extract)  # build the lazily compiled matchers once, before forking, so workers inherit them
+        size = -(-len(entries) // workers)
+        parts = [(manifest, entries[i:i + size], f"{manifest['batch']}-{k}", extract)
+                 for k, i in enumerate(range(0, len(entries), size))]
+        stats = Counter()
+        with ProcessPoolExecutor(len(parts), mp_context=multiprocessing.get_context("fork"),
+                                 initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
+            for part_stats in pool.map(_process_part_args, parts):
+                stats.update(part_stats)
+    stats["seconds"] = round(time.perf_counter() - t0, 3)
+    log.info("batch %s: %s", manifest["batch"], dict(stats))
+    return {"run_id": manifest["run_id"], "batch": manifest["batch"], **stats}
+
+
+def _warm_up(extract=None) -> None:
+    if extract is None:
+        from transforms.extract.events import extract
+    sample = "On 3 March 2022 Alibaba said its sales in Moscow, Russia, rose."
+    extract(Document(doc_id="warm-up", source="", source_root="", format="txt", text=sample), "warm-up")
+
+
+def _process_part_args(args) -> Counter:
+    return _process_part(*args)
+
+
+def _process_part(manifest: dict, entries: list, part: str, extract=None) -> Counter:
+    """Read and extract the given manifest entries; stage them as part files named ``part``."""
+    if extract is None:
+        from transforms.extract.events import extract
+
+    run_id, lake_dir = manifest["run_id"], Path(manifest["lake"])
+    now = utc_now()
+    seen_here = SeenDocuments()
+    bundles = [_bundle(entry, manifest, extract, seen_here, run_id, now) for entry in entries]
+    try:
+        lake.stage(lake_dir, run_id, part, _merge(bundles))
+    except Exception as exc:  # noqa: BLE001 - no record explains it yet: split and retry per source file
+        log.warning("batch part %s could not be staged (%s: %s): retrying file by file", part, type(exc).__name__, exc)
+        bundles = [_storable_bundle(b, run_id, now) for b in bundles]
+        lake.stage(lake_dir, run_id, part, _merge(bundles))
+    stats = Counter()
+    for b in bundles:
+        stats.update(b["stats"])
+    stats["events"] = sum(len(b["rows"]["events"]) for b in bundles)
+    return stats
+
+
+def _empty_rows() -> dict[str, list[dict]]:
+    return {t: [] for t in lake.TABLES}
+
+
+def _merge(bundles: list[dict]) -> dict[str, list[dict]]:
+    rows = _empty_rows()
+    for b in bundles:
+        for table, table_rows in b["rows"].items():
+            rows[table].extend(table_rows)
+    return rows
+
+
+def _storable_bundle(bundle: dict, run_id: str, now: dt.datetime) -> dict:
+    """The bundle if every row converts to the lake's schema, else one quarantine row naming why."""
+    try:
+        for table, table_rows in bundle["rows"].items():
+            lake.to_table(table_rows, table)
+        return bundle
+    except Exception as exc:  # noqa: BLE001
+        source = bundle["source"]
+        log.warning("%s cannot be stored in the lake: %s: %s", source["source"], type(exc).__name__, exc)
+        rej = Rejected(source["source"], source["source_root"], "ingest",
+                       f"cannot be stored in the lake: {type(exc).__name__}: {exc}")
+        rows = _empty_rows()
+        rows["quarantine"].append(quarantine_row(rej, run_id, now))
+        rows["sources"].append({**source, "source": storable(source["source"]), "status": "quarantined", "doc_id": None})
+        return {"rows": rows, "source": source, "stats": Counter(quarantined=1)}
+
+
+def _bundle(entry: list, manifest: dict, extract, seen_here: SeenDocuments, run_id: str, now: dt.datetime) -> dict:
+    """Every row one manifest entry (one source file) produces."""
+    rows = _empty_rows()
+    stats = Counter()
+    if entry[0] == "rejected":
+        _, root, rel, reason = entry
+        rows["quarantine"].append(quarantine_row(Rejected(rel, root, "ingest", reason), run_id, now))
+        source = {"source": storable(rel), "source_root": root, "size": 0, "mtime_ns": 0, "status": "quarantined",
+                  "doc_id": None, "run_id": run_id}
+        rows["sources"].append(source)
+        stats["quarantined"] += 1
+        return {"rows": rows, "source": source, "stats": stats}
+    _, root, rel, size, mtime_ns = entry
+    sf = SourceFile(root=root, rel=rel, size=size, mtime_ns=mtime_ns)
+    status, first_doc = "quarantined", None
+    for item in _safe_read(sf, manifest["max_doc_bytes"]):
+        if isinstance(item, Rejected):
+            rows["quarantine"].append(quarantine_row(item, run_id, now))
+            stats["quarantined"] += 1
+            continue
+        dup = seen_here.duplicate(item.doc_id, item.source, item.source_root)
+        if dup:
+            rows["quarantine"].append(quarantine_row(dup, run_id, now, record_id=item.doc_id))
+            stats["duplicates"] += 1
+            status = "duplicate" if status == "quarantined" else status
+            continue
+        try:
+            extracted = extract(item, run_id)
+        except Exception as exc:  # a bug on one document must not sink the batch
+            log.exception("extraction failed for %s", item.source)
+            rej = Rejected(item.source, item.source_root, "extract", f"extraction error: {type(exc).__name__}: {exc}")
+            rows["quarantine"].append(quarantine_row(rej, run_id, now, record_id=item.doc_id))
+            stats["quarantined"] += 1
+            continue
+        infer_published(item, extracted["events"])
+        rows["documents"].append(_document_row(item, run_id, now))
+        for table, table_rows in extracted.items():
+            rows[table].extend(table_rows)
+        for note in item.notes:  # values rejected at the boundary; the document itself is published
+            rows["quarantine"].append(quarantine_row(Rejected(item.source, item.source_root, "ingest", note), run_id,
+                                                     now, table_name="documents", record_id=item.doc_id))
+        stats["documents"] += 1
+        stats["chars"] += len(item.text)
+        status, first_doc = "document", first_doc or item.doc_id
+    source = {"source": rel, "source_root": root, "size": size, "mtime_ns": mtime_ns, "status": status,
+              "doc_id": first_doc, "run_id": run_id}
+    rows["sources"].append(source)
+    return {"rows": rows, "source": source, "stats": stats}
+
+
+def _safe_read(sf: SourceFile, max_bytes: int):
+    try:
+        yield from read_source(sf, max_bytes)
+    except Exception as exc:  # an unexpected parser failure is a quarantine reason, not a crash
+        log.exception("reading %s failed", sf.rel)
+        yield Rejected(sf.rel, sf.root, "ingest", f"could not read: {type(exc).__name__}: {exc}")

@@ -1,0 +1,49 @@
+"""Processes that end with the run: a child never outlives the process that started it.
+
+``die_with_parent()`` asks Linux to SIGKILL the calling process when its parent dies (prctl
+PR_SET_PDEATHSIG, through ctypes); elsewhere a watchdog thread does the same by polling the parent id.
+Forked extraction workers and the `timeline run` child call it first thing, so a kill -9 of the main
+process (the OOM killer) takes the whole run down at once and no orphan keeps the lake lock.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import threading
+
+PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent(parent: int | None = None) -> None:
+    """SIGKILL this process as soon as ``parent`` (default: the current parent) is gone."""
+    parent = os.getppid() if parent is None else parent
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
+            _watchdog(parent)
+    else:
+        _watchdog(parent)
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _watchdog(parent: int, every: float = 0.5) -> None:
+    def watch() -> None:
+        while os.getppid() == parent:
+            threading.Event().wait(every)
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    threading.Thread(target=watch, name="die-with-parent", daemon=True).start()
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
