@@ -16,6 +16,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from transforms.orchestration.lock import run_lock
+
 from conftest import ROOT, SEEDS
 
 TABLES = {
@@ -39,10 +41,10 @@ def make_corpus(folder: Path, n: int = 60) -> None:
         path.write_text("\n\n".join(head + rest), encoding="utf-8")
 
 
-def start(src: Path, work: Path) -> subprocess.Popen:
+def start(src: Path, work: Path, workers: int = 1, **env_vars) -> subprocess.Popen:
     cmd = [sys.executable, "-m", "transforms.orchestration.cli", "run", "--source", str(src), "--lake", str(work / "lake"),
            "--warehouse", str(work / "timeline.duckdb"), "--reports", str(work / "reports")]
-    env = dict(os.environ, TIMELINE_BATCH_SIZE="15", TIMELINE_WORKERS="1")
+    env = dict(os.environ, TIMELINE_BATCH_SIZE="15", TIMELINE_WORKERS=str(workers), **env_vars)
     return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                             start_new_session=True)
 
@@ -131,3 +133,99 @@ def test_reader_keeps_working_during_a_rebuild(corpus, tmp_path):
     with duckdb.connect(str(work / "timeline.duckdb"), read_only=True) as fresh:
         assert fresh.execute("SELECT count(*) FROM documents").fetchone()[0] == before + 1
     assert build(work / "lake", work / "timeline.duckdb")["status"] == "unchanged"
+
+
+# --- stopping a run: signals, kill -9 of the main process only, lock takeover ------------------------------
+
+def descendants(pid: int) -> set[int]:
+    out, todo = set(), [pid]
+    while todo:
+        for task in Path(f"/proc/{todo.pop()}/task").glob("*"):
+            try:
+                kids = {int(k) for k in (task / "children").read_text().split()}
+            except OSError:
+                continue
+            todo.extend(kids - out)
+            out |= kids
+    return out
+
+
+def running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state not in ("Z", "X")
+
+
+def wait_until(condition, what: str, timeout: float = 180) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"never happened: {what}")
+        time.sleep(0.05)
+
+
+def start_with_workers(corpus: Path, work: Path) -> tuple[subprocess.Popen, set[int]]:
+    """A run with 2 forked workers per batch, caught while they extract: (supervisor, its descendants)."""
+    proc = start(corpus, work, workers=2)
+    wait_until(lambda: len(descendants(proc.pid)) >= 3 or proc.poll() is not None, "run + 2 workers")
+    assert proc.poll() is None, proc.stdout.read()[-2000:]
+    return proc, descendants(proc.pid)
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_a_signal_stops_the_run_and_its_workers_and_releases_the_lock(corpus, reference, tmp_path, sig):
+    proc, family = start_with_workers(corpus, tmp_path)
+    os.kill(proc.pid, sig)  # the main process only, as `kill` or Ctrl-C does
+    rc, out = finish(proc, timeout=60)
+    assert rc == 128 + sig and f"stopped by {sig.name}" in out, out[-2000:]
+    wait_until(lambda: not any(map(running, family)), "every process of the run ended")
+    with run_lock(tmp_path / "lake", takeover_wait=0):  # free at once: no orphan holds it
+        pass
+    if sig == signal.SIGTERM:  # the lake is left as by a kill -9: the next run recovers and equals the reference
+        expected, _ = reference
+        rc, out = finish(start(corpus, tmp_path))
+        assert rc == 0, out[-3000:]
+        assert snapshot(tmp_path / "timeline.duckdb") == expected
+
+
+def test_kill_9_of_the_main_process_only_takes_the_workers_down_and_the_lock_is_taken_over(corpus, tmp_path):
+    proc, family = start_with_workers(corpus, tmp_path)
+    os.kill(proc.pid, signal.SIGKILL)  # what the OOM killer does: the forked workers are not signalled
+    proc.wait(timeout=30)
+    wait_until(lambda: not any(map(running, family)), "the workers died with their parent")
+    rc, out = finish(start(corpus, tmp_path))
+    assert rc == 0, out[-3000:]
+    assert "taking over the lake lock of a run that ended without releasing it" in out
+
+
+def test_second_run_on_a_fresh_airflow_home_is_refused_not_crashed(corpus, tmp_path):
+    home = tmp_path / "airflow"
+    first = start(corpus, tmp_path, AIRFLOW_HOME=str(home))
+    wait_until(home.exists, "the first run prepares Airflow")  # the second starts while it migrates
+    rc, out = finish(start(corpus, tmp_path, AIRFLOW_HOME=str(home)), timeout=120)
+    os.kill(first.pid, signal.SIGKILL)
+    first.wait(timeout=30)
+    assert rc == 2 and "another run is using the lake" in out, out[-2000:]
+
+
+def test_a_full_disk_at_start_is_one_line_not_a_traceback(tmp_path, monkeypatch, capsys):
+    import builtins
+    import errno
+
+    from transforms.orchestration import cli
+
+    real_open = builtins.open
+
+    def full_disk_open(file, *args, **kwargs):
+        if str(file).endswith(".lock"):
+            raise OSError(errno.ENOSPC, "No space left on device", str(file))
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "open", full_disk_open)
+    args = cli.argparse.Namespace(source=[str(SEEDS)], lake=str(tmp_path / "lake"), warehouse=str(tmp_path / "t.duckdb"),
+                                  reports=str(tmp_path / "reports"), verbose=False)
+    assert cli.cmd_run(args) == 1
+    out = capsys.readouterr().out
+    assert out == f"timeline: cannot run: No space left on device: {tmp_path / 'lake' / '.lock'}\n"

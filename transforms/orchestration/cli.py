@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import glob
 import json
 import logging
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -19,6 +21,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
+from transforms.orchestration.processes import alive, die_with_parent
 from transforms.settings import CHECKOUT, Settings, process_environment
 
 # Airflow's DAG folder for in-process runs: the checkout's dags/ (thin files), else the package's own
@@ -28,7 +31,10 @@ DAG_MODULES = {"timeline_ingest": "transforms.orchestration.dags.timeline_ingest
 
 
 def prepare_airflow(settings: Settings) -> Path:
-    """A project-local Airflow (SQLite metadata db, our dags/ folder); migrated once per Airflow version."""
+    """A project-local Airflow (SQLite metadata db, our dags/ folder); migrated once per Airflow version,
+    by one process at a time (runs on two lakes may share the Airflow home)."""
+    import fcntl
+
     process_environment(settings, DAGS_FOLDER)
     home = settings.airflow_home
     from importlib.metadata import version
@@ -36,12 +42,98 @@ def prepare_airflow(settings: Settings) -> Path:
     marker = home / f".migrated-{version('apache-airflow-core')}"
     if not marker.exists():
         home.mkdir(parents=True, exist_ok=True)
-        proc = subprocess.run([sys.executable, "-m", "airflow", "db", "migrate"], capture_output=True, text=True)
-        if proc.returncode != 0:
-            sys.stderr.write(proc.stdout[-2000:] + proc.stderr[-4000:])
-            raise SystemExit("timeline: could not migrate the Airflow metadata database (see above)")
-        marker.touch()
+        with open(home / ".migrate.lock", "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+            if not marker.exists():
+                proc = subprocess.run([sys.executable, "-m", "airflow", "db", "migrate"], capture_output=True, text=True)
+                if proc.returncode != 0:
+                    sys.stderr.write(proc.stdout[-2000:] + proc.stderr[-4000:])
+                    raise SystemExit("timeline: could not migrate the Airflow metadata database (see above)")
+                marker.touch()
     return home
+
+
+# --- stopping cleanly ---------------------------------------------------------------------------------
+
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+def supervised(work) -> int:
+    """Run ``work()`` in a child process that this one stops at once on SIGINT/SIGTERM/SIGHUP.
+
+    Airflow's task runner turns a signal into a failed try and retries it 30 s later; here the signal
+    reaches only this supervisor, which SIGKILLs the child's process group (the run, its forked workers):
+    the lake is left exactly as by a kill -9, the lock is released with the processes, and the next run
+    removes the leftovers. The child dies with this process too (kill -9 of the supervisor, OOM killer).
+    Returns the child's exit status, or 128 + the signal number.
+    """
+    parent = os.getpid()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    child = os.fork()
+    if child == 0:  # the run
+        code = 1
+        try:
+            os.setpgid(0, 0)  # its own process group: terminal signals reach the supervisor only
+            die_with_parent(parent)
+            code = work()
+        except SystemExit as exc:
+            if exc.code is None or isinstance(exc.code, int):
+                code = exc.code or 0
+            else:
+                print(exc.code, file=sys.stderr)
+        except BaseException:  # noqa: BLE001 - report it, never return into the supervisor's code
+            import traceback
+
+            traceback.print_exc()
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(code)
+    received: list[int] = []
+
+    def stop(signum, _frame) -> None:
+        received.append(signum)
+        try:
+            os.killpg(child, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+    previous = {sig: signal.signal(sig, stop) for sig in STOP_SIGNALS}
+    try:
+        try:
+            os.setpgid(child, child)  # also here: no window in which a signal misses the child's group
+        except (PermissionError, ProcessLookupError):
+            pass
+        _, status = os.waitpid(child, 0)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    if received:
+        name = signal.Signals(received[0]).name
+        print(f"\ntimeline: stopped by {name}; the run and its workers were ended and the lake lock released. "
+              "Nothing of this run is published unless its commit had completed; the next run removes its "
+              "leftovers and redoes it.", file=sys.stderr, flush=True)
+        return 128 + received[0]
+    return os.waitstatus_to_exitcode(status) if os.WIFEXITED(status) else 128 + os.WTERMSIG(status)
+
+
+def remove_leftovers(settings: Settings) -> list[str]:
+    """Temporary files of killed runs beside the warehouse and the report (the lake's own leftovers are
+    removed by transforms.lake.store.recover): ``*.tmp-<pid>`` and their ``.wal``, when <pid> is gone."""
+    import re
+
+    from transforms.report.render import REPORT_NAME
+
+    removed = []
+    for folder, prefix in ((settings.warehouse.parent, f"{settings.warehouse.name}.tmp-"),
+                           (settings.reports, f".{REPORT_NAME}.tmp-")):
+        for path in folder.glob(f"{glob.escape(prefix)}*") if folder.is_dir() else ():
+            m = re.match(r"(\d+)(\.wal)?$", path.name[len(prefix):])
+            if m and not alive(int(m.group(1))):
+                path.unlink(missing_ok=True)
+                removed.append(str(path))
+    return removed
 
 
 def _run_dag(module: str, conf: dict, log_path: Path, verbose: bool):
@@ -89,7 +181,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from rich.console import Console
 
     from transforms.lake import store as lake_mod
-    from transforms.orchestration.pipeline import RunLocked, run_lock
+    from transforms.orchestration.lock import RunLocked, run_lock
     from transforms.quality.validate import data_docs_index
     from transforms.report.render import REPORT_NAME
     from transforms.warehouse.builder import summary
@@ -108,13 +200,15 @@ def cmd_run(args: argparse.Namespace) -> int:
     if settings.workers == 0:  # in-process run: every core shares each batch
         settings = replace(settings, workers=os.cpu_count() or 1)
     conf = settings.as_params()
-    home = prepare_airflow(settings)
-    log_path = home / "logs" / f"timeline-run-{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S}.log"
-    log_path.parent.mkdir(parents=True, exist_ok=True)
     t_all = time.perf_counter()
-    before = set(lake_mod.committed_runs(settings.lake))
     try:
-        with run_lock(settings.lake):
+        with run_lock(settings.lake):  # first: a second run exits 2 before it touches Airflow's database
+            home = prepare_airflow(settings)
+            for leftover in remove_leftovers(settings):
+                console.print(f"removed a leftover of an interrupted run: {leftover}")
+            log_path = home / "logs" / f"timeline-run-{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S}.log"
+            log_path.parent.mkdir(parents=True, exist_ok=True)
+            before = set(lake_mod.committed_runs(settings.lake))
             for label, module in (("ingest (timeline_ingest DAG)", "timeline_ingest"),
                                   ("warehouse (timeline_warehouse DAG)", "timeline_warehouse")):
                 t0 = time.perf_counter()
@@ -130,6 +224,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     except RunLocked as exc:
         console.print(f"[red]timeline:[/] {exc}")
         return 2
+    except OSError as exc:  # a full disk, a read-only folder: one line, no traceback
+        console.print(f"[red]timeline: cannot run:[/] {exc.strerror or exc}"
+                      + (f": {exc.filename}" if exc.filename else ""))
+        return 1
     new_runs = sorted(set(lake_mod.committed_runs(settings.lake)) - before)
     s = summary(settings.warehouse)
     console.print()
@@ -215,7 +313,7 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--warehouse", metavar="FILE", help="DuckDB file (default warehouse/timeline.duckdb)")
     run.add_argument("--reports", metavar="DIR", help="folder for the HTML report (default reports/)")
     run.add_argument("--verbose", action="store_true", help="show Airflow's own log instead of writing it to a file")
-    run.set_defaults(func=cmd_run)
+    run.set_defaults(func=lambda a: supervised(lambda: cmd_run(a)))
     rep = sub.add_parser("report", help="write the self-contained HTML report of a warehouse")
     rep.add_argument("--warehouse", metavar="FILE", help="DuckDB file (default warehouse/timeline.duckdb)")
     rep.add_argument("--out", metavar="DIR", help="output folder (default reports/)")

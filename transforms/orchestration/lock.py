@@ -72,7 +72,7 @@ def run_lock(lake_dir: Path, takeover_wait: float = TAKEOVER_WAIT):
                                     "try again when it ends") from None
                 time.sleep(0.1)  # the holder is dead: its workers are dying with it
         if record:
-            log.warning("timeline: taking over the lake lock of a run that ended without releasing it (%s; "
+            log.warning("taking over the lake lock of a run that ended without releasing it (%s; "
                         "no longer running); its leftovers are removed before this run starts", record)
         fh.seek(0)
         fh.truncate()
