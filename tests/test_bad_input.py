@@ -2,16 +2,20 @@
 `quarantine` with a clear reason, and the good documents of the same batch are published."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import pathlib
 import shutil
+import subprocess
+import sys
 from dataclasses import replace
 from pathlib import Path
 
 import duckdb
 import pytest
 
+from transforms.ingest.sources import printable_name
 from transforms.settings import Settings
 from transforms.orchestration.pipeline import plan, process_batch, validate_and_commit
 from transforms.warehouse.builder import build
@@ -146,3 +150,114 @@ def test_no_script_text_and_no_impossible_or_far_future_dates(warehouse):
     assert warehouse.execute(
         "SELECT count(*) FROM events e JOIN documents d USING (doc_id) WHERE d.source = 'far-future.txt' "
         "AND timex = '2022-03-02'").fetchone()[0] == 1
+
+
+# --- issue 14: one instance of every hostile class beside the seeds, through `timeline run` ---------------
+
+ARTICLE = "Temu opened a warehouse in Warsaw, Poland on 3 May 2023, the company said."
+
+
+def make_hostile_folder(src: Path, work: Path) -> None:
+    shutil.copytree(SEEDS, src / "seeds")
+    (src / "feed.jsonl").write_text("\n".join([
+        json.dumps({"id": "ok", "published": "2024-01-05", "text": "JD.com entered Spain on 4 January 2024, it said."}),
+        '{"text": "Lone \\ud800 surrogate in a field JSON allows and UTF-8 does not."}',
+        '{"text": "Deep", "x": ' + "[" * 100_000 + "]" * 100_000 + "}",
+        '{"text": "Big number", "n": ' + "9" * 5000 + "}",
+        '{"text": "unterminated',
+        json.dumps({"published": "2022-02-30", "text": ARTICLE}),
+        json.dumps({"title": 7, "text": "Shein opened a store in Tokyo, Japan on 6 June 2023, it said."}),
+    ]) + "\n")
+    (src / "feed.json").write_text("{}")                                  # beside feed.jsonl: its own input
+    with open(os.path.join(os.fsencode(src), b"caf\xe9.txt"), "wb") as fh:  # a name that is not UTF-8
+        fh.write(b"Sales rose in Paris on 3 May 2021, the cafe said.\n")
+    os.symlink("/proc/self/status", src / "status.txt")                  # leaves the source folder
+    (src / "numeric-title.txt").write_text("Alibaba opened an office in Madrid on 2 June 2023, the company said.\n")
+    (src / "numeric-title.json").write_text(json.dumps({"title": 1984, "published": "2022-02-30"}))
+    (src / "nested.html").write_text("<html><body>" + "<b>" * 400
+                                     + "<p>Lazada opened a hub in Manila, Philippines on 8 August 2023.</p></body></html>")
+    body = "<article><p>" + "Coupang opened a warehouse in Seoul, South Korea, on 9 September 2023, it said. " * 3
+    (src / "meta-date.html").write_text('<html><head><meta property="article:published_time" content="2022-13-05">'
+                                        f"</head><body>{body}</p></article></body></html>")
+    (src / "prose-code.txt").write_text("Hackers injected a <script tag into the checkout page of the Berlin shop "
+                                        "on 4 April 2023, researchers said.\n")
+    (src / "nul-late.txt").write_bytes(b"Plain text. " * 1000 + b"\x00 and more.\n")
+    (src / "long-line.txt").write_text(" ".join(
+        f"The index in Moscow, Russia, rose by {k} points on 3 May 2021, traders said." for k in range(4000)))
+    (src / "colony.txt").write_text(" ".join(
+        f"The colony on Mars will open dome number {k} on 5 May {2150 + k}, the agency said on 2 March 2022."
+        for k in range(40)))
+    (src / "reports").mkdir()                                            # the run's own folders inside the source
+    (src / "reports" / "timeline-report.html").write_text("<html><body>An old report of 3 May 2021.</body></html>")
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    for leftover in (work / f"timeline.duckdb.tmp-{dead.pid}", work / f"timeline.duckdb.tmp-{dead.pid}.wal",
+                     src / "reports" / f".timeline-report.html.tmp-{dead.pid}"):
+        leftover.write_bytes(b"left by a killed run")
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory):
+    work = tmp_path_factory.mktemp("hostile")
+    src = work / "src"
+    src.mkdir()
+    make_hostile_folder(src, work)
+    cmd = [sys.executable, "-m", "transforms.orchestration.cli", "run", "--source", str(src), "--lake", str(src / "lake"),
+           "--warehouse", str(work / "timeline.duckdb"), "--reports", str(src / "reports")]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=900, cwd=ROOT,
+                          env=dict(os.environ, TIMELINE_BATCH_SIZE="8", TIMELINE_WORKERS="2"))
+    con = duckdb.connect(str(work / "timeline.duckdb"), read_only=True) if proc.returncode == 0 else None
+    yield proc, con, work
+    if con:
+        con.close()
+
+
+def test_hostile_folder_run_exits_0_and_publishes_every_valid_record(hostile):
+    proc, con, _ = hostile
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    assert sorted(s for (s,) in con.execute("SELECT source FROM documents").fetchall()) == [
+        "colony.txt", "feed.jsonl#L1", "feed.jsonl#L6", "feed.jsonl#L7", "long-line.txt", "meta-date.html",
+        "nested.html", "numeric-title.txt", "prose-code.txt", "seeds/000_5486dea1e26f082a.txt",
+        "seeds/001_dbc6307a8822ead6.txt", "seeds/002_85970479c313b527.txt", "seeds/003_0418d8d9e7bec456.txt"]
+    assert con.execute("SELECT count(*) FROM events JOIN documents USING (doc_id) "
+                       "WHERE documents.source LIKE 'seeds/%'").fetchone() == (18,)
+    assert con.execute("SELECT title, published, published_basis FROM documents WHERE source IN "
+                       "('numeric-title.txt', 'feed.jsonl#L6', 'feed.jsonl#L7') ORDER BY source").fetchall() == [
+        (None, dt.date(2023, 5, 3), "inferred"), ("7", dt.date(2023, 6, 6), "inferred"),
+        ("1984", dt.date(2023, 6, 2), "inferred")]
+
+
+def test_hostile_folder_quarantine_names_each_source_and_reason(hostile):
+    _, con, _ = hostile
+    rows = con.execute("SELECT source, stage, reason FROM quarantine WHERE stage = 'ingest' ORDER BY ALL").fetchall()
+    assert rows == [
+        ("caf\\xe9.txt", "ingest", "file name is not valid UTF-8 (shown with \\x escapes); rename the file"),
+        ("feed.json", "ingest", "unsupported file type '.json'"),
+        ("feed.jsonl#L2", "ingest", "text is not valid Unicode in 'text': lone surrogate '\\ud800'"),
+        ("feed.jsonl#L3", "ingest", "invalid JSON: nested deeper than 32 levels"),
+        ("feed.jsonl#L4", "ingest", "invalid JSON: Exceeds the limit (4300 digits) for integer string conversion: "
+                                    "value has 5000 digits"),
+        ("feed.jsonl#L5", "ingest", "invalid JSON: Unterminated string starting at (column 10)"),
+        ("feed.jsonl#L6", "ingest", "impossible publication date '2022-02-30' in the record's metadata: ignored"),
+        ("meta-date.html", "ingest", "impossible publication date '2022-13-05' in the page's metadata: ignored"),
+        ("nul-late.txt", "ingest", "binary content (NUL byte at offset 12000), not text"),
+        ("numeric-title.txt", "ingest", "impossible publication date '2022-02-30' in the sidecar: ignored"),
+        ("status.txt", "ingest", "symlink points outside the source folder"),
+    ]
+    assert con.execute("SELECT source, expectation, count(*) FROM quarantine WHERE stage = 'validate' "
+                       "GROUP BY ALL").fetchall() == [("colony.txt", "expect_column_values_to_be_between", 80)]
+
+
+def test_hostile_folder_every_input_is_accounted_for_and_leftovers_are_gone(hostile):
+    _, con, work = hostile
+    src = work / "src"
+    found = set()
+    for folder, dirs, files in os.walk(os.fsencode(src)):
+        dirs[:] = [d for d in dirs if d not in (b"lake", b"reports")]
+        found |= {printable_name(os.fsdecode(os.path.relpath(os.path.join(folder, f), os.fsencode(src))))
+                  for f in files if not f.startswith(b".") and not f.endswith(b".json") or f == b"feed.json"}
+    accounted = {s.split("#")[0] for (s,) in con.execute(
+        "SELECT source FROM documents UNION SELECT source FROM quarantine").fetchall()}
+    assert found == accounted and len(found) == 15
+    assert sorted(p.name for p in work.iterdir()) == ["src", "timeline.duckdb"]
+    assert sorted(p.name for p in (src / "reports").iterdir()) == ["timeline-report.html"]

@@ -23,7 +23,7 @@ def parse_json_record(line: str, what: str = "JSONL record") -> dict:
     try:
         record = json.loads(line)
     except json.JSONDecodeError as exc:
-        raise BadInput(f"invalid JSON: {exc.msg} at column {exc.colno}") from None
+        raise BadInput(f"invalid JSON: {exc.msg} (column {exc.colno})") from None
     except RecursionError:
         raise BadInput(f"invalid JSON: nested deeper than {MAX_JSON_DEPTH} levels") from None
     except ValueError as exc:  # e.g. an integer literal over Python's digit limit

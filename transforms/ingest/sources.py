@@ -312,7 +312,7 @@ def _lines(fh, max_bytes: int) -> Iterator[tuple[int, bytes, bool]]:
 
 def _jsonl_record(raw: bytes, source: str, root: str) -> Document:
     line, encoding = decode(raw)
-    record = parse_json_record(line)
+    record = parse_json_record(line.rstrip("\r\n"))
     text = record.get("text")
     if not isinstance(text, str) or not text.strip():
         raise BadInput("JSONL record has no 'text'")
