@@ -144,7 +144,7 @@ def _doc_dominant(ments: list[markets.Mention], sents: list[tuple[int, int]],
     return [c for c in ranked if score[c] >= top * min_share][:limit]
 
 
-def _markets_for(sent, clause, para, ments, starts, doc_dom, doc_ments_by_code) -> dict[str, _Market]:
+def _markets_for(sent, clause, para, ments, starts, doc_dom, doc_ments_by_code, para_cache=None) -> dict[str, _Market]:
     out: dict[str, _Market] = {}
     in_sent = _between(ments, starts, *sent)
     places = [m for m in in_sent if m.role != "origin"]
@@ -164,13 +164,17 @@ def _markets_for(sent, clause, para, ments, starts, doc_dom, doc_ments_by_code) 
                 _add(out, code, "place", "document", "; ".join(doc_ments_by_code.get(code, [])))
         return out
     if para is not None:
-        para_ments = [m for m in _between(ments, starts, *para) if m.role != "origin"]
-        dom = markets.dominant(para_ments, min_share=0.6, limit=2)
-        dom = [c for c in dom if c != "GLOBAL"] or dom
-        if dom:
-            for code in dom:
-                _add(out, code, "global" if code == "GLOBAL" else "place", "paragraph",
-                     "; ".join(_fallback_evidence(para_ments, code)))
+        para_dom = (para_cache or {}).get(para)  # once per paragraph, not per date in it (linear time)
+        if para_dom is None:
+            para_ments = [m for m in _between(ments, starts, *para) if m.role != "origin"]
+            dom = markets.dominant(para_ments, min_share=0.6, limit=2)
+            dom = [c for c in dom if c != "GLOBAL"] or dom
+            para_dom = [(code, "; ".join(_fallback_evidence(para_ments, code))) for code in dom]
+            if para_cache is not None:
+                para_cache[para] = para_dom
+        if para_dom:
+            for code, evidence in para_dom:
+                _add(out, code, "global" if code == "GLOBAL" else "place", "paragraph", evidence)
             return out
     for code in doc_dom:
         _add(out, code, "place", "document", "; ".join(doc_ments_by_code.get(code, [])))
@@ -232,6 +236,7 @@ def extract(doc: Document, run_id: str) -> dict[str, list[dict]]:
             lst.append(m.text)
 
     mentions: list[_Mention] = []
+    para_cache: dict = {}
     for tx in sorted(timexes, key=lambda t: (t.start, t.end)):
         sent = _in(sent_starts, sents, tx.start) or (tx.start, tx.end)
         if tx.end > sent[1]:                       # a date split by the segmenter: widen to its end
@@ -240,7 +245,7 @@ def extract(doc: Document, run_id: str) -> dict[str, list[dict]]:
         cl = sentences.clauses(text, sent[0], sent[1], protect=((tx.start, tx.end),))
         clause = sentences.date_clause(text, cl, tx.start, tx.end)
         etype, trigger = event_types.classify(text, tx.start, tx.end, clause, sent[0], sent[1], act_spans)
-        mk = _markets_for(sent, clause, para, ments, m_starts, doc_dom, by_code)
+        mk = _markets_for(sent, clause, para, ments, m_starts, doc_dom, by_code, para_cache)
         mentions.append(_Mention(tx, sent, clause, etype, trigger, actors_mod.in_span(acts, *sent), mk,
                                  _confidence(tx.anchor, mk)))
 
