@@ -276,3 +276,24 @@ def test_one_paragraph_of_many_dates_weighs_its_markets_once(monkeypatch):
         f"Sales rose by {k} points on {k % 28 + 1} May 2021, traders said." for k in range(50))
     out = events.extract(Document(doc_id="d", source="s", source_root="r", format="txt", text=text), "run")
     assert len(out["events"]) == 28 and len(calls) == 1
+
+
+def test_actors_in_a_sentence_never_copy_the_rest_of_the_document():
+    """Work counted: looking up the actors of one sentence touches only that sentence's actors (copying the
+    list's tail at every sentence made extraction quadratic on a long text)."""
+    from transforms.extract.actors import Actor, find, in_span
+
+    class Counting(list):
+        copied = 0
+
+        def __getitem__(self, key):
+            item = super().__getitem__(key)
+            if isinstance(key, slice):
+                Counting.copied += len(item)
+            return item
+
+    text = " ".join(f"Alibaba and Ozon met in Moscow on {k % 28 + 1} May 2021." for k in range(100))
+    actors = Counting(find(text))
+    assert isinstance(actors[0], Actor) and len(actors) == 200
+    names = [in_span(actors, a.start, a.end) for a in actors]
+    assert Counting.copied == 0 and names == [["Alibaba"], ["Ozon"]] * 100

@@ -189,7 +189,8 @@ def in_span(actors: list[Actor], start: int, end: int) -> list[str]:
     out: list[str] = []
     i = bisect.bisect_left([a.start for a in actors], start) if len(actors) < 64 else \
         bisect.bisect_left(actors, start, key=lambda a: a.start)
-    for a in actors[i:]:
+    for j in range(i, len(actors)):  # not actors[i:]: copying the tail at every call is quadratic
+        a = actors[j]
         if a.start >= end:
             break
         if a.end <= end and a.name not in out:
