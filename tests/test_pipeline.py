@@ -155,6 +155,27 @@ def test_a_document_the_lake_cannot_store_is_quarantined_and_the_rest_published(
     assert table_rows(settings.warehouse, "SELECT status FROM sources WHERE source = 'poison.txt'") == [("quarantined",)]
 
 
+def test_a_batch_whose_validation_fails_is_retried_document_by_document(settings, validator, seeds_copy):
+    """Validation itself fails (an error no failed expectation explains) on a batch holding one poisoned
+    document: the documents are validated one by one and only the poisoned one is quarantined."""
+    (seeds_copy / "poison.txt").write_text("Alibaba opened an office in Madrid on 2 June 2023, the company said.\n")
+
+    class Picky:
+        def validate_batch(self, tables, run_name=None):
+            if "poison.txt" in tables["documents"]["source"].to_pylist():
+                raise ValueError("cannot validate this")
+            return validator.validate_batch(tables, run_name=run_name)
+
+        def build_docs(self, run_name=None):
+            return validator.build_docs(run_name)
+
+    summary = run_once(replace(settings, batch_size=10), Picky(), "r1")
+    assert summary["documents"] == 4
+    build(settings.lake, settings.warehouse)
+    assert table_rows(settings.warehouse, "SELECT source, stage, reason FROM quarantine") == [
+        ("poison.txt", "validate", "could not be validated: ValueError: cannot validate this")]
+
+
 def test_interrupted_commit_is_recovered(settings, validator):
     manifests = plan(settings, "r1")
     for m in manifests:

@@ -184,7 +184,7 @@ def validate_and_commit(settings: Settings, run_id: str, validator=None, batch_s
 def _validate_group(settings: Settings, run_id: str, validator, group, now: dt.datetime, totals: Counter) -> None:
     """Validate a group of deduplicated parts together; quarantine failing rows; restage each part."""
     merged = {t: pa.concat_tables([tables[t] for _, tables, _ in group]) for t in lake.TABLES}
-    outcome = validator.validate_batch(merged, run_name=run_id)
+    outcome = _validate_isolating(validator, merged, run_id)
     if outcome.batch_failures:
         raise ValidationFailed("; ".join(outcome.batch_failures))
     docs, events = merged["documents"], merged["events"]
@@ -213,3 +213,38 @@ def _validate_group(settings: Settings, run_id: str, validator, group, now: dt.d
         for name in ("documents", "events", "quarantine"):
             totals[name] += tables[name].num_rows
     totals["rows_quarantined"] += len(outcome.row_failures)
+
+
+def _validate_isolating(validator, tables: dict[str, pa.Table], run_id: str):
+    """Validate the batch; when validation itself fails (an error, not a failed expectation), no record
+    explains it yet: validate document by document, and a document that cannot be validated is
+    quarantined with the error while the others go on."""
+    from transforms.quality.validate import Outcome, RowFailure
+
+    try:
+        return validator.validate_batch(tables, run_name=run_id)
+    except Exception as exc:  # noqa: BLE001
+        log.warning("validation of the batch failed (%s: %s): retrying document by document", type(exc).__name__, exc)
+    outcome = Outcome()
+    for doc_id in tables["documents"]["doc_id"].to_pylist():
+        one = _one_document(tables, doc_id)
+        try:
+            part = validator.validate_batch(one, run_name=run_id)
+        except Exception as exc:  # noqa: BLE001
+            log.warning("document %s could not be validated: %s: %s", doc_id, type(exc).__name__, exc)
+            part = Outcome(row_failures=[RowFailure("documents", doc_id, doc_id, None,
+                                                    f"could not be validated: {type(exc).__name__}: {exc}")],
+                           bad_doc_ids={doc_id})
+        outcome.batch_failures += part.batch_failures
+        outcome.row_failures += part.row_failures
+        outcome.bad_doc_ids |= part.bad_doc_ids
+        outcome.bad_event_ids |= part.bad_event_ids
+    return outcome
+
+
+def _one_document(tables: dict[str, pa.Table], doc_id: str) -> dict[str, pa.Table]:
+    one = {name: tables[name].filter(pc.equal(tables[name]["doc_id"], doc_id))
+           for name in ("documents", "events", "event_mentions")}
+    one["event_markets"] = tables["event_markets"].filter(pc.is_in(tables["event_markets"]["event_id"],
+                                                                   one["events"]["event_id"]))
+    return one
