@@ -66,14 +66,14 @@ STAGES = {"read": stage_read, "split": stage_split, "tag": stage_tag, "extract":
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--sizes", type=int, nargs="+", default=[1, 2, 4, 8])
+    ap.add_argument("--sizes", type=float, nargs="+", default=[1, 2, 4, 8])
     ap.add_argument("--stages", nargs="+", choices=list(STAGES), default=list(STAGES))
     ap.add_argument("--shapes", nargs="+", choices=["line", "paragraph"], default=["line", "paragraph"])
     ap.add_argument("--repeat", type=int, default=3, help="best of this many runs (the machine may be shared)")
     args = ap.parse_args()
     pool = sentences_of_seeds()
     stage_tag("warm-up on 3 May 2021.", Path("."))
-    print(f"{'shape':<10} {'stage':<8} " + " ".join(f"{str(s) + ' MB':>10}" for s in args.sizes)
+    print(f"{'shape':<10} {'stage':<8} " + " ".join(f"{f'{s:g} MB':>10}" for s in args.sizes)
           + f" {'ratio':>7}   (seconds per MB; ratio = last / first)")
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)

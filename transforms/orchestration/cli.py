@@ -99,7 +99,8 @@ def supervised(work) -> int:
         except ProcessLookupError:
             pass
 
-    previous = {sig: signal.signal(sig, stop) for sig in STOP_SIGNALS}
+    previous = {sig: signal.signal(sig, stop) for sig in STOP_SIGNALS
+                if signal.getsignal(sig) is not signal.SIG_IGN}  # nohup: a hangup stays ignored
     try:
         try:
             os.setpgid(child, child)  # also here: no window in which a signal misses the child's group
