@@ -59,13 +59,16 @@ def discover(roots: Iterable[str | os.PathLike], exclude: Iterable[str | os.Path
         if not os.path.isdir(root):
             yield Rejected(source=".", source_root=root, stage="ingest", reason="source folder does not exist")
             continue
-        yield from _walk(root, Path(root), "", set(), _Walk(os.path.realpath(root), skip))
+        real_root = os.path.realpath(root)
+        inside = {os.path.relpath(p, real_root).replace(os.sep, "/") for p in skip
+                  if p.startswith(real_root.rstrip(os.sep) + os.sep)}
+        yield from _walk(root, Path(root), "", set(), _Walk(real_root, inside))
 
 
 @dataclass(frozen=True, slots=True)
 class _Walk:
     real_root: str
-    skip: set[str]
+    skip: set[str]  # paths relative to the root that are not inputs (the run's own folders)
 
 
 def printable_name(name: str) -> str:
@@ -103,7 +106,7 @@ def _walk(root: str, folder: Path, rel: str, seen: set[tuple[int, int]], walk: _
         if entry.name.startswith("."):
             continue
         sub = f"{rel}/{entry.name}" if rel else entry.name
-        if os.path.realpath(entry.path) in walk.skip:
+        if sub in walk.skip:
             continue
         problem = _entry_problem(entry, sub, walk)
         if problem:
