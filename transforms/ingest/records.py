@@ -70,7 +70,7 @@ def text_field(record: dict, key: str, where: str, notes: list[str]) -> str | No
 
 # --- dates in metadata ------------------------------------------------------------------------------
 
-_META_DATE = re.compile(r"^\s*(\d{4})-?(\d{1,2})-?(\d{1,2})(?:[T\s].*)?$", re.DOTALL)
+_META_DATE = re.compile(r"^\s*(\d{4})(?:-(\d{1,2})-(\d{1,2})|(\d{2})(\d{2}))(?:[T\s].*)?$", re.DOTALL)
 
 
 def meta_date(value, where: str, notes: list[str]) -> dt.date | None:
@@ -82,7 +82,7 @@ def meta_date(value, where: str, notes: list[str]) -> dt.date | None:
     if m is None:
         notes.append(f"publication date {str(value)[:40]!r} in the {where} not understood: ignored")
         return None
-    published, rejected = clean.publication_date(*m.groups(), where=where)
+    published, rejected = clean.publication_date(*(g for g in m.groups() if g is not None), where=where)
     if rejected:
         notes.append(rejected)
     return published
