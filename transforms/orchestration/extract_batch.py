@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import os
 import time
 from collections import Counter
 from pathlib import Path
@@ -78,7 +79,6 @@ def process_batch(manifest_path: str, extract=None, workers: int | None = None) 
         stats = _process_part(manifest, entries, manifest["batch"], extract)
     else:
         import multiprocessing
-        import os
         from concurrent.futures import ProcessPoolExecutor
 
         _warm_up(extract)  # build the lazily compiled matchers once, before forking, so workers inherit them

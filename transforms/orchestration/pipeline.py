@@ -1,10 +1,11 @@
 """The pipeline's steps as plain functions; the Airflow tasks in dags/ only call these.
 
     plan(settings)                    -> batch manifests of new/changed inputs (staged under the lake)
-    process_batch(manifest)           -> ingest + extract one batch into staged Parquet
+    process_batch(manifest)           -> ingest + extract one batch into staged Parquet (extract_batch.py)
     validate_and_commit(settings, id) -> dedup, Great Expectations, quarantine, atomic commit to the lake
 
-The warehouse DAG then calls transforms.warehouse.builder.build (DuckDB, atomically replaced).
+The warehouse DAG then calls transforms.warehouse.builder.build (DuckDB, atomically replaced). One run at a
+time per lake: lock.py.
 """
 from __future__ import annotations
 
