@@ -169,7 +169,9 @@ def wait_until(condition, what: str, timeout: float = 180) -> None:
 def start_with_workers(corpus: Path, work: Path) -> tuple[subprocess.Popen, set[int]]:
     """A run with 2 forked workers per batch, caught while they extract: (supervisor, its descendants)."""
     proc = start(corpus, work, workers=2)
-    wait_until(lambda: len(descendants(proc.pid)) >= 3 or proc.poll() is not None, "run + 2 workers")
+    staging = work / "lake" / "_staging"
+    wait_until(lambda: staging.exists() and len(descendants(proc.pid)) >= 3 or proc.poll() is not None,
+               "run + 2 workers")
     assert proc.poll() is None, proc.stdout.read()[-2000:]
     return proc, descendants(proc.pid)
 

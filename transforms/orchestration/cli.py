@@ -45,7 +45,8 @@ def prepare_airflow(settings: Settings) -> Path:
         with open(home / ".migrate.lock", "a") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
             if not marker.exists():
-                proc = subprocess.run([sys.executable, "-m", "airflow", "db", "migrate"], capture_output=True, text=True)
+                proc = subprocess.run([sys.executable, "-m", "airflow", "db", "migrate"], capture_output=True, text=True,
+                                      preexec_fn=die_with_parent)  # ends with the run, however it ends
                 if proc.returncode != 0:
                     sys.stderr.write(proc.stdout[-2000:] + proc.stderr[-4000:])
                     raise SystemExit("timeline: could not migrate the Airflow metadata database (see above)")
