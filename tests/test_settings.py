@@ -49,3 +49,14 @@ def test_readme_layout_names_every_stage_package():
     packages = sorted(p.parent.name for p in (ROOT / "transforms").glob("*/__init__.py"))
     listed = sorted(re.findall(r"^  (\w+)/", block, flags=re.M))
     assert listed == packages
+
+
+def test_command_line_paths_are_relative_to_the_current_folder(tmp_path: Path, monkeypatch):
+    import argparse
+
+    from transforms.orchestration.cli import command_line_params
+
+    monkeypatch.chdir(tmp_path)
+    args = argparse.Namespace(source=["src", "/abs/feeds"], lake="lake", warehouse=None, reports="out/r")
+    assert command_line_params(args) == {"sources": [str(tmp_path / "src"), "/abs/feeds"],
+                                         "lake": str(tmp_path / "lake"), "reports": str(tmp_path / "out" / "r")}

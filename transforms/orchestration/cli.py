@@ -179,6 +179,18 @@ def _failure_reason(dag_run, lake: Path) -> str:
     return "; ".join(f"task {t} failed" + (f": {why[t]}" if t in why else "") for t in failed)
 
 
+def command_line_params(args: argparse.Namespace) -> dict:
+    """The run's conf from `timeline run` options. Paths typed on the command line are relative to the
+    current folder (the TIMELINE_* variables' to TIMELINE_HOME)."""
+    params: dict = {}
+    if args.source:
+        params["sources"] = [str(Path(s).expanduser().resolve()) for s in args.source]
+    for key in ("lake", "warehouse", "reports"):
+        if getattr(args, key):
+            params[key] = str(Path(getattr(args, key)).expanduser().resolve())
+    return params
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from rich.console import Console
 
@@ -189,16 +201,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from transforms.warehouse.builder import summary
 
     console = Console(highlight=False, soft_wrap=True)
-    params = {}
-    if args.source:
-        params["sources"] = args.source
-    if args.lake:
-        params["lake"] = args.lake
-    if args.warehouse:
-        params["warehouse"] = args.warehouse
-    if args.reports:
-        params["reports"] = args.reports
-    settings = Settings.from_params(params)
+    settings = Settings.from_params(command_line_params(args))
     if settings.workers == 0:  # in-process run: every core shares each batch
         settings = replace(settings, workers=os.cpu_count() or 1)
     conf = settings.as_params()
