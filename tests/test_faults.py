@@ -19,6 +19,7 @@ import pytest
 from transforms.orchestration.lock import run_lock
 
 from conftest import ROOT, SEEDS
+from transforms.lake import store as lake
 
 TABLES = {
     "documents": "doc_id, source, title, url, published, published_basis, encoding, chars, text",
@@ -105,34 +106,50 @@ def test_kill_during_extraction_then_during_the_warehouse_build(corpus, referenc
     work = tmp_path
     staged = lambda: any((work / "lake" / "_staging").glob("*/documents/part-*.parquet"))  # noqa: E731
     kill_when(start(corpus, work), staged)
-    assert not (work / "timeline.duckdb").exists()
+    # killed mid-extraction: staged parts are left behind, nothing is committed
+    assert list((work / "lake" / "_staging").glob("*/documents/part-*.parquet"))
+    assert lake.committed_runs(work / "lake") == []
     building = lambda: any(work.glob("timeline.duckdb.tmp-*"))  # noqa: E731
     kill_when(start(corpus, work), building)
-    assert not (work / "timeline.duckdb").exists()  # never a half-built warehouse under the real name
+    # killed mid-build: the ingest run is committed once, the warehouse was never published half-built
+    assert len(lake.committed_runs(work / "lake")) == 1
+    assert not (work / "timeline.duckdb").exists()
     rc, out = finish(start(corpus, work))
     assert rc == 0, out[-3000:]
     assert snapshot(work / "timeline.duckdb") == expected
 
 
-def test_reader_keeps_working_during_a_rebuild(corpus, tmp_path):
+def test_reader_keeps_working_during_a_rebuild(tmp_path, validator):
+    """A dashboard holding the published file keeps its snapshot while a run rebuilds and replaces it, and
+    sees the new data after reopening (in-process pipeline steps: the publish is the same function)."""
+    from dataclasses import replace
+
+    from transforms.orchestration.pipeline import plan, process_batch, validate_and_commit
+    from transforms.settings import Settings
     from transforms.warehouse.builder import build
 
-    work = tmp_path
-    src = work / "src"
+    src = tmp_path / "src"
     src.mkdir()
+    settings = replace(Settings.from_env(), sources=(src,), lake=tmp_path / "lake",
+                       warehouse=tmp_path / "timeline.duckdb", expectations=ROOT / "expectations")
+
+    def run(run_id: str) -> dict:
+        for manifest in plan(settings, run_id):
+            process_batch(manifest)
+        validate_and_commit(settings, run_id, validator=validator)
+        return build(settings.lake, settings.warehouse)
+
     (src / "a.txt").write_text((SEEDS / "003_0418d8d9e7bec456.txt").read_text())
-    rc, out = finish(start(src, work))
-    assert rc == 0, out[-3000:]
-    reader = duckdb.connect(str(work / "timeline.duckdb"), read_only=True)
+    assert run("r1")["status"] == "built"
+    reader = duckdb.connect(str(settings.warehouse), read_only=True)
     before = reader.execute("SELECT count(*) FROM documents").fetchone()[0]
     (src / "b.txt").write_text((SEEDS / "002_85970479c313b527.txt").read_text())
-    rc, out = finish(start(src, work))  # ingests b.txt and rebuilds while the reader holds the old file
-    assert rc == 0, out[-3000:]
+    assert run("r2")["status"] in ("built", "incremental")  # replaces the file the reader holds
     assert reader.execute("SELECT count(*) FROM documents").fetchone()[0] == before  # still the old snapshot
     reader.close()
-    with duckdb.connect(str(work / "timeline.duckdb"), read_only=True) as fresh:
+    with duckdb.connect(str(settings.warehouse), read_only=True) as fresh:
         assert fresh.execute("SELECT count(*) FROM documents").fetchone()[0] == before + 1
-    assert build(work / "lake", work / "timeline.duckdb")["status"] == "unchanged"
+    assert build(settings.lake, settings.warehouse)["status"] == "unchanged"
 
 
 # --- stopping a run: signals, kill -9 of the main process only, lock takeover ------------------------------

@@ -795,3 +795,21 @@ def test_discourse_markers_and_idioms_are_not_times(text, expected):
 ])
 def test_current_alone_is_the_present(text, expected):
     assert values(text, D(1989, 10, 30)) == expected
+
+
+@pytest.mark.parametrize("text,reference,relative", [
+    # the latest date written out to the day wins over a later year: one date, for anchor and publication
+    ("The shop opened on March 3, 2022. Sales doubled in 2023. It will expand again in June.",
+     (dt.date(2022, 3, 3), "day"), ("June", "2022-06")),
+    # no day: the latest coarser date anchors (and is no publication date)
+    ("In 2019 the firm grew. In March it hired 40 people.", (dt.date(2019, 1, 1), "year"), ("March", "2019-03")),
+    # dates outside the days a timeline holds never anchor
+    ("Rome was founded in 753 BC. In March it rained.", None, ("March", "XXXX-03")),
+])
+def test_reference_date_of_a_text_without_publication_date(text, reference, relative):
+    from transforms.temporal import reference_date
+
+    timexes = tag(text)
+    ref = reference_date(timexes)
+    assert ((ref.date, ref.prec) == reference) if reference else ref is None
+    assert [(t.text, t.value) for t in timexes if t.anchor == "inferred"] == [relative]

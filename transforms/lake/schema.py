@@ -5,9 +5,10 @@ The Parquet writer (transforms.lake.store), the validator (transforms.quality.va
 """
 from __future__ import annotations
 
-import datetime as dt
 
 import pyarrow as pa
+
+from transforms.temporal.dates import FIRST_DAY, LAST_DAY
 
 TS = pa.timestamp("us", tz="UTC")
 
@@ -119,8 +120,8 @@ MARKETS = pa.schema([
     pa.field("kind", pa.string(), nullable=False),
 ])
 
-# Dates the lake accepts (event dates and publication dates): news cites history, not 3024.
-MIN_DATE, MAX_DATE = dt.date(1000, 1, 1), dt.date(2100, 12, 31)
+# Dates the lake accepts (event dates and publication dates): the days a timeline holds, one rule with the tagger.
+MIN_DATE, MAX_DATE = FIRST_DAY, LAST_DAY
 PRECISIONS = ("century", "decade", "year", "half", "quarter", "season", "month", "week", "day", "time")
 ANCHORS = ("absolute", "dct", "previous", "inferred")
 PUBLISHED_BASES = ("metadata", "sidecar", "header", "inferred", "unknown")

@@ -1,14 +1,14 @@
 """Temporal expression tagger (TIMEX3: DATE, TIME, DURATION, SET) for news text.
 
-    from transforms.temporal import Timex, tag, run_jsonl
+    from transforms.temporal import Timex, tag, reference_date, run_jsonl
 
 Knowledge (word lists, normalisation tables, patterns) lives in the TOML files; the engine
 (engine.py) compiles it into one scanner and normalises matches against the document creation
-time (DCT) or, without a DCT, against the document's latest absolute date.
+time (DCT) or, without a DCT, against the text's own reference date (``reference_date``).
 """
 from __future__ import annotations
 
-from .engine import Timex, tag
+from .engine import Timex, reference_date, tag
 from .jsonl import run_jsonl
 
-__all__ = ["Timex", "tag", "run_jsonl"]
+__all__ = ["Timex", "tag", "reference_date", "run_jsonl"]

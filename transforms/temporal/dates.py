@@ -23,6 +23,12 @@ def plausible_year(y: int, marked: bool = False) -> bool:
     return (FIRST_MARKED_YEAR if marked else FIRST_YEAR) <= y <= LAST_YEAR
 
 
+# The days a timeline holds (event dates, publication dates; the lake's schema and the validation
+# suites take them from here). Narrower than the years the tagger reads: "the year 2150" is read as a
+# year, so it is flagged on its own row downstream instead of being misread as a number.
+FIRST_DAY, LAST_DAY = D(1000, 1, 1), D(2100, 12, 31)
+
+
 def fmt_year(y: int) -> str:
     """The TimeML value of an astronomical year: 1999 -> "1999", 800 -> "0800", -43 -> "BC0044"."""
     return f"{y:04d}" if y > 0 else f"BC{1 - y:04d}"

@@ -37,7 +37,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from .common import Doc, Norm, reject_number
-from .dates import Anchor, PREC_ORDER, fmt_day, interval, narrow, plausible_year, safe_date
+from .dates import FIRST_DAY, LAST_DAY, PREC_ORDER, Anchor, fmt_day, interval, narrow, safe_date
 from .normalise import normalise
 from .scanner import scan
 from .tables import K, DAY_SHIFTS, REJECT_AFTER, NEXT_WORD, alternation, norm
@@ -229,22 +229,36 @@ def _run(text: str, cands, anchor: Anchor) -> list[Timex]:
     return out
 
 
+def reference_date(timexes) -> Anchor | None:
+    """The one rule for the date a document speaks from when no publication date is known: the latest
+    absolute date it writes out to the day (or time); without one, the latest absolute week, month,
+    quarter, ... or year. Only dates a timeline holds count ([FIRST_DAY, LAST_DAY]: "AD 800" or "2150"
+    is not when the text was written). The tagger anchors relative dates on it; the pipeline takes it as
+    the inferred publication date when it is a day (a publication date is a day)."""
+    best_day = best_other = None
+    for t in timexes:
+        if (t.anchor != "absolute" or t.type not in ("DATE", "TIME") or t.date_start is None
+                or PREC_ORDER.get(t.precision, 99) > PREC_ORDER["year"] or not FIRST_DAY <= t.date_start <= LAST_DAY):
+            continue
+        if t.precision in ("day", "time"):
+            best_day = t if best_day is None or t.date_start > best_day.date_start else best_day
+        elif best_other is None or t.date_start > best_other.date_start:
+            best_other = t
+    best = best_day or best_other
+    if best is None:
+        return None
+    return Anchor(best.date_start, "day" if best.precision == "time" else best.precision, "inferred")
+
+
 def tag(text: str, dct: _dt.date | None = None) -> list[Timex]:
+    """The TIMEX3 expressions of ``text``, resolved against ``dct`` or, without one, against the text's
+    own ``reference_date``."""
     if not text:
         return []
     cands = scan(text)
     if dct is not None:
         return _run(text, cands, Anchor(dct, "day", "dct"))
-    # no DCT: absolute dates first, then anchor relative ones on the latest of them
+    # no DCT: absolute dates first, then anchor relative ones on the text's reference date
     first = _run(text, cands, Anchor(None, "day", "inferred"))
-    best = None
-    for t in first:
-        if t.anchor == "absolute" and t.type in ("DATE", "TIME") and t.date_start is not None and t.precision in PREC_ORDER \
-                and PREC_ORDER[t.precision] <= PREC_ORDER["year"] and plausible_year(t.date_start.year):
-            # ("AD 800" is a date, not the time the text was written)
-            if best is None or t.date_start > best.date_start:
-                best = t
-    if best is None:
-        return first
-    prec = "day" if best.precision == "time" else best.precision
-    return _run(text, cands, Anchor(best.date_start, prec, "inferred"))
+    anchor = reference_date(first)
+    return first if anchor is None else _run(text, cands, anchor)
