@@ -3,7 +3,9 @@
 Two sources, merged (curated matches win where they overlap):
 
 * the alias table ``knowledge/actors.csv`` (alias -> canonical name, kind, whether a place inside the name is
-  not a market: "Kyiv Post"); aliases of 5+ characters match case-insensitively ("Aliexpress");
+  not a market: "Kyiv Post"); aliases of 5+ characters also match lower-, upper- and capitalised ("Aliexpress");
+* the organisation table ``knowledge/organisations.csv`` (transforms.extract.organisations): names and aliases
+  as written, with their home market; ambiguous ones ("Apple", "Shell") only with business context;
 * a capitalised-name heuristic (word lists in ``knowledge/actor_words.toml``): multi-word proper names ending in
   an organisation suffix ("... Ministry", "... Group", "... Post") or starting with a head + "of"
   ("Ministry of Defense", "Office of the United States Trade Representative"), and two/three-word person
@@ -18,6 +20,7 @@ import re
 from dataclasses import dataclass
 
 from transforms import knowledge
+from transforms.extract import organisations
 from transforms.extract.sentences import SpanSet
 from transforms.extract.textmatch import trie_regex
 
@@ -32,6 +35,8 @@ class Actor:
     name: str          # canonical name
     kind: str          # org | media | person
     masks_place: bool  # a place inside the name is not a market mention
+    home: str | None = None     # home market from the organisation table (ISO code, EU, GLOBAL, "*")
+    institution: bool = False   # a government, central bank, regulator or supranational body
 
 
 @functools.cache
@@ -42,26 +47,35 @@ def _words() -> dict:
 
 @functools.cache
 def _table() -> dict[str, tuple[str, str, bool]]:
+    """Curated aliases: actors.csv, then every name and alias of the organisation table (whose names
+    mask the places inside them: "Bank of America" is an actor at home in the US, not a US mention)."""
     out: dict[str, tuple[str, str, bool]] = {}
     for row in knowledge.csv_rows("actors.csv"):
         out[row["alias"]] = (row["canonical"], row["kind"], row["masks_place"] == "1")
+    for alias, org in organisations.table().items():
+        out.setdefault(alias, (org.name, "media" if org.kind == "media" else "org", True))
     return out
 
 
 @functools.cache
 def _matchers():
+    """One case-sensitive scan for every curated alias (organisation names as written; actors.csv aliases of
+    5+ characters also in lower, upper and capitalised forms: "Aliexpress", "ALIEXPRESS")."""
     table = _table()
-    sens = [a for a in table if len(a) < 5]
-    insens = {a.lower() for a in table if len(a) >= 5}
-    b = r"(%s)(?![\w&]|\.\w)"              # left boundary checked in ``find`` (keeps the fast scan)
-    sens_re = re.compile(b % trie_regex(sens))
-    insens_re = re.compile(b % trie_regex(insens))       # run on text.lower() (falls back to re.I)
-    lower = {}
+    curated = {row["alias"] for row in knowledge.csv_rows("actors.csv")}
+    lower: dict[str, tuple[str, str, bool]] = {}
     for a, v in table.items():
         lower.setdefault(a.lower(), v)
+    variants: dict[str, str] = {a: a for a in table}
+    for a in curated:
+        if len(a) >= 5:
+            for v in (a.lower(), a.upper(), a.capitalize(), a[:1].upper() + a[1:].lower()):
+                variants.setdefault(v, a)
+    # left boundary checked in ``find`` (keeps the fast first-character scan)
+    alias_re = re.compile(r"(%s)(?![\w&]|\.\w)" % trie_regex(variants))
     cap = r"(?:[A-Z][\w&'’.-]*[\w&]|[A-Z])"
     run_re = re.compile(cap + r"(?:(?:[ \t]+(?:of|and|for|the|de|du|&))*[ \t]+" + cap + r")+")
-    return sens_re, insens_re, lower, run_re
+    return alias_re, variants, lower, run_re
 
 
 _POSS = re.compile(r"['’]s$")
@@ -70,15 +84,15 @@ _POSS = re.compile(r"['’]s$")
 def normalise(name: str) -> str:
     """Canonical form of an actor name: alias table (case-insensitive), else legal suffixes stripped."""
     table = _table()
-    _, _, lower, _ = _matchers()
+    lower = _matchers()[2]
     name = _POSS.sub("", name.strip())
     if name in table:
         return table[name][0]
     if name.lower() in lower and len(name) >= 5:
         return lower[name.lower()][0]
-    base = re.sub(r"(?:[\s,]+(?:Inc\.?|Ltd\.?|Limited|LLC|PLC|Corp\.?|Co\.|GmbH|AG|Holdings?))+$", "", name)
+    base = organisations.short_name(name)
     if base != name:
-        return normalise(base) if base else name
+        return normalise(base)
     if name.startswith("The ") or name.startswith("the "):
         return normalise(name[4:])
     return name
@@ -94,7 +108,7 @@ def _heuristic(text: str, taken, spans=None) -> list[Actor]:
     w = _words()
     from transforms.extract import markets
     al = markets.aliases()
-    _, _, _, run_re = _matchers()
+    run_re = _matchers()[3]
     out = []
     taken = SpanSet(taken)
     if spans is None:
@@ -143,7 +157,7 @@ def _heuristic(text: str, taken, spans=None) -> list[Actor]:
             code = al[owner][0]
             if code not in ("-",):
                 canon = f"{name} ({code})"
-        out.append(Actor(s0, e0, name, canon, kind, kind == "media"))
+        out.append(_make(s0, e0, name, canon, kind, kind in ("media", "org")))
     return out
 
 
@@ -152,19 +166,10 @@ def find(text: str, spans: list[tuple[int, int]] | None = None) -> list[Actor]:
 
     ``spans`` (sorted, non-overlapping, e.g. the sentences that carry events) limits the heuristic to
     those parts of the text; curated aliases are always found everywhere (they mask places)."""
-    sens_re, insens_re, lower, _ = _matchers()
+    alias_re, variants, lower, _ = _matchers()
     table = _table()
-    cands = []
-    low = text.lower()
-    if len(low) == len(text):                            # same offsets: match the lower-cased text
-        for m in insens_re.finditer(low):
-            s, e = m.span(1)
-            cands.append((s, -e, text[s:e]))
-    else:                                                # "İ" and friends change lengths when lowered
-        for m in re.compile(insens_re.pattern, re.I).finditer(text):
-            cands.append((m.start(1), -m.end(1), m.group(1)))
-    for m in sens_re.finditer(text):
-        cands.append((m.start(1), -m.end(1), m.group(1)))
+    orgs = organisations.table()
+    cands = [(m.start(1), -m.end(1), m.group(1)) for m in alias_re.finditer(text)]
     cands = [c for c in cands if not c[0] or not (text[c[0] - 1].isalnum() or text[c[0] - 1] in "_&.")]
     cands.sort()
     found: list[Actor] = []
@@ -174,13 +179,108 @@ def find(text: str, spans: list[tuple[int, int]] | None = None) -> list[Actor]:
         e = -neg_e
         if s < last_end:
             continue
-        canon, kind, masks = table.get(alias) or lower[alias.lower()]
-        found.append(Actor(s, e, alias, canon, kind, masks))
+        surface, alias = alias, variants[alias]
+        org = orgs.get(alias)
+        if org is not None and org.ambiguous and not organisations.ambiguous_ok(text, s, e):
+            continue                                     # "Apple pie", "Shell companies", "Harrison Ford"
+        canon, kind, masks = table[alias]
+        found.append(_make(s, e, surface, canon, kind, masks))
         taken.append((s, e))
         last_end = e
     found.extend(_heuristic(text, taken, spans))
     found.sort(key=lambda a: a.start)
-    return found
+    return _doc_names(text, found)
+
+
+def _make(start: int, end: int, text: str, name: str, kind: str, masks: bool) -> Actor:
+    org = organisations.lookup(name) if kind != "person" else None
+    if org is None:
+        return Actor(start, end, text, name, kind, masks)
+    return Actor(start, end, text, name, kind, masks, org.home, org.kind in organisations.INSTITUTION_KINDS)
+
+
+def _doc_names(text: str, found: list[Actor]) -> list[Actor]:
+    """Later mentions of names the document introduced: the short name of an organisation ("Unisys Corp."
+    ... "Unisys"), a person's surname after a title ("Mr. Spoon"); and single capitalised names acting as
+    companies: "Compaq's stock", "Compaq reported", "Compaq said it"."""
+    w = _words()
+    from transforms.extract import markets
+    al = markets.aliases()
+    short: dict[str, tuple[str, str]] = {}
+    for a in found:
+        if a.kind == "person":
+            last = a.name.split()[-1]
+            if last != a.name:
+                short.setdefault(last, (a.name, "person"))
+        elif a.kind == "org":
+            for nm in {organisations.short_name(a.text), a.name}:
+                if nm != a.text and nm[:1].isupper() and nm not in al and nm not in w["stop"]:
+                    short.setdefault(nm, (a.name, "org"))
+    taken = SpanSet((a.start, a.end) for a in found)
+    extra: list[Actor] = []
+    for nm, (canon, kind) in short.items():               # a handful of names: plain substring search
+        for s0 in _occurrences(text, nm):
+            if not taken.overlaps(s0, s0 + len(nm)):
+                extra.append(_make(s0, s0 + len(nm), nm, canon, kind, kind == "org"))
+    for title, s0, word in _acting_names(text):
+        e0 = s0 + len(word)
+        if taken.overlaps(s0, e0) or word in al or word in w["stop"] or word in short:
+            continue
+        if title:                                         # "Mr. Spoon"
+            extra.append(Actor(s0, e0, word, word, "person", False))
+        elif not _SENT_START_RE.search(text, max(0, s0 - 3), s0) or _mid_sentence(text, word):
+            extra.append(_make(s0, e0, word, normalise(word), "org", True))   # not merely a sentence's first word
+    if not extra:
+        return found
+    return sorted(found + extra, key=lambda a: a.start)
+
+
+_SENT_START_RE = re.compile(r"(?:^|[.!?\n\"“])\s*$")
+
+
+def _occurrences(text: str, name: str):
+    """Offsets of ``name`` as a whole word in ``text``."""
+    i = text.find(name)
+    while i >= 0:
+        j = i + len(name)
+        if (not i or not (text[i - 1].isalnum() or text[i - 1] in "_&.-")) and \
+                (j >= len(text) or not (text[j].isalnum() or text[j] in "_&")):
+            yield i
+        i = text.find(name, j)
+
+
+def _mid_sentence(text: str, word: str) -> bool:
+    """Whether ``word`` also occurs capitalised inside a sentence (after a lower-case word or a comma)."""
+    return any(i >= 2 and (text[i - 2].islower() or text[i - 2] == ",") and text[i - 1] in " \t"
+               for i in _occurrences(text, word))
+
+
+# a single capitalised name after a title, or acting as a company: "Compaq's stock", "Compaq reported",
+# "Compaq said it". The scans start at the literal words (fast); the name is read backwards from there.
+_TITLE_RE = re.compile(r"(?:Mr|Ms|Mrs|Dr)\.[ \t]+([A-Z][a-z]+)\b")
+_ACTS_RE = re.compile(
+    r"(?:['’]s[ \t]+(?:stock|shares|share|profit|earnings|net|revenue|sales|chairman|chief|board|bid|offer|"
+    r"unit|plan|results|loss|quarterly|(?:first|second|third|fourth)-quarter)"
+    r"|(?:reported|posted|earned|announced|agreed|acquired|lost|said[ \t]+(?:that[ \t]+)?its?))\b")
+_NAME_BEFORE_RE = re.compile(r"(?<![\w&.’'-])([A-Z][a-z]+(?:[A-Z][a-z]+)?)$")
+
+
+def _acting_names(text: str):
+    """``(title, start, name)`` of single names after a title or acting as a company."""
+    for m in _TITLE_RE.finditer(text):
+        if not m.start() or not text[m.start() - 1].isalnum():
+            yield m.group()[:3], m.start(1), m.group(1)
+    for m in _ACTS_RE.finditer(text):
+        s = m.start()
+        if text[s] not in "'’":
+            if not (s and text[s - 1] in " \t"):
+                continue
+            s -= 1
+            while s and text[s - 1] in " \t":
+                s -= 1
+        b = _NAME_BEFORE_RE.search(text, max(0, s - 25), s)
+        if b:
+            yield None, b.start(1), b.group(1)
 
 
 def in_span(actors: list[Actor], start: int, end: int) -> list[str]:
