@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from transforms.extract import markets
+from transforms.extract import attribution, markets
 
 
 def codes(text: str, **kw) -> list[str]:
@@ -188,9 +188,9 @@ def test_dominant():
     t = "Russia and Russia again. China once. Russians too. Chinese brands."
     from transforms.extract.sentences import split
     ms = markets.find(t)
-    assert markets.dominant(ms, split(t), min_share=0.6) == ["RU"]
-    assert markets.dominant(ms, split(t), min_share=0.4) == ["RU", "CN"]
-    assert markets.dominant([]) == []
+    assert attribution.dominant(ms, split(t), min_share=0.6) == ["RU"]
+    assert attribution.dominant(ms, split(t), min_share=0.4) == ["RU", "CN"]
+    assert attribution.dominant([]) == []
 
 
 def test_offsets_and_evidence_text():

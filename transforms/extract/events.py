@@ -4,16 +4,14 @@
 * **When.** Every DATE or TIME timex of ``transforms.temporal.tag(doc.text, doc.published)`` with a
   resolved interval (date_start and date_end set) is a mention of an event; DURATION, SET and the *_REF
   expressions ("now", "recently") are not.
-* **Where.** Markets named in the event's sentence (restricted to the date's clause when the sentence's
-  clauses name different markets: basis ``clause``); origin-only mentions ("42 other Chinese apps") are
-  kept with role ``origin`` but do not count as the place.  A sentence without a place falls back to the
-  paragraph's dominant market, then the document's (title included), with basis ``paragraph`` /
-  ``document`` and lower confidence.  A sentence whose only evidence is a demonym ("our old Chinese
-  friends") also gets the document's dominant markets.
+* **Where.** ``transforms.extract.attribution`` decides every event's markets, with evidence, role and basis
+  (sentence/clause -> acting organisation's home -> paragraph dateline -> paragraph -> document).
 * **What.** The event type from the trigger nearest the date (transforms.event_types).
-* **Who.** The actors named in the sentence (transforms.extract.actors), canonical names.
-* **One event per happening.** Mentions with the same interval and type (not ``other``) and compatible
-  markets are one event: the first mention's offsets, ``mentions`` = how many, one event_mentions row each.
+* **Who.** The actors named in the sentence (transforms.extract.actors), canonical names, the lead actor
+  (the first organisation or person acting in the date's clause, else the sentence; never media) first.
+* **One event per happening.** Mentions with the same ``attribution.happening_key`` (same interval, type
+  and lead actor) are one event: the first mention's offsets, ``mentions`` = how many, one event_mentions row
+  each. ``story_key`` (the same key plus the event's best market) links the event to other documents.
 """
 from __future__ import annotations
 
@@ -22,17 +20,14 @@ import hashlib
 from dataclasses import dataclass, field
 
 from transforms.extract import actors as actors_mod
-from transforms.extract import event_types, markets, sentences
+from transforms.extract import attribution, event_types, markets, organisations, sentences
 from transforms.ingest.models import Document
 from transforms.lake import schema
 
 __all__ = ["extract", "event_id_for", "ANCHOR_WEIGHT", "BASIS_WEIGHT"]
 
 ANCHOR_WEIGHT = {"absolute": 1.0, "dct": 0.9, "previous": 0.75, "inferred": 0.6}
-BASIS_WEIGHT = {"sentence": 1.0, "clause": 0.9, "paragraph": 0.75, "document": 0.6, None: 0.4}
-_ROLE_RANK = {"place": 0, "institution": 1, "global": 2, "origin": 3}
-_BASIS_RANK = {b: i for i, b in enumerate(schema.MARKET_BASES)}
-_MERGEABLE_EXCLUDED = {"other"}
+BASIS_WEIGHT = attribution.BASIS_WEIGHT
 
 
 def tag(text: str, dct=None) -> list:
@@ -48,14 +43,6 @@ def event_id_for(doc_id: str, start: int, end: int) -> str:
 
 
 @dataclass
-class _Market:
-    code: str
-    role: str
-    basis: str
-    evidence: list[str] = field(default_factory=list)
-
-
-@dataclass
 class _Mention:
     timex: object
     sent: tuple[int, int]
@@ -63,11 +50,9 @@ class _Mention:
     event_type: str
     trigger: str | None
     actors: list[str]
-    markets: dict[str, _Market]
+    lead: str | None       # the acting organisation or person (never media)
+    markets: dict[str, attribution.Market]
     confidence: float
-
-    def place_codes(self) -> set[str]:
-        return {c for c, m in self.markets.items() if m.role != "origin"}
 
 
 def _precision(tx) -> str:
@@ -92,96 +77,10 @@ def _in(spans_starts: list[int], spans: list[tuple[int, int]], pos: int) -> tupl
     return None
 
 
-def _between(ments: list[markets.Mention], starts: list[int], s: int, e: int) -> list[markets.Mention]:
-    return ments[bisect.bisect_left(starts, s):bisect.bisect_left(starts, e)]
-
-
-def _add(out: dict[str, _Market], code: str, role: str, basis: str, evidence: str) -> None:
-    cur = out.get(code)
-    if cur is None:
-        out[code] = _Market(code, role, basis, [evidence])
-        return
-    if _ROLE_RANK[role] < _ROLE_RANK[cur.role]:
-        cur.role = role
-    if _BASIS_RANK[basis] < _BASIS_RANK[cur.basis]:
-        cur.basis = basis
-    if evidence not in cur.evidence:
-        cur.evidence.append(evidence)
-
-
-def _fallback_evidence(ments: list[markets.Mention], code: str) -> list[str]:
-    out: list[str] = []
-    for m in ments:
-        if m.code == code and m.text not in out:
-            out.append(m.text)
-    return out[:3]
-
-
-def _doc_dominant(ments: list[markets.Mention], sents: list[tuple[int, int]],
-                  title_ments: list[markets.Mention], min_share: float = 0.6, limit: int = 2) -> list[str]:
-    """Markets the document is about: per sentence 1 for a place/institution mention, 0.5 for an
-    origin-only mention; the title counts twice."""
-    score: dict[str, float] = {}
-    first: dict[str, int] = {}
-    starts = [s for s, _ in sents]
-    per_sent: dict[tuple[int, str], float] = {}
-    for m in ments:
-        if m.code == "GLOBAL":
-            continue
-        i = bisect.bisect_right(starts, m.start) - 1
-        w = 0.5 if m.role == "origin" else 1.0
-        per_sent[(i, m.code)] = max(per_sent.get((i, m.code), 0.0), w)
-        first.setdefault(m.code, m.start)
-    for (_, code), w in per_sent.items():
-        score[code] = score.get(code, 0.0) + w
-    for code in dict.fromkeys(m.code for m in title_ments if m.code != "GLOBAL"):
-        score[code] = score.get(code, 0.0) + 2.0
-        first.setdefault(code, -1)
-    if not score:
-        return []
-    top = max(score.values())
-    ranked = sorted(score, key=lambda c: (-score[c], first[c]))
-    return [c for c in ranked if score[c] >= top * min_share][:limit]
-
-
-def _markets_for(sent, clause, para, ments, starts, doc_dom, doc_ments_by_code, para_cache=None) -> dict[str, _Market]:
-    out: dict[str, _Market] = {}
-    in_sent = _between(ments, starts, *sent)
-    places = [m for m in in_sent if m.role != "origin"]
-    for m in in_sent:
-        if m.role == "origin":
-            _add(out, m.code, "origin", "sentence", m.text)
-    if places:
-        in_clause = [m for m in places if clause[0] <= m.start < clause[1]]
-        if in_clause and {m.code for m in in_clause} != {m.code for m in places}:
-            chosen, basis = in_clause, "clause"
-        else:
-            chosen, basis = places, "sentence"
-        for m in chosen:
-            _add(out, m.code, m.role, basis, m.text)
-        if all(m.kind == "demonym" and m.role == "place" for m in chosen):
-            for code in doc_dom:       # weak evidence ("Chinese friends"): the article's markets too
-                _add(out, code, "place", "document", "; ".join(doc_ments_by_code.get(code, [])))
-        return out
-    if para is not None:
-        para_dom = (para_cache or {}).get(para)  # once per paragraph, not per date in it (linear time)
-        if para_dom is None:
-            para_ments = [m for m in _between(ments, starts, *para) if m.role != "origin"]
-            dom = markets.dominant(para_ments, min_share=0.6, limit=2)
-            dom = [c for c in dom if c != "GLOBAL"] or dom
-            para_dom = [(code, "; ".join(_fallback_evidence(para_ments, code))) for code in dom]
-            if para_cache is not None:
-                para_cache[para] = para_dom
-        if para_dom:
-            for code, evidence in para_dom:
-                _add(out, code, "global" if code == "GLOBAL" else "place", "paragraph", evidence)
-            return out
-    for code in doc_dom:
-        _add(out, code, "place", "document", "; ".join(doc_ments_by_code.get(code, [])))
-    return out
-
-
-def _disjoint(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def _heuristic_spans(event_sents, sents) -> list[tuple[int, int]]:
+    """Where the name heuristic runs: the event sentences and the document's first three sentences (where
+    news introduces its companies by full name: "Unisys Corp.")."""
+    spans = sorted(set(event_sents) | set(sents[:3]))
     out: list[tuple[int, int]] = []
     for s, e in spans:
         if out and s < out[-1][1]:
@@ -191,19 +90,32 @@ def _disjoint(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return out
 
 
-def _confidence(anchor: str, mkts: dict[str, _Market]) -> float:
-    bases = [m.basis for m in mkts.values() if m.role != "origin"]
-    best = min(bases, key=lambda b: _BASIS_RANK[b]) if bases else None
-    return round(ANCHOR_WEIGHT.get(anchor, 0.5) * BASIS_WEIGHT[best], 3)
+def _agree(a: _Mention, b: _Mention) -> bool:
+    ma, mb = {m.code for m in attribution.acted_on(a.markets)}, {m.code for m in attribution.acted_on(b.markets)}
+    return not ma or not mb or bool(ma & mb)
 
 
-def _compatible(a: _Mention, b: _Mention) -> bool:
-    pa_, pb = a.place_codes(), b.place_codes()
-    if not pa_ or not pb or pa_ & pb:
-        return True
-    strong = lambda m: {c for c, x in m.markets.items() if x.role != "origin" and x.basis in ("sentence", "clause")}
-    sa, sb = strong(a), strong(b)
-    return not sa or not sb or bool(sa & sb)
+def _story_key(head, mk) -> str | None:
+    best = attribution.acted_on(mk)
+    return attribution.happening_key(head.timex.date_start, head.timex.date_end, head.event_type, head.lead,
+                                     best[0].code if best else None)
+
+
+def _acting(acts: list, sent: tuple[int, int], clause: tuple[int, int]) -> tuple[list, str | None]:
+    """The actors of a sentence (never media) in order of how likely they act on the date: those in the date's
+    clause, then those before it (nearest first), then those after it ("..., Unisys said"); and the lead
+    actor: the first in the clause, else the nearest before it (a speaker quoted after the clause is not)."""
+    i = bisect.bisect_left(acts, sent[0], key=lambda a: a.start)
+    inside, before, after = [], [], []
+    for a in acts[i:]:
+        if a.start >= sent[1]:
+            break
+        if a.end > sent[1] or a.kind == "media":
+            continue
+        (inside if clause[0] <= a.start < clause[1] else before if a.start < clause[0] else after).append(a)
+    before.reverse()
+    lead = (inside or before or [None])[0]
+    return inside + before + after, lead.name if lead is not None else None
 
 
 def extract(doc: Document, run_id: str) -> dict[str, list[dict]]:
@@ -221,22 +133,19 @@ def extract(doc: Document, run_id: str) -> dict[str, list[dict]]:
     paras = sentences.paragraphs(text)
     para_starts = [s for s, _ in paras]
     event_sents = sorted({_in(sent_starts, sents, t.start) or (t.start, t.end) for t in timexes})
-    acts = actors_mod.find(text, spans=_disjoint(event_sents))
+    acts = actors_mod.find(text, spans=_heuristic_spans(event_sents, sents))
     act_spans = sentences.SpanSet((a.start, a.end) for a in acts)
-    ments = markets.find(text, exclude=actors_mod.place_masks(acts))
-    m_starts = [m.start for m in ments]
+    masks = sentences.SpanSet(actors_mod.place_masks(acts))
+    all_ments = markets.find(text)
+    ments = [m for m in all_ments if not masks.overlaps(m.start, m.end)]
     title_ments: list[markets.Mention] = []
     if doc.title:
         title_ments = markets.find(doc.title, exclude=actors_mod.place_masks(actors_mod.find(doc.title)))
-    doc_dom = _doc_dominant(ments, sents, title_ments)
-    by_code: dict[str, list[str]] = {}
-    for m in list(title_ments) + ments:
-        lst = by_code.setdefault(m.code, [])
-        if m.text not in lst and len(lst) < 3:
-            lst.append(m.text)
+    orgs = [a for a in acts if a.kind == "org"]
+    where = attribution.Attribution(text, sents, paras, ments, title_ments,
+                                    organisations.evidence(text, orgs, all_ments), acts)
 
     mentions: list[_Mention] = []
-    para_cache: dict = {}
     for tx in sorted(timexes, key=lambda t: (t.start, t.end)):
         sent = _in(sent_starts, sents, tx.start) or (tx.start, tx.end)
         if tx.end > sent[1]:                       # a date split by the segmenter: widen to its end
@@ -245,34 +154,46 @@ def extract(doc: Document, run_id: str) -> dict[str, list[dict]]:
         cl = sentences.clauses(text, sent[0], sent[1], protect=((tx.start, tx.end),))
         clause = sentences.date_clause(text, cl, tx.start, tx.end)
         etype, trigger = event_types.classify(text, tx.start, tx.end, clause, sent[0], sent[1], act_spans)
-        mk = _markets_for(sent, clause, para, ments, m_starts, doc_dom, by_code, para_cache)
-        mentions.append(_Mention(tx, sent, clause, etype, trigger, actors_mod.in_span(acts, *sent), mk,
-                                 _confidence(tx.anchor, mk)))
+        acting, lead = _acting(acts, sent, clause)
+        mk = where.markets(sent, clause, para, acting)
+        names = list(dict.fromkeys(([lead] if lead else []) + actors_mod.in_span(acts, *sent)))
+        mentions.append(_Mention(tx, sent, clause, etype, trigger, names, lead, mk,
+                                 attribution.confidence(ANCHOR_WEIGHT.get(tx.anchor, 0.5), mk)))
 
     groups: list[list[_Mention]] = []
-    by_key: dict[tuple, list[list[_Mention]]] = {}
-    for mn in mentions:
-        key = (mn.timex.date_start, mn.timex.date_end, mn.event_type)
-        cands = by_key.setdefault(key, []) if mn.event_type not in _MERGEABLE_EXCLUDED else []
-        for g in cands:
-            if _compatible(g[0], mn) and _compatible(g[-1], mn):
-                g.append(mn)
-                break
+    by_key: dict[str, list[_Mention]] = {}
+    keys = [attribution.happening_key(mn.timex.date_start, mn.timex.date_end, mn.event_type, mn.lead)
+            for mn in mentions]
+    for mn, key in zip(mentions, keys):            # one event per happening (same interval, type, lead actor)
+        if key is not None:
+            by_key.setdefault(key, []).append(mn)
+    by_slot: dict[tuple, list[list[_Mention]]] = {}
+    for g in by_key.values():
+        by_slot.setdefault((g[0].timex.date_start, g[0].timex.date_end, g[0].event_type), []).append(g)
+    for mn, key in zip(mentions, keys):
+        if key is not None:
+            if by_key[key][0] is mn:
+                groups.append(by_key[key])
+            continue
+        # no acting actor: part of the document's only happening of that date and type when their markets
+        # agree ("... a sale is due to start on June 1" / "on June 1st the sale also starts")
+        slot = by_slot.get((mn.timex.date_start, mn.timex.date_end, mn.event_type), [])
+        if mn.event_type != "other" and len(slot) == 1 and _agree(slot[0][0], mn):
+            slot[0].append(mn)
         else:
             groups.append([mn])
-            if mn.event_type not in _MERGEABLE_EXCLUDED:
-                cands.append(groups[-1])
+    groups.sort(key=lambda g: (g[0].timex.start, g[0].timex.end))
 
     for g in groups:
         head = g[0]
         tx = head.timex
         eid = event_id_for(doc.doc_id, tx.start, tx.end)
-        mk: dict[str, _Market] = {}
+        mk: dict[str, attribution.Market] = {}
         actors: list[str] = []
         for mn in g:
             for m in mn.markets.values():
                 for ev in m.evidence:
-                    _add(mk, m.code, m.role, m.basis, ev)
+                    attribution.add(mk, m.code, m.role, m.basis, ev)
             for a in mn.actors:
                 if a not in actors:
                     actors.append(a)
@@ -297,6 +218,7 @@ def extract(doc: Document, run_id: str) -> dict[str, list[dict]]:
             "char_end": tx.end,
             "mentions": len(g),
             "confidence": max(mn.confidence for mn in g),
+            "story_key": _story_key(head, mk),
             "run_id": run_id,
         })
         for mn in g:
@@ -309,7 +231,7 @@ def extract(doc: Document, run_id: str) -> dict[str, list[dict]]:
                 "char_end": mn.timex.end,
                 "run_id": run_id,
             })
-        order = sorted(mk.values(), key=lambda m: (_BASIS_RANK[m.basis], _ROLE_RANK[m.role]))
+        order = sorted(mk.values(), key=lambda m: (attribution.BASIS_RANK[m.basis], attribution.ROLE_RANK[m.role]))
         for m in order:
             result["event_markets"].append({
                 "event_id": eid,

@@ -21,18 +21,17 @@ Each raw match is then filtered and given a role (see ``schema.MARKET_ROLES``):
 """
 from __future__ import annotations
 
-import bisect
 import functools
 import re
 import unicodedata
-from collections import Counter
 from dataclasses import dataclass
 
 from transforms import knowledge
+from transforms.extract.languages import language_spans
 from transforms.extract.sentences import SpanSet
 from transforms.extract.textmatch import trie_regex
 
-__all__ = ["Mention", "find", "language_spans", "market_table", "dominant", "aliases", "config"]
+__all__ = ["Mention", "find", "language_spans", "market_table", "aliases", "config"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,49 +138,6 @@ _PREV_WORD_RE = re.compile(r"([\w][\w.&'’-]*)[^\w\n]*$")
 _POSS_RE = re.compile(r"(?:['’]s|['’])?")
 
 
-def language_spans(text: str) -> list[tuple[int, int]]:
-    """Spans of language names used as languages ("in English, Spanish, Korean", "Chinese: ...")."""
-    lang_re, sep_re, list_end_re, after_re, before_re = _lang_matchers()
-    occ = [(m.start(), m.end()) for m in lang_re.finditer(text)]
-    spans: list[tuple[int, int]] = []
-    i = 0
-    while i < len(occ):
-        s, e = occ[i]
-        j = i
-        while j + 1 < len(occ) and sep_re.fullmatch(text, occ[j][1], occ[j + 1][0]):
-            j += 1                                    # a list: "English, Spanish, Korean and Thai"
-        chain = occ[i:j + 1]
-        before = text[max(0, s - 30):s]
-        if _LANG_PREP_RE.search(before) and list_end_re.match(text, chain[-1][1]):
-            spans.extend(chain)
-        elif before_re.search(before):
-            spans.extend(chain)
-        else:
-            spans.extend(c for c in chain if after_re.match(text, c[1]))
-        i = j + 1
-    return spans
-
-
-_LANG_PREP_RE = re.compile(r"\b(?:in|into|from|to)\s+$")
-
-
-@functools.cache
-def _lang_matchers():
-    langs = config()["languages"]["names"]
-    lang_re = re.compile(r"(?<![\w-])(?:" + trie_regex(langs) + r")(?![\w])")
-    sep_re = re.compile(r"\s*,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|\s*/\s*")
-    # after "in Korean, Thai and Polish": punctuation or a function word means languages; a noun
-    # ("in Russian rubles") means adjectives
-    list_end_re = re.compile(r"\s*(?:[,.;:)!?\"”]|$)|\s+(?:and|or|as|only|too|for|to|with|by|on|at|from|but|"
-                             r"while|since|because|so|is|are|was|were|which|that|if|when|where|than|instead|"
-                             r"also|versions?|languages?|subtitles|speakers?|translations?)\b", re.M)
-    after_re = re.compile(r"\s*:|[- ](?:language|languages|speaking|speakers?|translations?|subtitles|dubbed|"
-                          r"version|versions|text|name|names|characters|words?|letters|media)\b")
-    before_re = re.compile(r"\b(?:speaks?|spoken|speaking|written|translated|dubbed|fluent|interpreted)"
-                           r"\s+(?:in\s+|into\s+|from\s+)?$")
-    return lang_re, sep_re, list_end_re, after_re, before_re
-
-
 _NEXT_WORDS_RE = re.compile(r"[^\w,.;:!?\n()\"“”]{0,40}?([\w][\w.&'’-]*)"
                             r"(?:[^\w,.;:!?\n()\"“”]{0,40}?([\w][\w.&'’-]*))?")
 
@@ -242,6 +198,23 @@ def _context_ok(text: str, start: int, end: int, raw: list[tuple[int, int, str]]
         if 0 <= s - end <= 6 and re.fullmatch(r"\s*(?:,|and|or|,\s*and)\s*", text[end:s]):
             return True
     return False
+
+
+@functools.cache
+def _person_places() -> frozenset[str]:
+    return frozenset(config()["ambiguous"]["person_places"])
+
+
+def _a_person(text: str, start: int, end: int) -> bool:
+    """A place name used as a surname, or the US state: after a title or a capitalised given name, or before
+    "state" / "University" ("Washington the person", "Washington state")."""
+    amb = config()["ambiguous"]
+    prev = _prev_word(text, start)
+    if prev in amb["person_titles"] or (prev[:1].isupper() and prev.lower() not in _locative()
+                                        and re.search(r"\w[ \t]+$", text[max(0, start - 3):start])):
+        return True
+    nxt = _next_words(text, end, 1)
+    return bool(nxt) and nxt[0] in amb["person_places_not_before"]
 
 
 @functools.cache
@@ -334,6 +307,8 @@ def find(text: str, exclude: list[tuple[int, int]] | tuple = ()) -> list[Mention
                 continue                               # "LET US KNOW"
         if kind == "city" and _in_a_name(text, start, end, al):
             continue                                   # "Paris Hilton", "Grand InterContinental Seoul Parnas"
+        if alias in _person_places() and _a_person(text, start, end):
+            continue                                   # "Mr. Washington", "George Washington", "Washington state"
         if alias in needs_context:
             if alias == "Turkey":
                 nxt = [w.lower() for w in _next_words(text, end, 1)]
@@ -387,35 +362,6 @@ def _global_matches(text: str, glob_re: re.Pattern):
 
 
 # ------------------------------------------------------------------------------------- summaries
-
-def dominant(mentions: list[Mention], units: list[tuple[int, int]] | None = None,
-             min_share: float = 0.5, limit: int = 3) -> list[str]:
-    """The most-mentioned markets (non-origin, non-global), counted once per unit (e.g. sentence).
-
-    Returns the codes whose count is at least ``min_share`` of the top count, most frequent first.
-    """
-    counts: Counter[str] = Counter()
-    first: dict[str, int] = {}
-    unit_starts = [s for s, _ in units] if units else []
-    seen: set[tuple[str, int]] = set()
-    for m in mentions:
-        if m.role in ("origin", "global"):
-            continue
-        unit = m.start
-        if units:
-            i = bisect.bisect_right(unit_starts, m.start) - 1
-            unit = i if i >= 0 and m.start < units[i][1] else m.start
-        if (m.code, unit) in seen:
-            continue
-        seen.add((m.code, unit))
-        counts[m.code] += 1
-        first.setdefault(m.code, m.start)
-    if not counts:
-        return []
-    top = max(counts.values())
-    ranked = sorted(counts, key=lambda c: (-counts[c], first[c]))
-    return [c for c in ranked if counts[c] >= top * min_share][:limit]
-
 
 @functools.cache
 def _table() -> tuple[tuple[str, str, str], ...]:

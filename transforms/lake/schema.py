@@ -41,7 +41,7 @@ EVENTS = pa.schema([
     pa.field("anchor", pa.string(), nullable=False),      # how the value was resolved (see ANCHORS)
     pa.field("event_type", pa.string(), nullable=False),
     pa.field("trigger", pa.string()),                     # the word that decided the event type
-    pa.field("actors", pa.list_(pa.string())),
+    pa.field("actors", pa.list_(pa.string())),           # canonical names, the lead (acting) actor first
     pa.field("sentence", pa.string(), nullable=False),
     pa.field("sentence_start", pa.int32(), nullable=False),
     pa.field("sentence_end", pa.int32(), nullable=False),
@@ -49,6 +49,7 @@ EVENTS = pa.schema([
     pa.field("char_end", pa.int32(), nullable=False),
     pa.field("mentions", pa.int32(), nullable=False),     # how many mentions of the same happening in the document
     pa.field("confidence", pa.float32(), nullable=False),
+    pa.field("story_key", pa.string()),                   # same happening across documents (null: its own story)
     pa.field("run_id", pa.string(), nullable=False),
 ])
 
@@ -126,4 +127,5 @@ PRECISIONS = ("century", "decade", "year", "half", "quarter", "season", "month",
 ANCHORS = ("absolute", "dct", "previous", "inferred")
 PUBLISHED_BASES = ("metadata", "sidecar", "header", "inferred", "unknown")
 MARKET_ROLES = ("place", "origin", "institution", "global")
-MARKET_BASES = ("sentence", "clause", "paragraph", "document")
+# where an event's market was found, best evidence first (transforms.extract.attribution decides)
+MARKET_BASES = ("sentence", "clause", "actor_home", "dateline", "paragraph", "document")

@@ -1,24 +1,12 @@
--- Stories: one happening reported by several documents. Events with the same date interval, event type,
--- markets acted on and actors are one story; the most confident event leads it. Untyped ('other') events
--- and events without a market are stories of their own. Within a document, mentions of one happening
--- were already merged into one event by the extractor (event_mentions keeps them all).
+-- Stories: one happening reported by several documents. The extractor decides which events are the same
+-- happening (transforms/extract/attribution.py, `happening_key`): same date interval, event type, named lead
+-- actor and market; it writes that key as events.story_key. Events without a named actor or type
+-- (story_key NULL) are stories of their own. The most confident event leads a story. Within a document,
+-- mentions of one happening were already merged into one event (event_mentions keeps them all).
 CREATE OR REPLACE TABLE story_events AS
-WITH acted AS (
-    SELECT event_id, list(DISTINCT market ORDER BY market) AS market_key
-    FROM event_markets
-    WHERE role <> 'origin'
-    GROUP BY event_id
-), keyed AS (
-    SELECT e.event_id,
-           e.doc_id,
-           e.confidence,
-           CASE WHEN e.event_type <> 'other' AND a.market_key IS NOT NULL
-                THEN 's' || left(md5(concat_ws('|', e.date_start, e.date_end, e.event_type, a.market_key::VARCHAR,
-                                               list_sort(list_distinct(coalesce(e.actors, []::VARCHAR[])))::VARCHAR)), 15)
-                ELSE e.event_id
-           END AS story_id
-    FROM events e
-    LEFT JOIN acted a USING (event_id)
+WITH keyed AS (
+    SELECT event_id, doc_id, confidence, coalesce(story_key, event_id) AS story_id
+    FROM events
 )
 SELECT story_id,
        event_id,

@@ -4,14 +4,19 @@
 -- The base tables (documents, events, event_mentions, event_markets, quarantine, sources, markets, runs)
 -- are created by transforms/warehouse.py from transforms/schema.py before this file runs.
 
+-- The markets an event concerns: every event_markets row except those naming only the origin of an actor
+-- ("Chinese apps"): origin does not count, here and in every view below.
+CREATE OR REPLACE VIEW acted_markets AS
+SELECT * FROM event_markets WHERE role <> 'origin';
+
 CREATE OR REPLACE VIEW event_market_lists AS
-SELECT event_id,
-       list(DISTINCT market ORDER BY market) FILTER (WHERE role <> 'origin') AS acted_on,
-       list(DISTINCT market ORDER BY market) FILTER (WHERE role = 'origin')  AS origins,
-       list(DISTINCT market ORDER BY market)                                 AS all_markets,
-       min(basis)                                                            AS basis
-FROM event_markets
-GROUP BY event_id;
+SELECT em.event_id,
+       list(DISTINCT a.market ORDER BY a.market) FILTER (WHERE a.market IS NOT NULL)   AS acted_on,
+       list(DISTINCT em.market ORDER BY em.market) FILTER (WHERE a.market IS NULL)     AS origins,
+       list(DISTINCT em.market ORDER BY em.market)                                     AS all_markets
+FROM event_markets em
+LEFT JOIN acted_markets a ON a.event_id = em.event_id AND a.market = em.market AND a.role = em.role
+GROUP BY em.event_id;
 
 -- One row per happening (story), in time order, led by its most confident event; `sources` lists every
 -- document that reports it. `markets` are the markets the event concerns (acted on, or the only ones
@@ -95,7 +100,7 @@ SELECT market,
        count(DISTINCT event_id) AS events,
        count(DISTINCT event_id) FILTER (WHERE precision IN ('month', 'week', 'day', 'time')) AS precise_events
 FROM market_timeline
-WHERE role <> 'origin'
+SEMI JOIN acted_markets USING (event_id, market, role)
 GROUP BY ALL
 ORDER BY market, month, event_type;
 
@@ -110,6 +115,6 @@ SELECT market,
        histogram(event_type) AS events_by_type,
        mode(event_type) AS top_event_type
 FROM market_timeline
-WHERE role <> 'origin'
+SEMI JOIN acted_markets USING (event_id, market, role)
 GROUP BY market
 ORDER BY events DESC, market;

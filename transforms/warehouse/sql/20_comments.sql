@@ -13,7 +13,10 @@ COMMENT ON COLUMN events.char_start IS 'Offset of date_text in documents.text (P
 COMMENT ON COLUMN events.confidence IS '0..1, from how the date was anchored and how the market was found.';
 COMMENT ON TABLE event_markets IS 'Markets an event concerns: ISO-3166 alpha-2, EU or GLOBAL, with role and basis.';
 COMMENT ON COLUMN event_markets.role IS 'place (acted on / where) | origin (of an actor) | institution | global';
-COMMENT ON COLUMN event_markets.basis IS 'sentence | clause | paragraph | document: where the market was found';
+COMMENT ON COLUMN event_markets.basis IS 'sentence | clause | actor_home | dateline | paragraph | document: where the market was found (best first; transforms/extract/attribution.py)';
+COMMENT ON COLUMN events.actors IS 'Canonical names of the organisations and people named in the sentence, the lead (acting) actor first.';
+COMMENT ON COLUMN events.story_key IS 'Same happening across documents: date interval, type, lead actor and best market (NULL: no named actor or type; a story of its own).';
+COMMENT ON VIEW acted_markets IS 'event_markets without origin-only rows: the markets events concern.';
 COMMENT ON TABLE markets IS 'Every market code: ISO-3166 countries, EU, GLOBAL (kind country | region | global).';
 COMMENT ON TABLE quarantine IS 'Every input or row that was not published, with the stage and the reason.';
 COMMENT ON TABLE sources IS 'Every input file seen, with its fingerprint and what became of it.';

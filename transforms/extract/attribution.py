@@ -1,0 +1,238 @@
+"""Where an event happens: the one function that decides an event's markets, with evidence, role and basis,
+and the one definition of "the same happening".
+
+``Attribution(...).markets(sent, clause, para, acting)`` tries the levels of evidence in this order; the first
+level that names a market decides (origin-only mentions, "42 other Chinese apps", are kept at every level with
+role ``origin``: they never count as the place):
+
+1. ``sentence`` / ``clause``: a place or market word in the event's sentence (restricted to the date's clause
+   when the sentence's clauses name different markets). A sentence whose only evidence is a demonym ("our old
+   Chinese friends") also gets the document's markets (basis ``document``).
+2. ``actor_home``: the home of the acting organisation(s) (in the date's clause, else the sentence): the
+   organisation table (IBM -> US, the Bundesbank -> DE, the IMF -> GLOBAL, "the Treasury" -> the document's
+   country) or the document's own evidence ("Tokyo-based X", "X of Japan", "Kenya Commercial Bank"). Media
+   are never a market claim; people have no home.
+3. ``dateline``: a city dateline opening the paragraph ("JAKARTA --", "LONDON (AP) --").
+4. ``paragraph``: the paragraph's dominant market.
+5. ``document``: the document's dominant markets (title and opening dateline count double), else the home of
+   its most-mentioned organisation.
+
+Roles: ``place`` (acted on / where), ``institution`` (a national or EU institution acts), ``global``,
+``origin`` (of an actor; does not count). Confidence follows the basis (``BASIS_WEIGHT``).
+"""
+from __future__ import annotations
+
+import bisect
+import hashlib
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from transforms.extract import markets
+from transforms.lake import schema
+
+__all__ = ["Attribution", "Market", "BASIS_WEIGHT", "ROLE_RANK", "BASIS_RANK", "dominant", "dateline",
+           "happening_key", "confidence", "acted_on"]
+
+BASIS_WEIGHT = {"sentence": 1.0, "clause": 0.9, "actor_home": 0.85, "dateline": 0.8, "paragraph": 0.75,
+                "document": 0.6, None: 0.4}
+ROLE_RANK = {"place": 0, "institution": 1, "global": 2, "origin": 3}
+BASIS_RANK = {b: i for i, b in enumerate(schema.MARKET_BASES)}
+
+
+@dataclass
+class Market:
+    code: str
+    role: str
+    basis: str
+    evidence: list[str] = field(default_factory=list)
+
+
+def add(out: dict[str, Market], code: str, role: str, basis: str, evidence: str) -> None:
+    """Add (or strengthen) a market: the better role and basis win, evidence accumulates."""
+    cur = out.get(code)
+    if cur is None:
+        out[code] = Market(code, role, basis, [evidence])
+        return
+    if ROLE_RANK[role] < ROLE_RANK[cur.role]:
+        cur.role = role
+    if BASIS_RANK[basis] < BASIS_RANK[cur.basis]:
+        cur.basis = basis
+    if evidence not in cur.evidence:
+        cur.evidence.append(evidence)
+
+
+def acted_on(mkts: dict[str, Market]) -> list[Market]:
+    """The markets an event concerns (origin does not count), best evidence first."""
+    return sorted((m for m in mkts.values() if m.role != "origin"),
+                  key=lambda m: (BASIS_RANK[m.basis], ROLE_RANK[m.role], m.code))
+
+
+def confidence(anchor_weight: float, mkts: dict[str, Market]) -> float:
+    best = acted_on(mkts)
+    return round(anchor_weight * BASIS_WEIGHT[best[0].basis if best else None], 3)
+
+
+def happening_key(date_start, date_end, event_type: str, actor: str | None, market: str | None = "") -> str | None:
+    """The same happening: same date interval, type (not ``other``) and named (lead) actor, and for stories
+    across documents the same market. ``None`` (a happening of its own) without a named actor or type."""
+    if not actor or event_type == "other" or market is None:
+        return None
+    raw = "|".join(str(x) for x in (date_start, date_end, event_type, actor.casefold(), market))
+    return "s" + hashlib.md5(raw.encode("utf-8")).hexdigest()[:15]
+
+
+def dominant(mentions, units=None, min_share: float = 0.5, limit: int = 3) -> list[str]:
+    """The most-mentioned markets (non-origin, non-global), counted once per unit (e.g. sentence): the codes
+    whose count is at least ``min_share`` of the top count, most frequent first."""
+    counts: Counter[str] = Counter()
+    first: dict[str, int] = {}
+    unit_starts = [s for s, _ in units] if units else []
+    seen: set[tuple[str, int]] = set()
+    for m in mentions:
+        if m.role in ("origin", "global"):
+            continue
+        unit = m.start
+        if units:
+            i = bisect.bisect_right(unit_starts, m.start) - 1
+            unit = i if i >= 0 and m.start < units[i][1] else m.start
+        if (m.code, unit) in seen:
+            continue
+        seen.add((m.code, unit))
+        counts[m.code] += 1
+        first.setdefault(m.code, m.start)
+    if not counts:
+        return []
+    top = max(counts.values())
+    ranked = sorted(counts, key=lambda c: (-counts[c], first[c]))
+    return [c for c in ranked if counts[c] >= top * min_share][:limit]
+
+
+_DATELINE_RE = re.compile(r"[ \t]*([A-Z][A-Z.'’-]+(?:[ \t][A-Z][A-Z.'’-]+){0,3})(?:,[^\n]{0,40}?)?[ \t]*"
+                          r"(?:\([^)\n]{1,30}\)[ \t]*)?(?:--|—|–|-|_)[ \t]")
+
+
+def dateline(text: str, start: int) -> tuple[str, str] | None:
+    """``(code, words)`` of a city or country dateline opening the paragraph at ``start``."""
+    m = _DATELINE_RE.match(text, start)
+    if not m:
+        return None
+    name = " ".join(w.capitalize() for w in m.group(1).split())
+    hit = markets.aliases().get(name) or markets.aliases().get(m.group(1))
+    if hit is None or hit[1] not in ("city", "name", "region") or hit[0] == "-":
+        return None
+    return hit[0], m.group(0).strip()
+
+
+class Attribution:
+    """Market evidence of one document, built once; ``markets`` decides each event's markets."""
+
+    def __init__(self, text: str, sents, paras, ments, title_ments, homes: dict[str, tuple[str, str]],
+                 actors) -> None:
+        self.text, self.ments, self.homes = text, ments, homes
+        self.starts = [m.start for m in ments]
+        self.datelines = {p[0]: d for p in paras if (d := dateline(text, p[0])) is not None}
+        opening = self.datelines.get(paras[0][0]) if paras else None
+        self.doc_dom = self._doc_dominant(sents, title_ments, opening)
+        self.evidence: dict[str, list[str]] = {}
+        for m in list(title_ments) + list(ments):
+            lst = self.evidence.setdefault(m.code, [])
+            if m.text not in lst and len(lst) < 3:
+                lst.append(m.text)
+        if opening:
+            self.evidence.setdefault(opening[0], []).append(opening[1])
+        if not self.doc_dom:                     # no place at all: the home of the most-mentioned organisation
+            counts = Counter(a.name for a in actors if a.kind == "org" and self.home(a)[0] not in (None, "GLOBAL"))
+            if counts:
+                lead = next(a for a in actors if a.name == counts.most_common(1)[0][0])
+                code, ev = self.home(lead)
+                self.doc_dom = [code]
+                self.evidence.setdefault(code, []).append(ev)
+
+    def _between(self, s: int, e: int):
+        return self.ments[bisect.bisect_left(self.starts, s):bisect.bisect_left(self.starts, e)]
+
+    def _doc_dominant(self, sents, title_ments, opening, min_share: float = 0.6, limit: int = 2) -> list[str]:
+        """Per sentence 1 for a place/institution mention, 0.5 for an origin-only one; title and opening
+        dateline count twice."""
+        starts = [s for s, _ in sents]
+        per_sent: dict[tuple[int, str], float] = {}
+        first: dict[str, int] = {}
+        for m in self.ments:
+            if m.code == "GLOBAL":
+                continue
+            i = bisect.bisect_right(starts, m.start) - 1
+            per_sent[(i, m.code)] = max(per_sent.get((i, m.code), 0.0), 0.5 if m.role == "origin" else 1.0)
+            first.setdefault(m.code, m.start)
+        score: dict[str, float] = {}
+        for (_, code), w in per_sent.items():
+            score[code] = score.get(code, 0.0) + w
+        extra = [m.code for m in title_ments if m.code != "GLOBAL"] + ([opening[0]] if opening else [])
+        for code in dict.fromkeys(extra):
+            score[code] = score.get(code, 0.0) + 2.0
+            first.setdefault(code, -1)
+        if not score:
+            return []
+        top = max(score.values())
+        return [c for c in sorted(score, key=lambda c: (-score[c], first[c])) if score[c] >= top * min_share][:limit]
+
+    def home(self, actor) -> tuple[str | None, str]:
+        """``(code, evidence)`` of an organisation's home ("*" resolved to the document's country)."""
+        if actor.kind != "org":
+            return None, ""
+        code = actor.home
+        if code == "*":
+            code = next((c for c in self.doc_dom if c not in ("EU", "GLOBAL")), None)
+        if code:
+            return code, actor.text
+        return self.homes.get(actor.name, (None, ""))
+
+    def markets(self, sent, clause, para, acting) -> dict[str, Market]:
+        """The markets of an event in ``sent`` (its date in ``clause``, paragraph ``para`` or None) whose
+        acting organisations are ``acting`` (Actor objects, the date's clause first)."""
+        out: dict[str, Market] = {}
+        in_sent = self._between(*sent)
+        places = [m for m in in_sent if m.role != "origin"]
+        for m in in_sent:
+            if m.role == "origin":
+                add(out, m.code, "origin", "sentence", m.text)
+        if places:                                                    # 1. sentence / clause
+            in_clause = [m for m in places if clause[0] <= m.start < clause[1]]
+            if in_clause and {m.code for m in in_clause} != {m.code for m in places}:
+                chosen, basis = in_clause, "clause"
+            else:
+                chosen, basis = places, "sentence"
+            for m in chosen:
+                add(out, m.code, m.role, basis, m.text)
+            if all(m.kind == "demonym" and m.role == "place" for m in chosen):
+                self._document(out)
+            return out
+        found = False
+        for a in acting:                                              # 2. the acting organisation's home
+            code, ev = self.home(a)
+            if code:
+                role = "global" if code == "GLOBAL" else "institution" if a.institution else "place"
+                add(out, code, role, "actor_home", ev)
+                found = True
+        if found:
+            return out
+        if para is not None:
+            d = self.datelines.get(para[0])
+            if d is not None:                                         # 3. the paragraph's dateline
+                add(out, d[0], "place", "dateline", d[1])
+                return out
+            para_ments = [m for m in self._between(*para) if m.role != "origin"]
+            dom = dominant(para_ments, min_share=0.6, limit=2)
+            dom = [c for c in dom if c != "GLOBAL"] or dom
+            if dom:                                                   # 4. the paragraph
+                for code in dom:
+                    ev = [m.text for m in para_ments if m.code == code]
+                    add(out, code, "global" if code == "GLOBAL" else "place", "paragraph",
+                        "; ".join(list(dict.fromkeys(ev))[:3]))
+                return out
+        self._document(out)                                           # 5. the document
+        return out
+
+    def _document(self, out: dict[str, Market]) -> None:
+        for code in self.doc_dom:
+            add(out, code, "place", "document", "; ".join(self.evidence.get(code, [])[:3]))
