@@ -8,7 +8,8 @@ import pytest
 from transforms.extract import event_types
 
 EXPECTED = ["launch", "expansion", "exit", "ban", "investigation", "regulatory", "sanction", "payment",
-            "logistics", "sale", "partnership", "report", "metric", "boycott", "other"]
+            "logistics", "sale", "partnership", "report", "metric", "boycott", "earnings", "market_move",
+            "acquisition", "appointment", "lawsuit", "job_cuts", "strike", "bankruptcy", "forecast", "other"]
 
 
 def test_table_defines_every_type_once():

@@ -1,4 +1,4 @@
-"""Event types for marketplace and trade news, defined in ``knowledge/event_types.csv``.
+"""Event types for business, marketplace and trade news, defined in ``knowledge/event_types.csv``.
 
 Each type has a short snake_case name, a definition, trigger lemmas/phrases and a priority.  A sentence's
 words are reduced to a few candidate lemmas by simple suffix rules (banned -> ban, reported -> report,
@@ -48,14 +48,12 @@ def type_names() -> list[str]:
     return [t.name for t in types()]
 
 
-_IRREGULAR = {
-    "said": "say", "says": "say", "told": "tell", "sold": "sell", "began": "begin", "begun": "begin",
-    "wrote": "write", "written": "write", "spoke": "speak", "spoken": "speak", "rose": "rise", "risen": "rise",
-    "fell": "fall", "fallen": "fall", "grew": "grow", "grown": "grow", "left": "leave", "paid": "pay",
-    "froze": "freeze", "frozen": "freeze", "shut": "shut", "set": "set", "held": "hold", "took": "take",
-    "went": "go", "gone": "go", "saw": "see", "seen": "see", "made": "make", "brought": "bring",
-    "bought": "buy", "sent": "send", "stood": "stand", "won": "win", "quit": "quit", "led": "lead",
-}
+@functools.cache
+def _irregular() -> dict[str, str]:
+    """Irregular verb forms -> lemma (``knowledge/irregular_verbs.csv``)."""
+    return {r["verb"]: r["lemma"] for r in knowledge.csv_rows("irregular_verbs.csv")}
+
+
 _TOKEN_RE = re.compile(r"[A-Za-z]+(?:['’-][A-Za-z]+)*|\d+(?:[.,]\d+)*")
 _CLAUSE_START_RE = re.compile(r"[,;:—(\"“]\s*$")   # a capitalised word after these may be a trigger
 MAX_OUT_OF_CLAUSE = 20   # tokens: a trigger outside the date's clause must be this close
@@ -66,8 +64,9 @@ def lemmas(word: str) -> frozenset[str]:
     """Candidate lemmas of a word (lower-cased) by suffix stripping; over-generation is harmless."""
     w = word.lower()
     out = {w}
-    if w in _IRREGULAR:
-        out.add(_IRREGULAR[w])
+    irregular = _irregular()
+    if w in irregular:
+        out.add(irregular[w])
     n = len(w)
     if n > 4 and w.endswith("ies"):
         out.add(w[:-3] + "y")
