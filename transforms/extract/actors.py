@@ -3,7 +3,8 @@
 Two sources, merged (curated matches win where they overlap):
 
 * the alias table ``knowledge/actors.csv`` (alias -> canonical name, kind, whether a place inside the name is
-  not a market: "Kyiv Post"); aliases of 5+ characters also match lower-, upper- and capitalised ("Aliexpress");
+  not a market: "Kyiv Post"); aliases of 5+ characters also match upper-case and capitalised ("Aliexpress"),
+  web addresses also lower-case ("aliexpress.com");
 * the organisation table ``knowledge/organisations.csv`` (transforms.extract.organisations): names and aliases
   as written, with their home market; ambiguous ones ("Apple", "Shell") only with business context;
 * a capitalised-name heuristic (word lists in ``knowledge/actor_words.toml``): multi-word proper names ending in
@@ -60,7 +61,8 @@ def _table() -> dict[str, tuple[str, str, bool]]:
 @functools.cache
 def _matchers():
     """One case-sensitive scan for every curated alias (organisation names as written; actors.csv aliases of
-    5+ characters also in lower, upper and capitalised forms: "Aliexpress", "ALIEXPRESS")."""
+    5+ characters also in upper and capitalised forms, web addresses also lower-cased: "Aliexpress",
+    "ALIEXPRESS", "aliexpress.com")."""
     table = _table()
     curated = {row["alias"] for row in knowledge.csv_rows("actors.csv")}
     lower: dict[str, tuple[str, str, bool]] = {}
@@ -69,7 +71,9 @@ def _matchers():
     variants: dict[str, str] = {a: a for a in table}
     for a in curated:
         if len(a) >= 5:
-            for v in (a.lower(), a.upper(), a.capitalize(), a[:1].upper() + a[1:].lower()):
+            # lower-case forms only for web addresses ("aliexpress.com"): a scan for lower-case initials
+            # tries every word of the text (slow), one for capitals only the names
+            for v in (a.upper(), a.capitalize(), a[:1].upper() + a[1:].lower()) + ((a.lower(),) if "." in a else ()):
                 variants.setdefault(v, a)
     # left boundary checked in ``find`` (keeps the fast first-character scan)
     alias_re = re.compile(r"(%s)(?![\w&]|\.\w)" % trie_regex(variants))
@@ -189,7 +193,7 @@ def find(text: str, spans: list[tuple[int, int]] | None = None) -> list[Actor]:
         last_end = e
     found.extend(_heuristic(text, taken, spans))
     found.sort(key=lambda a: a.start)
-    return _doc_names(text, found)
+    return _doc_names(text, found, spans)
 
 
 def _make(start: int, end: int, text: str, name: str, kind: str, masks: bool) -> Actor:
@@ -199,7 +203,7 @@ def _make(start: int, end: int, text: str, name: str, kind: str, masks: bool) ->
     return Actor(start, end, text, name, kind, masks, org.home, org.kind in organisations.INSTITUTION_KINDS)
 
 
-def _doc_names(text: str, found: list[Actor]) -> list[Actor]:
+def _doc_names(text: str, found: list[Actor], spans=None) -> list[Actor]:
     """Later mentions of names the document introduced: the short name of an organisation ("Unisys Corp."
     ... "Unisys"), a person's surname after a title ("Mr. Spoon"); and single capitalised names acting as
     companies: "Compaq's stock", "Compaq reported", "Compaq said it"."""
@@ -222,7 +226,7 @@ def _doc_names(text: str, found: list[Actor]) -> list[Actor]:
         for s0 in _occurrences(text, nm):
             if not taken.overlaps(s0, s0 + len(nm)):
                 extra.append(_make(s0, s0 + len(nm), nm, canon, kind, kind == "org"))
-    for title, s0, word in _acting_names(text):
+    for title, s0, word in _acting_names(text, spans):
         e0 = s0 + len(word)
         if taken.overlaps(s0, e0) or word in al or word in w["stop"] or word in short:
             continue
@@ -265,12 +269,17 @@ _ACTS_RE = re.compile(
 _NAME_BEFORE_RE = re.compile(r"(?<![\w&.’'-])([A-Z][a-z]+(?:[A-Z][a-z]+)?)$")
 
 
-def _acting_names(text: str):
-    """``(title, start, name)`` of single names after a title or acting as a company."""
-    for m in _TITLE_RE.finditer(text):
+def _acting_names(text: str, spans=None):
+    """``(title, start, name)`` of single names after a title or acting as a company (within ``spans``)."""
+    for s0, e0 in spans if spans is not None else ((0, len(text)),):
+        yield from _acting_in(text, s0, e0)
+
+
+def _acting_in(text: str, start: int, end: int):
+    for m in _TITLE_RE.finditer(text, start, end):
         if not m.start() or not text[m.start() - 1].isalnum():
             yield m.group()[:3], m.start(1), m.group(1)
-    for m in _ACTS_RE.finditer(text):
+    for m in _ACTS_RE.finditer(text, start, end):
         s = m.start()
         if text[s] not in "'’":
             if not (s and text[s - 1] in " \t"):
@@ -278,7 +287,7 @@ def _acting_names(text: str):
             s -= 1
             while s and text[s - 1] in " \t":
                 s -= 1
-        b = _NAME_BEFORE_RE.search(text, max(0, s - 25), s)
+        b = _NAME_BEFORE_RE.search(text, max(start, s - 25), s)
         if b:
             yield None, b.start(1), b.group(1)
 
