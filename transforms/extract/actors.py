@@ -113,6 +113,7 @@ def _heuristic(text: str, taken, spans=None) -> list[Actor]:
     from transforms.extract import markets
     al = markets.aliases()
     run_re = _matchers()[3]
+    home_suffixes = tuple(organisations.words()["home_suffixes"])
     out = []
     taken = SpanSet(taken)
     if spans is None:
@@ -136,6 +137,12 @@ def _heuristic(text: str, taken, spans=None) -> list[Actor]:
             toks = toks[1:]
         while toks and (toks[-1][2] in w["stop"] or toks[-1][2] in ("of", "and", "for", "the", "&", "de", "du")):
             toks = toks[:-1]
+        based = [i for i, (_, _, t) in enumerate(toks) if t.endswith(home_suffixes)]
+        if based:
+            toks = toks[based[-1] + 1:]                   # "Tokyo-based Zorgo Corp.": the name after it
+        of = [i for i, (_, _, t) in enumerate(toks) if t == "of"]
+        if of and of[-1] >= 2 and " ".join(t for _, _, t in toks[of[-1] + 1:]) in al:
+            toks = toks[:of[-1]]                          # "Zorgo Holdings of Japan": the name, then its home
         if not toks:
             continue
         words = [t for _, _, t in toks]

@@ -13,6 +13,7 @@
 """
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from dataclasses import dataclass
@@ -103,7 +104,7 @@ def _evidence_res() -> tuple[re.Pattern, re.Pattern]:
     w = words()
     based = re.compile(r"(?:" + "|".join(map(re.escape, w["home_suffixes"])) + r")\s+(?:[a-z][\w-]*\s+){0,3}$")
     noun_alt = "|".join(map(re.escape, sorted(w["org_nouns"])))
-    nouns = re.compile(r"(?:['’]s\s+|\s+(?:[\w-]+\s+){0,2}(?:" + noun_alt + r"),?\s+)$")
+    nouns = re.compile(r"['’]s\s+|\s+(?:[\w-]+\s+){0,2}(?:" + noun_alt + r"),?\s+")
     return based, nouns
 
 
@@ -117,6 +118,7 @@ def evidence(text: str, orgs, ments) -> dict[str, tuple[str, str]]:
         return out
     by_end = {m.end: m for m in ments}
     by_start = {m.start: m for m in ments}
+    starts = [m.start for m in ments]
     based_re, noun_re = _evidence_res()
     mi = 0
     for a in orgs:
@@ -137,13 +139,13 @@ def evidence(text: str, orgs, ments) -> dict[str, tuple[str, str]]:
             if p:
                 out[a.name] = (p.code, p.text + m.group().strip())
                 continue
-        # "the British company X", "Japan's X", "Japanese automaker X"
-        m = noun_re.search(head)
-        if m:
-            p = by_end.get(a.start - len(head) + m.start())
-            if p and (p.kind == "demonym" or "'" in m.group() or "’" in m.group()):
-                out[a.name] = (p.code, text[p.start:a.start].strip())
-                continue
+        # "the British company X", "Japan's X", "Japanese automaker X": the last place before the name
+        k = bisect.bisect_left(starts, a.start) - 1
+        p = ments[k] if k >= 0 else None
+        if p is not None and a.start - p.end < 50 and (m := noun_re.fullmatch(text, p.end, a.start)) \
+                and (p.kind == "demonym" or m.group().startswith(("'", "’"))):
+            out[a.name] = (p.code, text[p.start:a.start].strip())
+            continue
         # "X of Japan"
         m = re.match(r",?\s+of\s+(?:the\s+)?", text[a.end:a.end + 12])
         if m and (p := by_start.get(a.end + m.end())) is not None and p.kind in ("name", "city"):
