@@ -1,9 +1,10 @@
-"""How events get their markets: from the sentence, from a fallback (paragraph/document), or none.
+"""How events get their markets: by the best basis of their market rows (transforms.extract.attribution:
+sentence, clause, actor_home, dateline, paragraph, document) or none.
 
-Runs the extractor (transforms.extract.events.extract, the pipeline's code) over the seeds and over the
-TimeBank/AQUAINT texts in ../shared/corpora (TimeML tags stripped, the DCT as publication date), counts
-events by the best basis of their markets, and prints a reproducible random sample of events for checking
-by hand.
+Runs the extractor (transforms.extract.events.extract, the pipeline's code) over the seeds, the events-dev
+documents (../shared/corpora/events-dev/gold.jsonl) and the TimeBank/AQUAINT texts in ../shared/corpora
+(TimeML tags stripped, the DCT as publication date), counts events by the best basis of their markets, and
+prints a reproducible random sample of events outside the dev set for checking by hand.
 
     .venv/bin/python benchmarks/market_coverage.py [--sample 20] [--seed 7]
 """
@@ -17,18 +18,30 @@ from collections import Counter
 from pathlib import Path
 
 from transforms.extract.events import extract
+from transforms.lake import schema
 from transforms.ingest.sources import discover, read_source
 from transforms.ingest.models import Document
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPORA = ROOT.parent / "shared" / "corpora"
-ORDER = ("sentence", "clause", "paragraph", "document")
+ORDER = tuple(schema.MARKET_BASES)
 
 
-def tml_documents(folder: Path):
+def dev_names() -> set[str]:
+    import json
+
+    gold = CORPORA / "events-dev" / "gold.jsonl"
+    if not gold.exists():
+        return set()
+    return {json.loads(line)["doc"].removesuffix(".txt") for line in gold.open() if line.strip()}
+
+
+def tml_documents(folder: Path, only: set[str] | None = None, skip: set[str] = frozenset()):
     import xml.etree.ElementTree as ET
 
     for path in sorted(folder.glob("*.tml")):
+        if (only is not None and path.stem not in only) or path.stem in skip:
+            continue
         root = ET.parse(path).getroot()
         text = "".join(root.find("TEXT").itertext())
         dct_el = root.find("DCT/TIMEX3")
@@ -64,20 +77,25 @@ def main() -> None:
     ap.add_argument("--sample", type=int, default=20)
     ap.add_argument("--seed", type=int, default=7)
     args = ap.parse_args()
-    sets = {"seeds": seed_documents()}
+    dev = dev_names()
+    sets = {"seeds": seed_documents(),
+            "dev": (d for name in ("timebank", "te3-silver") if (CORPORA / name).is_dir()
+                    for d in tml_documents(CORPORA / name, only=dev))}
     for name in ("timebank", "aquaint"):
         if (CORPORA / name).is_dir():
-            sets[name] = tml_documents(CORPORA / name)
+            sets[name] = tml_documents(CORPORA / name)      # all of it (TimeBank includes dev documents)
+    outside = {"timebank": dev, "aquaint": dev}
     pool = []
     for name, docs in sets.items():
         counts, events = coverage(docs)
         total = sum(counts.values())
         parts = ", ".join(f"{k} {counts[k]} ({counts[k] / total:.0%})" for k in (*ORDER, "none") if counts[k])
         print(f"{name:<9} {total:>5} events: {parts}")
-        if name != "seeds":
-            pool.extend(events)
+        if name in outside:
+            pool.extend(e for e in events if e[0].doc_id not in outside[name])
     rng = random.Random(args.seed)
-    print(f"\nrandom sample of {args.sample} corpus events (seed {args.seed}) to check by hand:")
+    print(f"\nrandom sample of {args.sample} TimeBank/AQUAINT events outside the dev set (seed {args.seed}) "
+          "to check by hand:")
     for i, (doc, ev, mkts) in enumerate(rng.sample(pool, min(args.sample, len(pool))), 1):
         where = ", ".join(f"{m['market']}/{m['role']}/{m['basis']}" for m in mkts) or "-"
         sentence = " ".join(ev["sentence"].split())
