@@ -224,6 +224,7 @@ def test_windowed_global_scan_equals_a_full_scan():
 @pytest.mark.parametrize("text,codes", [
     ("The FBI questioned a man in Buffalo, N.Y., on Monday.", {"US"}),
     ("The Sunnyvale, Calif., company earned 35 cents a share.", {"US"}),
+    ("Milton Roy, of St. Petersburg, Fla., said so.", {"US"}),
     ("He fell ill. Then he left for the airport.", set()),
 ])
 def test_us_state_abbreviations_of_datelines(text, codes):

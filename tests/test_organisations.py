@@ -110,4 +110,4 @@ def test_washington_the_person_the_state_and_the_government():
 
 
 def test_georgia_the_state_is_the_us():
-    assert [m.code for m in markets.find("Atlanta, Georgia, is home to the company.")] == ["US", "US"]
+    assert [(m.text, m.code) for m in markets.find("Atlanta, Georgia, is home to the company.")] == [("Georgia", "US")]

@@ -307,6 +307,10 @@ def find(text: str, exclude: list[tuple[int, int]] | tuple = ()) -> list[Mention
                 continue                               # "LET US KNOW"
         if kind == "city" and _in_a_name(text, start, end, al):
             continue                                   # "Paris Hilton", "Grand InterContinental Seoul Parnas"
+        if kind == "city" and i + 1 < len(raw) and text[end:raw[i + 1][0]] in (", ", ","):
+            nxt = al[raw[i + 1][2]]
+            if nxt[1] in ("region", "name") and nxt[0] not in (code, "-"):
+                continue                               # "St. Petersburg, Fla.", "London, Ontario": the next name
         if alias in _person_places() and _a_person(text, start, end):
             continue                                   # "Mr. Washington", "George Washington", "Washington state"
         if alias in needs_context:
