@@ -75,11 +75,14 @@ def _matchers():
             # tries every word of the text (slow), one for capitals only the names
             for v in (a.upper(), a.capitalize(), a[:1].upper() + a[1:].lower()) + ((a.lower(),) if "." in a else ()):
                 variants.setdefault(v, a)
-    # left boundary checked in ``find`` (keeps the fast first-character scan)
-    alias_re = re.compile(r"(%s)(?![\w&]|\.\w)" % trie_regex(variants))
+    # left boundary checked in ``find`` (keeps the fast first-character scan); the few names with a lower-case
+    # initial ("eBay", "adidas", "aliexpress.com") are looked up as plain substrings: a regex scan for them
+    # would try every word of the text
+    alias_re = re.compile(r"(%s)(?![\w&]|\.\w)" % trie_regex(v for v in variants if not v[:1].islower()))
+    lower_initial = tuple(sorted((v for v in variants if v[:1].islower()), key=len, reverse=True))
     cap = r"(?:[A-Z][\w&'’.-]*[\w&]|[A-Z])"
     run_re = re.compile(cap + r"(?:(?:[ \t]+(?:of|and|for|the|de|du|&))*[ \t]+" + cap + r")+")
-    return alias_re, variants, lower, run_re
+    return alias_re, variants, lower, run_re, lower_initial
 
 
 _POSS = re.compile(r"['’]s$")
@@ -177,10 +180,13 @@ def find(text: str, spans: list[tuple[int, int]] | None = None) -> list[Actor]:
 
     ``spans`` (sorted, non-overlapping, e.g. the sentences that carry events) limits the heuristic to
     those parts of the text; curated aliases are always found everywhere (they mask places)."""
-    alias_re, variants, lower, _ = _matchers()
+    alias_re, variants, lower, _, lower_initial = _matchers()
     table = _table()
     orgs = organisations.table()
     cands = [(m.start(1), -m.end(1), m.group(1)) for m in alias_re.finditer(text)]
+    for v in lower_initial:
+        if v in text:
+            cands.extend((i, -(i + len(v)), v) for i in _occurrences(text, v))
     cands = [c for c in cands if not c[0] or not (text[c[0] - 1].isalnum() or text[c[0] - 1] in "_&.")]
     cands.sort()
     found: list[Actor] = []
