@@ -17,6 +17,9 @@ role ``origin``: they never count as the place):
 5. ``document``: the document's dominant markets (title and opening dateline count double), else the home of
    its most-mentioned organisation.
 
+``happening_key`` / ``happenings``: the one definition of the same happening (same date interval, type and
+named lead actor; across documents also the same market).
+
 Roles: ``place`` (acted on / where), ``institution`` (a national or EU institution acts), ``global``,
 ``origin`` (of an actor; does not count). Confidence follows the basis (``BASIS_WEIGHT``).
 """
@@ -32,7 +35,7 @@ from transforms.extract import markets
 from transforms.lake import schema
 
 __all__ = ["Attribution", "Market", "BASIS_WEIGHT", "ROLE_RANK", "BASIS_RANK", "dominant", "dateline",
-           "happening_key", "confidence", "acted_on"]
+           "happening_key", "happenings", "confidence", "acted_on"]
 
 BASIS_WEIGHT = {"sentence": 1.0, "clause": 0.9, "actor_home": 0.85, "dateline": 0.8, "paragraph": 0.75,
                 "document": 0.6, None: 0.4}
@@ -80,6 +83,40 @@ def happening_key(date_start, date_end, event_type: str, actor: str | None, mark
         return None
     raw = "|".join(str(x) for x in (date_start, date_end, event_type, actor.casefold(), market))
     return "s" + hashlib.md5(raw.encode("utf-8")).hexdigest()[:15]
+
+
+def happenings(mentions: list) -> list[list]:
+    """The mentions of one document grouped into happenings (the first of a group is its head), in text order.
+    Mentions (objects with ``timex``, ``event_type``, ``lead``, ``markets``) with the same ``happening_key``
+    are one happening. A mention without a lead actor joins the document's only happening of its date and
+    type when their markets agree ("a sale is due to start on June 1" ... "on June 1st the sale also
+    starts"); otherwise it is a happening of its own, as is every ``other`` mention."""
+    by_key: dict[str, list] = {}
+    keys = [happening_key(m.timex.date_start, m.timex.date_end, m.event_type, m.lead) for m in mentions]
+    for m, key in zip(mentions, keys):
+        if key is not None:
+            by_key.setdefault(key, []).append(m)
+    by_slot: dict[tuple, list[list]] = {}
+    for g in by_key.values():
+        by_slot.setdefault((g[0].timex.date_start, g[0].timex.date_end, g[0].event_type), []).append(g)
+    groups: list[list] = []
+    for m, key in zip(mentions, keys):
+        if key is not None:
+            if by_key[key][0] is m:
+                groups.append(by_key[key])
+            continue
+        slot = by_slot.get((m.timex.date_start, m.timex.date_end, m.event_type), [])
+        if m.event_type != "other" and len(slot) == 1 and _agree(slot[0][0].markets, m.markets):
+            slot[0].append(m)
+        else:
+            groups.append([m])
+    groups.sort(key=lambda g: (g[0].timex.start, g[0].timex.end))
+    return groups
+
+
+def _agree(a: dict[str, Market], b: dict[str, Market]) -> bool:
+    ma, mb = {m.code for m in acted_on(a)}, {m.code for m in acted_on(b)}
+    return not ma or not mb or bool(ma & mb)
 
 
 def dominant(mentions, units=None, min_share: float = 0.5, limit: int = 3) -> list[str]:

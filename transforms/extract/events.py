@@ -90,11 +90,6 @@ def _heuristic_spans(event_sents, sents) -> list[tuple[int, int]]:
     return out
 
 
-def _agree(a: _Mention, b: _Mention) -> bool:
-    ma, mb = {m.code for m in attribution.acted_on(a.markets)}, {m.code for m in attribution.acted_on(b.markets)}
-    return not ma or not mb or bool(ma & mb)
-
-
 def _story_key(head, mk) -> str | None:
     best = attribution.acted_on(mk)
     return attribution.happening_key(head.timex.date_start, head.timex.date_end, head.event_type, head.lead,
@@ -160,29 +155,7 @@ def extract(doc: Document, run_id: str) -> dict[str, list[dict]]:
         mentions.append(_Mention(tx, sent, clause, etype, trigger, names, lead, mk,
                                  attribution.confidence(ANCHOR_WEIGHT.get(tx.anchor, 0.5), mk)))
 
-    groups: list[list[_Mention]] = []
-    by_key: dict[str, list[_Mention]] = {}
-    keys = [attribution.happening_key(mn.timex.date_start, mn.timex.date_end, mn.event_type, mn.lead)
-            for mn in mentions]
-    for mn, key in zip(mentions, keys):            # one event per happening (same interval, type, lead actor)
-        if key is not None:
-            by_key.setdefault(key, []).append(mn)
-    by_slot: dict[tuple, list[list[_Mention]]] = {}
-    for g in by_key.values():
-        by_slot.setdefault((g[0].timex.date_start, g[0].timex.date_end, g[0].event_type), []).append(g)
-    for mn, key in zip(mentions, keys):
-        if key is not None:
-            if by_key[key][0] is mn:
-                groups.append(by_key[key])
-            continue
-        # no acting actor: part of the document's only happening of that date and type when their markets
-        # agree ("... a sale is due to start on June 1" / "on June 1st the sale also starts")
-        slot = by_slot.get((mn.timex.date_start, mn.timex.date_end, mn.event_type), [])
-        if mn.event_type != "other" and len(slot) == 1 and _agree(slot[0][0], mn):
-            slot[0].append(mn)
-        else:
-            groups.append([mn])
-    groups.sort(key=lambda g: (g[0].timex.start, g[0].timex.end))
+    groups = attribution.happenings(mentions)
 
     for g in groups:
         head = g[0]
