@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from transforms import knowledge
 from transforms.extract import organisations
 from transforms.extract.sentences import SpanSet
-from transforms.extract.textmatch import trie_regex
+from transforms.extract.textmatch import occurrences, trie_regex
 
 __all__ = ["Actor", "find", "normalise", "in_span", "place_masks"]
 
@@ -256,14 +256,7 @@ _SENT_START_RE = re.compile(r"(?:^|[.!?\n\"“])\s*$")
 
 
 def _occurrences(text: str, name: str):
-    """Offsets of ``name`` as a whole word in ``text``."""
-    i = text.find(name)
-    while i >= 0:
-        j = i + len(name)
-        if (not i or not (text[i - 1].isalnum() or text[i - 1] in "_&.-")) and \
-                (j >= len(text) or not (text[j].isalnum() or text[j] in "_&")):
-            yield i
-        i = text.find(name, j)
+    return occurrences(text, name, left="_&.-")
 
 
 def _mid_sentence(text: str, word: str) -> bool:

@@ -19,7 +19,8 @@ def _config() -> dict:
 def language_spans(text: str) -> list[tuple[int, int]]:
     """Spans of language names used as languages ("in English, Spanish, Korean", "Chinese: ...")."""
     lang_re, sep_re, list_end_re, after_re, before_re = _lang_matchers()
-    occ = [(m.start(), m.end()) for m in lang_re.finditer(text)]
+    occ = [(m.start(), m.end()) for m in lang_re.finditer(text)
+           if not m.start() or not (text[m.start() - 1].isalnum() or text[m.start() - 1] in "_-")]
     spans: list[tuple[int, int]] = []
     i = 0
     while i < len(occ):
@@ -45,7 +46,8 @@ _LANG_PREP_RE = re.compile(r"\b(?:in|into|from|to)\s+$")
 @functools.cache
 def _lang_matchers():
     langs = _config()["languages"]["names"]
-    lang_re = re.compile(r"(?<![\w-])(?:" + trie_regex(langs) + r")(?![\w])")
+    # no look-behind (it would disable the fast first-character scan): the caller checks the left boundary
+    lang_re = re.compile(r"(?:" + trie_regex(langs) + r")(?![\w])")
     sep_re = re.compile(r"\s*,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|\s*/\s*")
     # after "in Korean, Thai and Polish": punctuation or a function word means languages; a noun
     # ("in Russian rubles") means adjectives

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from transforms import knowledge
 from transforms.extract.languages import language_spans
 from transforms.extract.sentences import SpanSet
-from transforms.extract.textmatch import trie_regex
+from transforms.extract.textmatch import leftmost_longest, occurrences, trie_regex
 
 __all__ = ["Mention", "find", "language_spans", "market_table", "aliases", "config"]
 
@@ -122,14 +122,28 @@ def _matchers():
     cfg = config()
     al = aliases()
     # no look-behind here: a leading assertion disables the regex engine's fast first-character scan;
-    # ``find`` checks the left word boundary instead
-    alias_re = re.compile(trie_regex(al) + r"(?![\w&]|\.\w)")
+    # ``find`` checks the left word boundary instead. The few aliases with a lower-case initial ("eurozone",
+    # "mainland China") are looked up as substrings: in the scan they would make it try every word
+    alias_re = re.compile(trie_regex(a for a in al if not a[:1].islower()) + r"(?![\w&]|\.\w)")
     glob_re = re.compile("|".join("(?:%s)" % p for p in cfg["global"]["patterns"]), re.I)
     media = cfg["media"]
     media_after = re.compile(
         r"(?:[ \t]+(?:[A-Z][\w&.'’-]*|of|the|and)){0,3}?[ \t]+(?:" + "|".join(map(re.escape, media["suffixes"])) + r")\b")
     media_before = re.compile(r"(?:" + "|".join(map(re.escape, media["prefixes"])) + r")\s+(?:the\s+)?$")
     return alias_re, glob_re, media_after, media_before
+
+
+@functools.cache
+def _lower_initial() -> tuple[str, ...]:
+    return tuple(a for a in aliases() if a[:1].islower())
+
+
+def _raw_matches(text: str, alias_re: re.Pattern) -> list[tuple[int, int, str]]:
+    """Alias matches, leftmost-longest and not overlapping, each at a word start."""
+    raw = [(m.start(), m.end(), m.group()) for m in alias_re.finditer(text)
+           if not m.start() or not (text[m.start() - 1].isalnum() or text[m.start() - 1] in "_&")]
+    extra = [(i, i + len(a), a) for a in _lower_initial() if a in text for i in occurrences(text, a)]
+    return leftmost_longest(raw + extra) if extra else raw
 
 
 # ------------------------------------------------------------------------------------- finding
@@ -282,8 +296,7 @@ def find(text: str, exclude: list[tuple[int, int]] | tuple = ()) -> list[Mention
     al = aliases()
     _, _, _, _, needs_context, food_words, us_context = _sets()
     langs = language_spans(text)
-    raw = [(m.start(), m.end(), m.group()) for m in alias_re.finditer(text)
-           if not m.start() or not (text[m.start() - 1].isalnum() or text[m.start() - 1] in "_&")]
+    raw = _raw_matches(text, alias_re)
     out: list[Mention] = []
     langs = SpanSet(langs)
     exclude = SpanSet(exclude)

@@ -1,4 +1,4 @@
-"""Shared matching helper for the knowledge-table matchers (markets, temporal scanner)."""
+"""Shared matching helpers for the knowledge-table matchers (markets, actors, temporal scanner)."""
 from __future__ import annotations
 
 import re
@@ -22,3 +22,25 @@ def trie_regex(words) -> str:
         return f"(?:{body})?" if "" in node else body
 
     return emit(root)
+
+
+def occurrences(text: str, word: str, left: str = "_&", right: str = "_&"):
+    """Offsets of ``word`` in ``text`` as a whole word: no letter, digit or character of ``left`` right before
+    it, none of ``right`` right after. A plain substring search: for the few names with a lower-case
+    initial ("eBay", "eurozone"), which in a trie regex would make the scan try every word of the text."""
+    i = text.find(word)
+    while i >= 0:
+        j = i + len(word)
+        if (not i or not (text[i - 1].isalnum() or text[i - 1] in left)) and \
+                (j >= len(text) or not (text[j].isalnum() or text[j] in right)):
+            yield i
+        i = text.find(word, j)
+
+
+def leftmost_longest(matches) -> list[tuple[int, int, str]]:
+    """``(start, end, text)`` matches without overlaps: at each place the longest, earlier ones first."""
+    out: list[tuple[int, int, str]] = []
+    for m in sorted(matches, key=lambda x: (x[0], -x[1])):
+        if not out or m[0] >= out[-1][1]:
+            out.append(m)
+    return out
