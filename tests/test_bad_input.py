@@ -266,16 +266,16 @@ def test_hostile_folder_every_input_is_accounted_for_and_leftovers_are_gone(host
 def test_one_paragraph_of_many_dates_weighs_its_markets_once(monkeypatch):
     """Work counted, not timed: a paragraph's dominant markets are computed once, not once per date in it
     (that made extraction quadratic on a long text without blank lines)."""
-    from transforms.extract import events, markets
+    from transforms.extract import attribution, events
     from transforms.ingest.models import Document
 
     calls = []
-    real = markets.dominant
-    monkeypatch.setattr(markets, "dominant", lambda *a, **k: calls.append(1) or real(*a, **k))
+    real = attribution.dominant
+    monkeypatch.setattr(attribution, "dominant", lambda *a, **k: calls.append(1) or real(*a, **k))
     text = "The shop in Moscow, Russia, opened. " + " ".join(
         f"Sales rose by {k} points on {k % 28 + 1} May 2021, traders said." for k in range(50))
     out = events.extract(Document(doc_id="d", source="s", source_root="r", format="txt", text=text), "run")
-    assert len(out["events"]) == 28 and len(calls) == 1
+    assert len(out["events"]) == 50 and len(calls) == 1    # no named actor: one event per date mention
 
 
 def test_actors_in_a_sentence_never_copy_the_rest_of_the_document():

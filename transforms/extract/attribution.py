@@ -168,6 +168,7 @@ class Attribution:
                  actors) -> None:
         self.text, self.ments, self.homes = text, ments, homes
         self.starts = [m.start for m in ments]
+        self._para_cache: dict[tuple[int, int], list[tuple[str, str]]] = {}
         self.datelines = {p[0]: d for p in paras if (d := dateline(text, p[0])) is not None}
         opening = self.datelines.get(paras[0][0]) if paras else None
         self.doc_dom = self._doc_dominant(sents, title_ments, opening)
@@ -258,17 +259,25 @@ class Attribution:
             if d is not None:                                         # 3. the paragraph's dateline
                 add(out, d[0], "place", "dateline", d[1])
                 return out
-            para_ments = [m for m in self._between(*para) if m.role != "origin"]
-            dom = dominant(para_ments, min_share=0.6, limit=2)
-            dom = [c for c in dom if c != "GLOBAL"] or dom
-            if dom:                                                   # 4. the paragraph
-                for code in dom:
-                    ev = [m.text for m in para_ments if m.code == code]
-                    add(out, code, "global" if code == "GLOBAL" else "place", "paragraph",
-                        "; ".join(list(dict.fromkeys(ev))[:3]))
+            for code, ev in self._paragraph(para):                   # 4. the paragraph
+                add(out, code, "global" if code == "GLOBAL" else "place", "paragraph", ev)
+            if out:
                 return out
         self._document(out)                                           # 5. the document
         return out
+
+    def _paragraph(self, para: tuple[int, int]) -> list[tuple[str, str]]:
+        """``(code, evidence)`` of a paragraph's dominant markets, computed once per paragraph (not once per
+        date in it: that made extraction quadratic on a long text without blank lines)."""
+        hit = self._para_cache.get(para)
+        if hit is None:
+            para_ments = [m for m in self._between(*para) if m.role != "origin"]
+            dom = dominant(para_ments, min_share=0.6, limit=2)
+            dom = [c for c in dom if c != "GLOBAL"] or dom
+            hit = [(code, "; ".join(list(dict.fromkeys(m.text for m in para_ments if m.code == code))[:3]))
+                   for code in dom]
+            self._para_cache[para] = hit
+        return hit
 
     def _document(self, out: dict[str, Market]) -> None:
         for code in self.doc_dom:

@@ -102,7 +102,8 @@ def _acting(acts: list, sent: tuple[int, int], clause: tuple[int, int]) -> tuple
     actor: the first in the clause, else the nearest before it (a speaker quoted after the clause is not)."""
     i = bisect.bisect_left(acts, sent[0], key=lambda a: a.start)
     inside, before, after = [], [], []
-    for a in acts[i:]:
+    for j in range(i, len(acts)):                  # not acts[i:]: copying the tail per date is quadratic
+        a = acts[j]
         if a.start >= sent[1]:
             break
         if a.end > sent[1] or a.kind == "media":
