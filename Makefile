@@ -26,7 +26,7 @@ run: setup
 	$(BIN)/timeline run
 
 test: setup
-	$(BIN)/python -m pytest -q; rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests collected"; exit 0; fi; exit $$rc
+	$(BIN)/python -m pytest -q -n auto --dist loadfile; rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests collected"; exit 0; fi; exit $$rc
 
 clean:
 	rm -rf lake warehouse/timeline.duckdb warehouse/*.tmp expectations/gx/uncommitted .airflow

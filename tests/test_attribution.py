@@ -2,7 +2,6 @@
 order, roles, confidence by basis, and the one "same happening" rule (within and across documents)."""
 from __future__ import annotations
 
-import datetime as dt
 
 import pytest
 

@@ -2,7 +2,6 @@
 normalisation, in-document evidence of a company's home."""
 from __future__ import annotations
 
-import re
 
 import pytest
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import bisect
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from transforms.extract import actors as actors_mod
 from transforms.extract import attribution, event_types, markets, organisations, sentences
@@ -35,6 +35,17 @@ def tag(text: str, dct=None) -> list:
     from transforms.temporal import tag as _tag
 
     return _tag(text, dct)
+
+
+def infer_publication_date(doc: Document, timexes: list) -> None:
+    """No date in metadata, sidecar or header: the publication date is the text's reference date
+    (``transforms.temporal.reference_date``, the rule the tagger anchors relative dates on) when it is a
+    day; ``published_basis = 'inferred'``."""
+    from transforms.temporal import reference_date
+
+    ref = reference_date(timexes)
+    if ref is not None and ref.prec == "day":
+        doc.published, doc.published_basis = ref.date, "inferred"
 
 
 def event_id_for(doc_id: str, start: int, end: int) -> str:
@@ -118,7 +129,10 @@ def extract(doc: Document, run_id: str) -> dict[str, list[dict]]:
     """Rows for the lake tables ``events``, ``event_mentions`` and ``event_markets`` of one document."""
     text = doc.text
     result: dict[str, list[dict]] = {"events": [], "event_mentions": [], "event_markets": []}
-    timexes = [t for t in tag(text, doc.published)
+    tagged = tag(text, doc.published)
+    if doc.published is None:
+        infer_publication_date(doc, tagged)
+    timexes = [t for t in tagged
                if t.resolved is not None and t.date_start is not None and t.date_end is not None
                and not t.resolved.endswith("_REF")]
     if not timexes:

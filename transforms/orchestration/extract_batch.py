@@ -20,7 +20,6 @@ from transforms.ingest.models import Document, Rejected
 from transforms.ingest.sources import SourceFile, read_source
 from transforms.lake import store as lake
 from transforms.lake.dedup import SeenDocuments
-from transforms.lake.schema import MAX_DATE, MIN_DATE
 from transforms.orchestration.processes import die_with_parent
 
 log = logging.getLogger("timeline")
@@ -49,17 +48,6 @@ def _document_row(doc: Document, run_id: str, now: dt.datetime) -> dict:
             "published_basis": doc.published_basis, "encoding": doc.encoding, "chars": len(doc.text),
             "text": doc.text, "metadata": json.dumps(doc.metadata, default=str) if doc.metadata else None,
             "ingested_at": now, "run_id": run_id}
-
-
-def infer_published(doc: Document, events: list[dict]) -> None:
-    """No date in metadata or header: take the latest fully written-out day in the text, if any (within
-    the lake's date range: a far-future year in the text is flagged on its own row, not the document's)."""
-    if doc.published is not None:
-        return
-    days = [e["date_start"] for e in events if e["anchor"] == "absolute" and e["precision"] == "day"
-            and MIN_DATE <= e["date_start"] <= MAX_DATE]
-    if days:
-        doc.published, doc.published_basis = max(days), "inferred"
 
 
 def process_batch(manifest_path: str, extract=None, workers: int | None = None) -> dict:
@@ -191,7 +179,6 @@ def _bundle(entry: list, manifest: dict, extract, seen_here: SeenDocuments, run_
             rows["quarantine"].append(quarantine_row(rej, run_id, now, record_id=item.doc_id))
             stats["quarantined"] += 1
             continue
-        infer_published(item, extracted["events"])
         rows["documents"].append(_document_row(item, run_id, now))
         for table, table_rows in extracted.items():
             rows[table].extend(table_rows)
