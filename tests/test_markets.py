@@ -1,7 +1,6 @@
 """Market mentions (transforms.extract.markets): aliases, ambiguity, roles, languages, publications, speed."""
 from __future__ import annotations
 
-import time
 
 import pytest
 
@@ -199,17 +198,16 @@ def test_offsets_and_evidence_text():
     assert t[m.start:m.end] == m.text == "Moscow" and m.kind == "city"
 
 
-def test_matching_is_fast():
+def test_a_long_text_finds_what_each_of_its_blocks_finds():
+    """Scale without a clock (speed is benchmarks/extract_speed.py's job): 2,000 copies of a dense block
+    give exactly 2,000 times the block's mentions, at the block's offsets."""
     block = ("In November 2020, India's Ministry of Electronics banned the AliExpress app along with 42 other "
              "Chinese apps. Russian buyers in Moscow and customers all over the world paid in US dollars. "
              "The Jerusalem Post reported that Palestinian buyers in Tel Aviv, Israel were affected.\n")
-    text = block * 2000                       # ~0.5 MB, very dense in mentions
-    markets.find(block)                       # build the matchers outside the timing
-    t0 = time.perf_counter()
-    found = markets.find(text)
-    elapsed = time.perf_counter() - t0
-    assert len(found) >= 2000 * 8
-    assert elapsed < 3.0, f"{len(text) / elapsed / 1e6:.2f} MB/s"
+    one = [(m.start, m.end, m.code, m.role) for m in markets.find(block)]
+    found = [(m.start, m.end, m.code, m.role) for m in markets.find(block * 2000)]
+    assert len(one) == 9
+    assert found == [(s + k * len(block), e + k * len(block), c, r) for k in range(2000) for s, e, c, r in one]
 
 
 def test_windowed_global_scan_equals_a_full_scan():
