@@ -8,7 +8,7 @@ export AIRFLOW_HOME ?= $(CURDIR)/.airflow
 export GX_ANALYTICS_ENABLED := false
 export AIRFLOW__CORE__LOAD_EXAMPLES := False
 
-.PHONY: setup run test bench-tagger bench-pipeline report clean
+.PHONY: setup run test clean
 
 setup: $(VENV)/.installed
 
@@ -29,4 +29,4 @@ test: setup
 	$(BIN)/python -m pytest -q -n auto --dist loadfile; rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests collected"; exit 0; fi; exit $$rc
 
 clean:
-	rm -rf lake warehouse/timeline.duckdb warehouse/*.tmp expectations/gx/uncommitted .airflow
+	rm -rf lake reports warehouse/timeline.duckdb warehouse/*.tmp* expectations/gx/uncommitted .airflow build *.egg-info

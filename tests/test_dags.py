@@ -35,7 +35,7 @@ def test_warehouse_dag_is_scheduled_by_the_lake_asset(dagbag):
     assert dag.get_task("report").upstream_task_ids == {"publish"}
 
 
-def test_dag_files_only_wire(dagbag):
+def test_dag_files_only_wire():
     """Thin DAGs: no heavy imports at parse time (pyarrow, duckdb, great_expectations)."""
     import subprocess
     import sys

@@ -1,4 +1,4 @@
-"""Event types (transforms.event_types): the table, lemmas, trigger choice."""
+"""Event types (transforms.extract.event_types): the table, lemmas, trigger choice."""
 from __future__ import annotations
 
 import re

@@ -6,7 +6,7 @@
   expressions ("now", "recently") are not.
 * **Where.** ``transforms.extract.attribution`` decides every event's markets, with evidence, role and basis
   (sentence/clause -> acting organisation's home -> paragraph dateline -> paragraph -> document).
-* **What.** The event type from the trigger nearest the date (transforms.event_types).
+* **What.** The event type from the trigger nearest the date (transforms.extract.event_types).
 * **Who.** The actors named in the sentence (transforms.extract.actors), canonical names, the lead actor
   (the first organisation or person acting in the date's clause, else the sentence; never media) first.
 * **One event per happening.** Mentions with the same ``attribution.happening_key`` (same interval, type
@@ -24,10 +24,9 @@ from transforms.extract import attribution, event_types, markets, organisations,
 from transforms.ingest.models import Document
 from transforms.lake import schema
 
-__all__ = ["extract", "event_id_for", "ANCHOR_WEIGHT", "BASIS_WEIGHT"]
+__all__ = ["extract", "event_id_for", "infer_publication_date", "ANCHOR_WEIGHT"]
 
 ANCHOR_WEIGHT = {"absolute": 1.0, "dct": 0.9, "previous": 0.75, "inferred": 0.6}
-BASIS_WEIGHT = attribution.BASIS_WEIGHT
 
 
 def tag(text: str, dct=None) -> list:

@@ -13,7 +13,7 @@ class BadInput(ValueError):
 class Document:
     """One ingested article: cleaned body text plus what we know about where it came from."""
 
-    doc_id: str                      # content hash of the normalised text (see transforms.ingest.doc_id_for)
+    doc_id: str                      # content hash of the normalised text (see transforms.ingest.sources.doc_id_for)
     source: str                      # path relative to the source folder (or "<file>#<line>" for JSONL records)
     source_root: str                 # the source folder it was found under
     format: str                      # txt | md | jsonl | html

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pyarrow as pa
@@ -134,10 +134,3 @@ def recover(lake: Path, keep_run: str | None = None) -> list[str]:
         tmp.unlink(missing_ok=True)
         removed.append(str(tmp))
     return removed
-
-
-def concat(tables: Iterable[pa.Table], table: str) -> pa.Table:
-    tables = list(tables)
-    if not tables:
-        return TABLES[table].empty_table()
-    return pa.concat_tables(tables)

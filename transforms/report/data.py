@@ -43,7 +43,7 @@ def read(warehouse: Path) -> dict:
                            market, market_name, date_start, date_end, timex, precision, date_text, event_type,
                            sentence, source, event_id
                     FROM market_timeline
-                    WHERE role <> 'origin' AND date_start IS NOT NULL
+                    WHERE date_start IS NOT NULL
                     ORDER BY market, event_id)
                 SELECT * EXCLUDE (latest) FROM (
                     SELECT *, row_number() OVER (PARTITION BY market ORDER BY date_start DESC, event_id) AS latest

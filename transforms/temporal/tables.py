@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import re
-import tomllib
-from importlib import resources as _res
+
+from transforms import knowledge
 
 KNOWLEDGE_FILES = ("resources.toml", "context.toml", "families.toml", "rules.toml")
 
@@ -12,8 +12,7 @@ def _load() -> dict:
     """The knowledge files merged into one namespace (a table may be defined in one file only)."""
     k: dict = {}
     for name in KNOWLEDGE_FILES:
-        with _res.files(__package__).joinpath(name).open("rb") as fh:
-            part = tomllib.load(fh)
+        part = knowledge.toml(name, __package__)
         clash = k.keys() & part.keys()
         if clash:
             raise ValueError(f"{name}: tables defined twice: {sorted(clash)}")

@@ -147,7 +147,7 @@ def summary(warehouse: Path) -> dict:
             "events": one("SELECT count(*) FROM events"),
             "quarantined": one("SELECT count(*) FROM quarantine"),
             "per_market": con.execute(
-                "SELECT market, count(DISTINCT event_id) FROM market_timeline WHERE role <> 'origin' "
+                "SELECT market, count(DISTINCT event_id) FROM market_timeline "
                 "GROUP BY market ORDER BY 2 DESC, 1").fetchall(),
             "quarantine_reasons": con.execute(
                 "SELECT stage, reason, count(*) FROM quarantine GROUP BY ALL ORDER BY 3 DESC LIMIT 10").fetchall(),

@@ -1,7 +1,7 @@
 """Warehouse DAG: rebuild and atomically publish the DuckDB warehouse whenever the lake changes, then
 write the HTML report of the timeline.
 
-Wiring only; the work is transforms.warehouse.build and transforms.report.render. Scheduled by the
+Wiring only; the work is transforms.warehouse.builder.build and transforms.report.render. Scheduled by the
 `timeline_lake` Asset that the ingest DAG emits when it commits new data.
 """
 from __future__ import annotations

@@ -2,7 +2,7 @@
 -- README.md. `timeline`, `market_timeline` and `market_monthly` are materialised at each build (the
 -- warehouse is rebuilt whole and read-only afterwards), sorted so that one market's rows are contiguous.
 -- The base tables (documents, events, event_mentions, event_markets, quarantine, sources, markets, runs)
--- are created by transforms/warehouse.py from transforms/schema.py before this file runs.
+-- are created by transforms/warehouse/builder.py from transforms/lake/schema.py before this file runs.
 
 -- The markets an event concerns: every event_markets row except those naming only the origin of an actor
 -- ("Chinese apps"): origin does not count, here and in every view below.
@@ -61,7 +61,8 @@ FROM timeline
 JOIN story_sources ss USING (story_id, sources, documents)
 ORDER BY date_start, date_end, story_id;
 
--- One row per (market, happening): the per-market timeline (each story once, led by its best event).
+-- One row per (market, happening): the per-market timeline (each story once, led by its best event), over
+-- acted_markets: a market named only as an actor's origin is not in its timeline.
 CREATE OR REPLACE TABLE market_timeline AS
 SELECT em.market,
        mk.name AS market_name,
@@ -81,7 +82,7 @@ SELECT em.market,
        e.confidence,
        s.story_id,
        ss.documents
-FROM event_markets em
+FROM acted_markets em
 JOIN story_events s USING (event_id)
 JOIN story_sources ss USING (story_id)
 JOIN events e ON e.event_id = em.event_id
@@ -100,7 +101,6 @@ SELECT market,
        count(DISTINCT event_id) AS events,
        count(DISTINCT event_id) FILTER (WHERE precision IN ('month', 'week', 'day', 'time')) AS precise_events
 FROM market_timeline
-SEMI JOIN acted_markets USING (event_id, market, role)
 GROUP BY ALL
 ORDER BY market, month, event_type;
 
@@ -115,6 +115,5 @@ SELECT market,
        histogram(event_type) AS events_by_type,
        mode(event_type) AS top_event_type
 FROM market_timeline
-SEMI JOIN acted_markets USING (event_id, market, role)
 GROUP BY market
 ORDER BY events DESC, market;
