@@ -66,18 +66,13 @@ class _Mention:
 
 
 def _precision(tx) -> str:
+    """The timex's precision; for the rare timex without one, the precision of its resolved value (the
+    tagger's own reading of values, ``temporal.dates.interval``), else a day."""
     if tx.precision in schema.PRECISIONS:
         return tx.precision
-    v = tx.value or ""
-    if "T" in v:
-        return "time"
-    if "W" in v:
-        return "week"
-    if "Q" in v:
-        return "quarter"
-    if "H" in v[4:]:
-        return "half"
-    return {4: "year", 7: "month", 10: "day"}.get(len(v), "day")
+    from transforms.temporal.dates import interval
+
+    return interval(tx.resolved or tx.value or "")[0] or "day"
 
 
 def _in(spans_starts: list[int], spans: list[tuple[int, int]], pos: int) -> tuple[int, int] | None:
