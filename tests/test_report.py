@@ -273,3 +273,13 @@ def test_report_in_headless_chromium(report: Path, tmp_path: Path):
     width, height, colours = _png_pixels(data)
     assert (width, height) == (1400, 1800)
     assert len(colours) > 50, f"screenshot looks blank ({len(colours)} distinct colours)"
+
+
+def test_a_file_that_is_not_a_warehouse_is_one_clear_line(tmp_path: Path, capsys):
+    from transforms.orchestration.cli import main
+
+    fake = tmp_path / "fake.duckdb"
+    fake.write_text("hi")
+    assert main(["report", "--warehouse", str(fake), "--out", str(tmp_path / "out")]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"timeline: {fake} is not a warehouse this version can read") and err.count("\n") == 1

@@ -4,10 +4,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+from conftest import ROOT
+
 from transforms import settings as settings_mod
 from transforms.settings import Settings
-
-from conftest import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
@@ -60,3 +61,30 @@ def test_command_line_paths_are_relative_to_the_current_folder(tmp_path: Path, m
     args = argparse.Namespace(source=["src", "/abs/feeds"], lake="lake", warehouse=None, reports="out/r")
     assert command_line_params(args) == {"sources": [str(tmp_path / "src"), "/abs/feeds"],
                                          "lake": str(tmp_path / "lake"), "reports": str(tmp_path / "out" / "r")}
+
+
+@pytest.mark.parametrize("env,message", [
+    ({"TIMELINE_MAX_DOC_MB": "abc"}, "TIMELINE_MAX_DOC_MB='abc' is not a number"),
+    ({"TIMELINE_BATCH_SIZE": "0"}, "TIMELINE_BATCH_SIZE='0' must be at least 1"),
+    ({"TIMELINE_MAX_DOC_MB": "-1"}, "TIMELINE_MAX_DOC_MB='-1' must be at least 0.001"),
+])
+def test_a_bad_setting_is_one_clear_line(env, message, monkeypatch, capsys):
+    from transforms.orchestration.cli import main
+
+    for k, v in env.items():
+        monkeypatch.setenv(k, v)
+    assert main(["extract", "--dct", "2024-01-01", "-"]) == 2
+    assert capsys.readouterr().err.strip() == f"timeline: {message}"
+
+
+def test_extract_says_what_is_wrong_in_one_line(tmp_path: Path, capsys):
+    from transforms.orchestration.cli import main
+
+    assert main(["extract", str(tmp_path / "missing.txt")]) == 2
+    assert "timeline: cannot read" in capsys.readouterr().err
+    assert main(["extract", "--dct", "2024-13-01", "-"]) == 2
+    assert capsys.readouterr().err.strip() == "timeline: --dct '2024-13-01' is not a date (YYYY-MM-DD)"
+    latin = tmp_path / "latin1.txt"
+    latin.write_bytes("été: March 3, 2020".encode("cp1252"))
+    assert main(["extract", str(latin)]) == 0
+    assert "2020-03-03" in capsys.readouterr().out

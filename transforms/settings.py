@@ -78,6 +78,13 @@ class Settings:
         return out
 
 
+class SettingsError(ValueError):
+    """A setting's value cannot be used (the message names the variable)."""
+
+
+MINIMUM = {"batch_size": 1, "parallel_batches": 1, "workers": 0, "max_doc_mb": 0.001}
+
+
 def _parse(name: str, raw, base: Path):
     def path(p) -> Path:
         p = Path(p).expanduser()
@@ -89,11 +96,16 @@ def _parse(name: str, raw, base: Path):
     kind = Settings.__annotations__[name]
     if kind == "Path":
         return path(raw)
-    if kind == "int":
-        return int(raw)
-    if kind == "float":
-        return float(raw)
-    return str(raw)
+    if kind not in ("int", "float"):
+        return str(raw)
+    env = next(f.metadata["env"] for f in fields(Settings) if f.name == name)
+    try:
+        value = int(raw) if kind == "int" else float(raw)
+    except (TypeError, ValueError):
+        raise SettingsError(f"{env}={raw!r} is not a{'n integer' if kind == 'int' else ' number'}") from None
+    if value < MINIMUM.get(name, value):
+        raise SettingsError(f"{env}={raw!r} must be at least {MINIMUM[name]}")
+    return value
 
 
 VARIABLES = [(f.metadata["env"], f.metadata["default"], f.metadata["meaning"]) for f in fields(Settings)]

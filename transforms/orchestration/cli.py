@@ -22,7 +22,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from transforms.orchestration.processes import alive, die_with_parent
-from transforms.settings import CHECKOUT, Settings, process_environment
+from transforms.settings import CHECKOUT, Settings, SettingsError, process_environment
 
 # Airflow's DAG folder for in-process runs: the checkout's dags/ (thin files), else the package's own
 DAGS_FOLDER = CHECKOUT / "dags" if CHECKOUT else Path(__file__).with_name("dags")
@@ -291,6 +291,10 @@ def cmd_report(args: argparse.Namespace) -> int:
     except FileNotFoundError as exc:
         print(f"timeline: {exc}", file=sys.stderr)
         return 1
+    except Exception as exc:  # noqa: BLE001 - not a warehouse of this version: one line, not a traceback
+        print(f"timeline: {warehouse} is not a warehouse this version can read "
+              f"({type(exc).__name__}: {str(exc).splitlines()[0]}); rebuild it with `timeline run`", file=sys.stderr)
+        return 1
     print(path)
     return 0
 
@@ -300,8 +304,21 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
     if args.jsonl:
         return run_jsonl(sys.stdin, sys.stdout)
-    text = Path(args.file).read_text(encoding="utf-8") if args.file and args.file != "-" else sys.stdin.read()
-    dct = dt.date.fromisoformat(args.dct) if args.dct else None
+    try:
+        dct = dt.date.fromisoformat(args.dct) if args.dct else None
+    except ValueError:
+        print(f"timeline: --dct {args.dct!r} is not a date (YYYY-MM-DD)", file=sys.stderr)
+        return 2
+    if args.file and args.file != "-":
+        from transforms.ingest.sources import BadInput, decode  # the ingest's decoding: BOMs, legacy encodings
+
+        try:
+            text, _ = decode(Path(args.file).read_bytes())
+        except (OSError, BadInput) as exc:
+            print(f"timeline: cannot read {args.file}: {exc}", file=sys.stderr)
+            return 2
+    else:
+        text = sys.stdin.read()
     for t in tag(text, dct):
         span = f"{t.date_start}..{t.date_end}" if t.date_start else ""
         print(f"{t.start:>6}-{t.end:<6} {t.type:<8} {t.value:<16} {t.precision or '':<8} {t.anchor:<9} {span:<23} {t.text!r}")
@@ -330,7 +347,12 @@ def main(argv: list[str] | None = None) -> int:
     ext.set_defaults(func=cmd_extract)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    return args.func(args)
+    try:
+        Settings.from_env()  # a bad TIMELINE_* value is one line here, before any work starts
+        return args.func(args)
+    except SettingsError as exc:
+        print(f"timeline: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":
