@@ -216,6 +216,8 @@ def test_one_happening_in_two_documents_is_one_story(tmp_path, validator):
     assert rows == [(["EU"], "investigation", 2, ["a.txt", "b.txt"])]
     assert table_rows(settings.warehouse, "SELECT count(*) FROM events WHERE timex = '2022-03-03'") == [(2,)]
     assert table_rows(settings.warehouse, "SELECT documents FROM market_timeline WHERE timex = '2022-03-03'") == [(2,)]
+    # one happening, both documents reporting it count for the market
+    assert table_rows(settings.warehouse, "SELECT events, documents FROM market_summary WHERE market = 'EU'") == [(1, 2)]
 
 
 def test_incremental_warehouse_build_equals_a_full_rebuild(settings, validator, seeds_copy, tmp_path):

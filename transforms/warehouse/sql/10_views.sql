@@ -104,16 +104,23 @@ FROM market_timeline
 GROUP BY ALL
 ORDER BY market, month, event_type;
 
--- One row per market that has events: first and last event, counts by type.
+-- One row per market that has events: first and last event, counts by type. `events` counts happenings
+-- (stories, as in market_timeline); `documents` counts every document reporting one of them, not only the
+-- lead source of each story.
 CREATE OR REPLACE VIEW market_summary AS
+WITH market_documents AS (
+    SELECT a.market, count(DISTINCT e.doc_id) AS documents
+    FROM acted_markets a JOIN events e USING (event_id)
+    GROUP BY a.market)
 SELECT market,
        any_value(market_name) AS market_name,
        min(date_start) AS first_event,
        max(date_end) AS last_event,
        count(DISTINCT event_id) AS events,
-       count(DISTINCT source) AS documents,
+       any_value(md.documents) AS documents,
        histogram(event_type) AS events_by_type,
        mode(event_type) AS top_event_type
 FROM market_timeline
+JOIN market_documents md USING (market)
 GROUP BY market
 ORDER BY events DESC, market;
