@@ -8,7 +8,7 @@ COMMENT ON COLUMN events.timex IS 'TIMEX3 value of the date, e.g. 2020-11, 2024-
 COMMENT ON COLUMN events.date_start IS 'First day of the period the date denotes.';
 COMMENT ON COLUMN events.date_end IS 'Last day of the period the date denotes.';
 COMMENT ON COLUMN events.precision IS 'century | decade | year | half | quarter | season | month | week | day | time';
-COMMENT ON COLUMN events.anchor IS 'absolute (fully written) | dct (relative to the publication date) | previous (relative to an earlier date) | inferred (no publication date: anchored on the latest date in the text)';
+COMMENT ON COLUMN events.anchor IS 'absolute (fully written) | dct (relative to the publication date) | previous (relative to an earlier date) | inferred (no publication date: anchored on the text''s reference date)';
 COMMENT ON COLUMN events.char_start IS 'Offset of date_text in documents.text (Python string index).';
 COMMENT ON COLUMN events.confidence IS '0..1, from how the date was anchored and how the market was found.';
 COMMENT ON TABLE event_markets IS 'Markets an event concerns: ISO-3166 alpha-2, EU or GLOBAL, with role and basis.';

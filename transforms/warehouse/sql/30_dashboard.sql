@@ -5,48 +5,19 @@
 -- They read only the public tables and views (timeline, market_timeline, market_summary), so they follow
 -- whatever those are built from. Documented in README.md ("Reading the warehouse from a dashboard").
 
--- One row per happening (story), as `timeline`.
+-- One row per happening (story), as `timeline` (same columns, lists as text).
 CREATE OR REPLACE VIEW dash_timeline AS
-SELECT event_id,
-       date_start,
-       date_end,
-       timex,
-       precision,
-       date_text,
-       event_type,
-       array_to_string(list_sort(markets), ', ')        AS markets,
-       array_to_string(list_sort(origin_markets), ', ') AS origin_markets,
-       array_to_string(list_sort(actors), ', ')         AS actors,
-       sentence,
-       source,
-       published,
-       title,
-       round(CAST(confidence AS DOUBLE), 4)             AS confidence,
-       story_id,
-       documents,
-       array_to_string(list_sort(sources), ', ')        AS sources
+SELECT * REPLACE (array_to_string(list_sort(markets), ', ')        AS markets,
+                  array_to_string(list_sort(origin_markets), ', ') AS origin_markets,
+                  array_to_string(list_sort(actors), ', ')         AS actors,
+                  round(CAST(confidence AS DOUBLE), 4)             AS confidence,
+                  array_to_string(list_sort(sources), ', ')        AS sources)
 FROM timeline;
 
 -- One row per (market, happening), as `market_timeline`: filter on `market` for one market's timeline.
 CREATE OR REPLACE VIEW dash_market_events AS
-SELECT market,
-       market_name,
-       role,
-       basis,
-       date_start,
-       date_end,
-       timex,
-       precision,
-       date_text,
-       event_type,
-       array_to_string(list_sort(actors), ', ') AS actors,
-       sentence,
-       source,
-       published,
-       event_id,
-       round(CAST(confidence AS DOUBLE), 4)     AS confidence,
-       story_id,
-       documents
+SELECT * REPLACE (array_to_string(list_sort(actors), ', ') AS actors,
+                  round(CAST(confidence AS DOUBLE), 4)     AS confidence)
 FROM market_timeline;
 
 -- One row per market with events, as `market_summary`, with the counts by type as text.
@@ -69,7 +40,6 @@ COMMENT ON COLUMN dash_timeline.actors IS 'Organisations and people acting, comm
 COMMENT ON COLUMN dash_timeline.sources IS 'Every document reporting the happening, comma-joined.';
 COMMENT ON VIEW dash_market_events IS 'Dashboards: market_timeline with actors as text (one row per market and happening).';
 COMMENT ON COLUMN dash_market_events.market IS 'ISO-3166 alpha-2 code, EU or GLOBAL.';
-COMMENT ON COLUMN dash_market_events.role IS 'place (acted on / where) | origin (of an actor) | institution | global';
 COMMENT ON COLUMN dash_market_events.actors IS 'Organisations and people acting, comma-joined.';
 COMMENT ON VIEW dash_market_summary IS 'Dashboards: market_summary with the counts by event type as text.';
 COMMENT ON COLUMN dash_market_summary.events_by_type IS 'Events per type, e.g. ''conflict: 3, policy: 2'' (sorted by type).';
