@@ -177,15 +177,13 @@ def _prev_word(text: str, pos: int) -> str:
     return m.group(1)
 
 
-_GEO_NEXT = frozenset(("Region", "Oblast", "Province", "Prefecture", "City", "District", "County", "Airport",
-                       "Metro", "Metropolitan", "Municipality", "Area", "Time", "Governorate", "Territory"))
 
 
 def _in_a_name(text: str, start: int, end: int, al) -> bool:
     """True when the mention sits inside a longer proper name: "Sofia Coppola", "Michael Jordan",
     "Grand InterContinental Seoul Parnas" (a capitalised non-place word right before or after it)."""
     nxt = _next_words(text, end + len(_POSS_RE.match(text, end).group()), 1)
-    if nxt and nxt[0][:1].isupper() and nxt[0] not in al and nxt[0] not in _GEO_NEXT \
+    if nxt and nxt[0][:1].isupper() and nxt[0] not in al and nxt[0] not in _ambiguous_sets()["place_name_suffixes"] \
             and re.match(r"[ \t]", text[end:end + 1]):
         return True
     prev = _prev_word(text, start)
@@ -234,6 +232,13 @@ def _a_person(text: str, start: int, end: int) -> bool:
 @functools.cache
 def _locative() -> frozenset[str]:
     return frozenset(config()["ambiguous"]["locative"])
+
+
+@functools.cache
+def _ambiguous_sets() -> dict:
+    a = config()["ambiguous"]
+    sets = {k: frozenset(a[k]) for k in ("food_names", "us_state_names", "seat_place_words", "place_name_suffixes")}
+    return {**sets, "seat_names": dict(a["seat_names"])}
 
 
 @functools.cache
@@ -326,23 +331,21 @@ def find(text: str, exclude: list[tuple[int, int]] | tuple = ()) -> list[Mention
                 continue                               # "St. Petersburg, Fla.", "London, Ontario": the next name
         if alias in _person_places() and _a_person(text, start, end):
             continue                                   # "Mr. Washington", "George Washington", "Washington state"
+        amb = _ambiguous_sets()
         if alias in needs_context:
-            if alias == "Turkey":
+            if alias in amb["food_names"]:
                 nxt = [w.lower() for w in _next_words(text, end, 1)]
                 prev = _prev_word(text, start).lower()
                 if (nxt and nxt[0] in food_words) or prev in food_words:
                     continue
             elif not _context_ok(text, start, end, raw, i, al):
                 continue
-            if alias.startswith("Georgia"):
+            if alias in amb["us_state_names"]:
                 window = text[max(0, start - 120):end + 120]
                 if any(re.search(r"(?<!\w)" + re.escape(w) + r"(?!\w)", window) for w in us_context):
                     code = "US"
-        if alias == "Brussels":
-            prev = _prev_word(text, start).lower()
-            if prev not in ("in", "to", "from", "near", "at", "around", "visited", "visit", "outside", "across",
-                            "via", "between", "and", "of", "into"):
-                code, kind = "EU", "institution"
+        if alias in amb["seat_names"] and _prev_word(text, start).lower() not in amb["seat_place_words"]:
+            code, kind = amb["seat_names"][alias], "institution"   # "Brussels said": the EU
         role = _role(text, start, end, code, kind)
         out.append(Mention(start, end, alias, code, kind, role))
     for m in _global_matches(text, glob_re):
