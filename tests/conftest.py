@@ -19,6 +19,7 @@ os.environ["AIRFLOW__CORE__LOAD_EXAMPLES"] = "False"
 os.environ["GX_ANALYTICS_ENABLED"] = "false"
 for var in ("TIMELINE_SOURCES", "TIMELINE_LAKE", "TIMELINE_WAREHOUSE", "TIMELINE_REPORTS"):
     os.environ.pop(var, None)
+os.environ["TIMELINE_INBOX"] = os.path.join(_AIRFLOW_HOME, "inbox")  # never the checkout's own inbox
 if str(ROOT / "dags") not in sys.path:
     sys.path.insert(0, str(ROOT / "dags"))
 

@@ -34,6 +34,8 @@ class Settings:
     lake: Path = _setting("TIMELINE_LAKE", "lake/", "Parquet lake folder (local or shared POSIX path)", True)
     warehouse: Path = _setting("TIMELINE_WAREHOUSE", "warehouse/timeline.duckdb", "the published DuckDB file", True)
     reports: Path = _setting("TIMELINE_REPORTS", "reports/", "where run reports are written", True)
+    inbox: Path = _setting("TIMELINE_INBOX", "inbox/", "drop folder watched by the ingest DAG: files put here, then a "
+                           "`READY` marker, are ingested at once and moved to `<first source>/inbox-archive/`", True)
     workers: int = _setting("TIMELINE_WORKERS", "0", "processes sharing one batch; 0 = every core under `timeline run`, "
                             "1 in scheduled tasks (the mapped tasks are the parallelism there)", True)
     expectations: Path = _setting("TIMELINE_EXPECTATIONS", "expectations/",

@@ -25,6 +25,7 @@ DOCUMENTS = pa.schema([
     pa.field("chars", pa.int32(), nullable=False),
     pa.field("text", pa.large_string(), nullable=False),
     pa.field("metadata", pa.string()),          # JSON object of unknown keys (JSONL feeds, sidecars)
+    pa.field("identity", pa.string()),          # which article this text is a version of (transforms.ingest.identity)
     pa.field("ingested_at", TS, nullable=False),
     pa.field("run_id", pa.string(), nullable=False),
 ])
@@ -103,6 +104,22 @@ TABLES: dict[str, pa.Schema] = {
     "quarantine": QUARANTINE,
     "sources": SOURCES,
 }
+
+# Columns the warehouse adds to lake tables (filled by transforms/warehouse/sql/04_versions.sql): an event of a
+# document that a later version of the same article replaced keeps its row, marked with the replacing
+# document and the time it was replaced.
+WAREHOUSE_COLUMNS: dict[str, list[pa.Field]] = {
+    "events": [pa.field("superseded_by", pa.string()), pa.field("valid_to", TS)],
+}
+
+
+def warehouse_schema(table: str) -> pa.Schema:
+    """A lake table's schema as the warehouse holds it (with WAREHOUSE_COLUMNS)."""
+    base = TABLES[table]
+    for f in WAREHOUSE_COLUMNS.get(table, ()):
+        base = base.append(f)
+    return base
+
 
 # Controlled vocabularies (validated by the expectation suites, documented in the README).
 # Warehouse-only tables, built from the lake's run summaries and the market knowledge.

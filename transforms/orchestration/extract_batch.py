@@ -16,6 +16,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from transforms.ingest.identity import source_identity
 from transforms.ingest.models import Document, Rejected
 from transforms.ingest.sources import SourceFile, read_source
 from transforms.lake import store as lake
@@ -47,7 +48,7 @@ def _document_row(doc: Document, run_id: str, now: dt.datetime) -> dict:
             "title": doc.title, "url": doc.url, "published": doc.published,
             "published_basis": doc.published_basis, "encoding": doc.encoding, "chars": len(doc.text),
             "text": doc.text, "metadata": json.dumps(doc.metadata, default=str) if doc.metadata else None,
-            "ingested_at": now, "run_id": run_id}
+            "identity": source_identity(doc), "ingested_at": now, "run_id": run_id}
 
 
 def process_batch(manifest_path: str, extract=None, workers: int | None = None) -> dict:
@@ -179,7 +180,7 @@ def _bundle(entry: list, manifest: dict, extract, seen_here: SeenDocuments, run_
             rows["quarantine"].append(quarantine_row(rej, run_id, now, record_id=item.doc_id))
             stats["quarantined"] += 1
             continue
-        rows["documents"].append(_document_row(item, run_id, now))
+        rows["documents"].append(_document_row(item, run_id, utc_now()))  # its own time: versions in order
         for table, table_rows in extracted.items():
             rows[table].extend(table_rows)
         for note in item.notes:  # values rejected at the boundary; the document itself is published

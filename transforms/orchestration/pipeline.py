@@ -21,7 +21,8 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from transforms.ingest.models import Rejected
-from transforms.ingest.sources import discover
+from transforms.ingest.inbox import claim
+from transforms.ingest.sources import SourceFile, discover
 from transforms.lake import store as lake
 from transforms.lake.dedup import SeenDocuments
 from transforms.orchestration.extract_batch import utc_now, process_batch, quarantine_row
@@ -46,7 +47,8 @@ def new_run_id(now: dt.datetime | None = None) -> str:
 
 def own_paths(settings: Settings) -> tuple[Path, ...]:
     """What the pipeline writes: never an input, even inside a source folder."""
-    return (settings.lake, settings.warehouse, settings.reports, settings.expectations, settings.airflow_home)
+    return (settings.lake, settings.warehouse, settings.reports, settings.expectations, settings.airflow_home,
+            settings.inbox)
 
 
 def seen_sources(lake_dir: Path) -> dict[tuple[str, str], tuple[int, int]]:
@@ -57,8 +59,10 @@ def seen_sources(lake_dir: Path) -> dict[tuple[str, str], tuple[int, int]]:
     return seen
 
 
-def plan(settings: Settings, run_id: str) -> list[str]:
-    """Find inputs not yet in the lake (new path, or changed size/mtime) and write batch manifests.
+def plan(settings: Settings, run_id: str, walk: bool = True) -> list[str]:
+    """Claim the inbox's files (transforms.ingest.inbox), find inputs not yet in the lake (new path, or
+    changed size/mtime) and write batch manifests. ``walk=False`` (a run the inbox's marker started)
+    takes the inbox only, without walking the source folders.
 
     Returns the manifest paths (one per extraction task); empty when there is nothing new.
     """
@@ -80,15 +84,17 @@ def plan(settings: Settings, run_id: str) -> list[str]:
         lake.atomic_write_bytes(path, json.dumps(manifest).encode())
         manifests.append(str(path))
 
-    for item in discover(settings.sources, exclude=own_paths(settings)):
+    planned: set[tuple[str, str]] = set()
+    for item in _inputs(settings, run_id, walk):
         if isinstance(item, Rejected):
             entry = ["rejected", item.source_root, item.source, item.reason]
             key, fingerprint = (item.source_root, item.source), (0, 0)
         else:
             entry = ["file", item.root, item.rel, item.size, item.mtime_ns]
             key, fingerprint = (item.root, item.rel), (item.size, item.mtime_ns)
-        if seen.get(key) == fingerprint:
+        if seen.get(key) == fingerprint or key in planned:
             continue
+        planned.add(key)
         entries.append(entry)
         total += 1
         if len(entries) >= settings.batch_size:
@@ -101,6 +107,24 @@ def plan(settings: Settings, run_id: str) -> list[str]:
             {"inputs": total, "batches": len(manifests), "seconds": round(time.perf_counter() - t0, 3)}).encode())
         log.info("run %s: %d new inputs in %d batches", run_id, total, len(manifests))
     return manifests
+
+
+def _inputs(settings: Settings, run_id: str, walk: bool):
+    """The inbox's files (claimed into the archive), then, with ``walk``, every file of the source folders."""
+    committed = set(lake.committed_runs(settings.lake))
+    for item in claim(settings.inbox, settings.sources[0], settings.lake, run_id, committed):
+        if isinstance(item, Rejected):
+            yield item
+            continue
+        root, rel = item
+        try:
+            st = (Path(root) / rel).stat()
+        except OSError as exc:
+            yield Rejected(rel, root, "ingest", f"cannot stat: {exc.strerror or exc}")
+            continue
+        yield SourceFile(root=root, rel=rel, size=st.st_size, mtime_ns=st.st_mtime_ns)
+    if walk:
+        yield from discover(settings.sources, exclude=own_paths(settings))
 
 
 # --- validate + commit ------------------------------------------------------------------------------

@@ -67,11 +67,16 @@ def _create(con, name: str, arrow_schema: pa.Schema) -> None:
     con.unregister("_empty")
 
 
-def _append(con, name: str, arrow_schema: pa.Schema, files: list[Path]) -> None:
-    if files:
-        cols = ", ".join(f'"{c}"' for c in arrow_schema.names)
-        con.execute(f"INSERT INTO {name} SELECT {cols} FROM read_parquet(?, hive_partitioning = false)",
-                    [[str(f) for f in files]])
+def _append(con, name: str, files: list[Path]) -> None:
+    """Insert the lake files' rows; a column the files lack (written before it existed) is NULL."""
+    if not files:
+        return
+    paths = [str(f) for f in files]
+    source = "read_parquet(?, hive_partitioning = false, union_by_name = true)"
+    present = {row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {source}", [paths]).fetchall()}
+    cols = [c for c in schema.TABLES[name].names if c in present]
+    names = ", ".join(f'"{c}"' for c in cols)
+    con.execute(f"INSERT INTO {name} ({names}) SELECT {names} FROM {source}", [paths])
 
 
 def build(lake_dir: Path, warehouse: Path, force: bool = False, memory: str = "1GB") -> dict:
@@ -107,11 +112,11 @@ def build(lake_dir: Path, warehouse: Path, force: bool = False, memory: str = "1
         # a bounded buffer pool: DuckDB spills to disk instead of holding the whole lake in memory
         with duckdb.connect(str(tmp), config={"memory_limit": memory}) as con:
             con.execute("SET enable_progress_bar = false")
-            for name, arrow_schema in schema.TABLES.items():
+            for name in schema.TABLES:
                 if not incremental:
-                    _create(con, name, arrow_schema)
+                    _create(con, name, schema.warehouse_schema(name))
                 files = [f for f in lake.committed_files(lake_dir, name) if f.parent.name[7:] in new_runs]
-                _append(con, name, arrow_schema, files)
+                _append(con, name, files)
             con.register("_markets", pa.Table.from_pylist(
                 [dict(zip(schema.MARKETS.names, row)) for row in market_table()], schema=schema.MARKETS))
             con.execute("CREATE OR REPLACE TABLE markets AS SELECT * FROM _markets ORDER BY code")
@@ -144,7 +149,7 @@ def summary(warehouse: Path) -> dict:
         one = lambda q: con.execute(q).fetchone()[0]  # noqa: E731
         return {
             "documents": one("SELECT count(*) FROM documents"),
-            "events": one("SELECT count(*) FROM events"),
+            "events": one("SELECT count(*) FROM current_events"),
             "quarantined": one("SELECT count(*) FROM quarantine"),
             "per_market": con.execute(
                 "SELECT market, count(DISTINCT event_id) FROM market_timeline "

@@ -1,12 +1,13 @@
 -- Stories: one happening reported by several documents. The extractor decides which events are the same
 -- happening (transforms/extract/attribution.py, `happening_key`): same date interval, event type, named lead
 -- actor and market; it writes that key as events.story_key. Events without a named actor or type
--- (story_key NULL) are stories of their own. The most confident event leads a story. Within a document,
+-- (story_key NULL) are stories of their own. Only the newest version of a corrected article counts
+-- (04_versions.sql: current_events). The most confident event leads a story. Within a document,
 -- mentions of one happening were already merged into one event (event_mentions keeps them all).
 CREATE OR REPLACE TABLE story_events AS
 WITH keyed AS (
     SELECT event_id, doc_id, confidence, coalesce(story_key, event_id) AS story_id
-    FROM events
+    FROM current_events
 )
 SELECT story_id,
        event_id,
@@ -30,6 +31,6 @@ SELECT actor,
        count(DISTINCT doc_id) AS documents,
        min(date_start) AS first_event,
        max(date_end) AS last_event
-FROM (SELECT unnest(actors) AS actor, event_id, doc_id, date_start, date_end FROM events)
+FROM (SELECT unnest(actors) AS actor, event_id, doc_id, date_start, date_end FROM current_events)
 GROUP BY actor
 ORDER BY events DESC, actor;

@@ -110,7 +110,7 @@ ORDER BY market, month, event_type;
 CREATE OR REPLACE VIEW market_summary AS
 WITH market_documents AS (
     SELECT a.market, count(DISTINCT e.doc_id) AS documents
-    FROM acted_markets a JOIN events e USING (event_id)
+    FROM acted_markets a JOIN current_events e USING (event_id)
     GROUP BY a.market)
 SELECT market,
        any_value(market_name) AS market_name,

@@ -1,0 +1,160 @@
+"""Corrections: a document whose source identity was seen before with other text is a new version whose
+events replace the earlier version's in the timeline (which stay, marked superseded); the inbox claims
+files into the archive without losing or repeating any."""
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+import duckdb
+import pytest
+
+from transforms.ingest.identity import normalise_url, source_identity
+from transforms.ingest.inbox import ARCHIVE, JOURNALS, MARKER, claim, dropped_name
+from transforms.ingest.models import Document
+from transforms.lake import store as lake
+from transforms.orchestration.pipeline import plan, process_batch, validate_and_commit
+from transforms.settings import Settings
+from transforms.warehouse.builder import build
+
+from conftest import ROOT
+
+
+def rows(warehouse, sql):
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return con.execute(sql).fetchall()
+
+
+# --- identity ---------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("url, expected", [
+    ("HTTP://News.Example.com/a/b/?utm_source=x&id=3#top", "https://news.example.com/a/b?id=3"),
+    ("https://news.example.com:443/a", "https://news.example.com/a"),
+    ("https://news.example.com:8080/a?b=2&a=1", "https://news.example.com:8080/a?a=1&b=2"),
+    ("ftp://example.com/a", None),
+    ("not a url", None),
+    ("https://[bad", None),
+])
+def test_urls_are_normalised_into_identities(url, expected):
+    assert normalise_url(url) == expected
+
+
+def doc(**kw) -> Document:
+    base = dict(doc_id="d", source="a.txt", source_root="/src", format="txt", text="x")
+    return Document(**{**base, **kw})
+
+
+def test_identity_prefers_the_record_id_then_the_url_then_the_path():
+    assert source_identity(doc(metadata={"id": 42}, url="https://x.com/a")) == "id:/src:42"
+    assert source_identity(doc(url="https://x.com/a/")) == "url:https://x.com/a"
+    assert source_identity(doc()) == "path:/src/a.txt"
+    assert source_identity(doc(source=f"{ARCHIVE}/2026-11-27/r1/sub/a.txt")) == "path:/src/sub/a.txt"
+    assert source_identity(doc(format="jsonl", source="feed.jsonl#L3")) is None  # a line number is no identity
+    assert source_identity(doc(metadata={"id": True})) == "path:/src/a.txt"  # not an id
+    assert dropped_name("inbox-archive/x") == "inbox-archive/x"
+
+
+# --- versions end to end (real extractor, Great Expectations, warehouse) -----------------------------
+
+V1 = ("Acme recall\n2024-03-05\n\nOn 4 March 2024, Toyota recalled 20,000 cars in Japan, the company said. "
+      "It will hold a shareholder meeting on 20 June 2024.\n")
+V2 = ("Acme recall\n2024-03-06\n\nOn 4 March 2024, Toyota recalled 200,000 cars in Japan, the company said. "
+      "It will hold a shareholder meeting on 27 June 2024.\n")
+
+
+def run(settings: Settings, run_id: str, validator) -> None:
+    for m in plan(settings, run_id):
+        process_batch(m)
+    validate_and_commit(settings, run_id, validator=validator)
+    build(settings.lake, settings.warehouse)
+
+
+@pytest.fixture
+def settings(tmp_path) -> Settings:
+    (tmp_path / "src").mkdir()
+    return replace(Settings.from_env(), sources=(tmp_path / "src",), lake=tmp_path / "lake",
+                   warehouse=tmp_path / "t.duckdb", inbox=tmp_path / "inbox", expectations=ROOT / "expectations")
+
+
+def test_a_corrected_article_replaces_its_events_and_history_shows_both(settings, validator, tmp_path):
+    article = settings.sources[0] / "recall.txt"
+    article.write_text(V1)
+    run(settings, "r1", validator)
+    first = rows(settings.warehouse, "SELECT timex FROM timeline ORDER BY timex")
+    assert ("2024-06-20",) in first
+    article.write_text(V2)  # the same file, corrected
+    run(settings, "r2", validator)
+    (old_doc, new_doc), = rows(settings.warehouse, "SELECT min_by(doc_id, version), max_by(doc_id, version) "
+                                                   "FROM document_versions GROUP BY identity")
+    timeline = rows(settings.warehouse, "SELECT timex, doc_id FROM timeline ORDER BY timex")
+    assert {d for _, d in timeline} == {new_doc}
+    assert ("2024-06-27", new_doc) in timeline and "2024-06-20" not in {t for t, _ in timeline}
+    superseded = rows(settings.warehouse, "SELECT DISTINCT superseded_by, valid_to IS NOT NULL FROM events "
+                                          f"WHERE doc_id = '{old_doc}'")
+    assert superseded == [(new_doc, True)]
+    assert rows(settings.warehouse, f"SELECT count(*) FROM events WHERE doc_id = '{new_doc}' "
+                                    "AND superseded_by IS NOT NULL") == [(0,)]
+    history = rows(settings.warehouse, "SELECT version, change, timex FROM event_history ORDER BY ALL")
+    assert (1, "original", "2024-06-20") in history and (2, "removed", "2024-06-20") in history
+    assert (2, "added", "2024-06-27") in history and (2, "kept", "2024-03-04") in history
+    # the incremental build that marked them equals a build from scratch
+    full = tmp_path / "full.duckdb"
+    build(settings.lake, full, force=True)
+    for table in ("events", "document_versions", "event_history", "timeline", "market_timeline", "actors"):
+        assert rows(settings.warehouse, f"SELECT * FROM {table} ORDER BY ALL") == rows(full, f"SELECT * FROM {table} ORDER BY ALL"), table
+
+
+def test_feed_ids_version_articles_and_repeats_stay_duplicates(settings, validator):
+    feed = settings.sources[0] / "feed.jsonl"
+    line = lambda i, text, **kw: json.dumps({"id": i, "text": text, "published": "2024-03-05", **kw}) + "\n"  # noqa: E731
+    feed.write_text(line("a1", V1.split("\n\n")[1]))
+    run(settings, "r1", validator)
+    (settings.sources[0] / "later.jsonl").write_text(
+        line("a1", V2.split("\n\n")[1])                      # corrected: a new version of a1
+        + line("a1", V2.split("\n\n")[1])                    # the same text again: a duplicate
+        + line("b7", V1.split("\n\n")[1].replace("the company said", "Reuters reported")))  # another article
+    run(settings, "r2", validator)
+    versions = rows(settings.warehouse, "SELECT identity, count(*) FROM document_versions GROUP BY ALL ORDER BY ALL")
+    assert versions == [(f"id:{settings.sources[0]}:a1", 2), (f"id:{settings.sources[0]}:b7", 1)]
+    assert rows(settings.warehouse, "SELECT count(*) FROM quarantine WHERE stage = 'dedup'") == [(1,)]
+    # b7 repeats the original story: a second source of it, not a version of a1
+    current = rows(settings.warehouse, "SELECT count(DISTINCT doc_id) FROM current_events")
+    assert current == [(2,)]
+
+
+# --- inbox ------------------------------------------------------------------------------------------
+
+def test_claim_moves_inbox_files_into_the_archive_and_recovers_a_dead_run(tmp_path):
+    inbox, src, lake_dir = tmp_path / "inbox", tmp_path / "src", tmp_path / "lake"
+    (inbox / "sub").mkdir(parents=True)
+    (inbox / "a.txt").write_text("a")
+    (inbox / "sub" / "b.txt").write_text("b")
+    (inbox / MARKER).write_text("")
+    (inbox / ".c.txt.tmp").write_text("being written")
+    taken = claim(inbox, src, lake_dir, "r1", committed=set())
+    assert sorted(rel.split("/", 3)[3] for _, rel in taken) == ["a.txt", "sub/b.txt"]
+    assert all((src / rel).is_file() for _, rel in taken)
+    assert sorted(p.name for p in inbox.rglob("*") if p.is_file()) == [".c.txt.tmp", MARKER]
+    # r1 died before committing: r2 takes its archived files again, plus what landed since
+    (inbox / "d.txt").write_text("d")
+    again = claim(inbox, src, lake_dir, "r2", committed=set())
+    assert sorted(rel.rsplit("/", 1)[1] for _, rel in again) == ["a.txt", "b.txt", "d.txt"]
+    assert [p.stem for p in (lake_dir / JOURNALS).glob("*.json")] == ["r2"]
+    # r2 committed: its journal goes, nothing is taken twice
+    assert claim(inbox, src, lake_dir, "r3", committed={"r2"}) == []
+    assert not list((lake_dir / JOURNALS).glob("*.json"))
+
+
+def test_a_run_takes_each_inbox_file_once_even_when_it_also_walks_the_archive(settings, validator):
+    settings.inbox.mkdir()
+    (settings.inbox / "drop.txt").write_text(V1)
+    manifests = plan(settings, "r1")
+    (m,) = manifests
+    entries = json.loads(open(m).read())["entries"]
+    assert [e[2].split("/")[-1] for e in entries] == ["drop.txt"] and entries[0][2].startswith(ARCHIVE + "/")
+    # the run dies here; the next run (walking the sources, where the archive lies) takes it once
+    lake.recover(settings.lake)
+    run(settings, "r2", validator)
+    assert rows(settings.warehouse, "SELECT source FROM documents") == [(entries[0][2],)]
+    assert rows(settings.warehouse, "SELECT count(*) FROM quarantine") == [(0,)]
+    assert plan(settings, "r3") == []

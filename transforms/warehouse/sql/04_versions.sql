@@ -1,0 +1,64 @@
+-- Versions: a document whose identity (transforms/ingest/identity.py: the publisher's record id, the page
+-- URL, or the file's path) was seen before with other text is a new version of that article, a
+-- correction. The newest version's events are the timeline's; an earlier version's events stay in
+-- `events`, marked with the document that replaced them (`superseded_by`) and when (`valid_to`).
+-- A document without an identity (a JSONL line with neither id nor url) is an article of its own.
+CREATE OR REPLACE TABLE document_versions AS
+SELECT doc_id,
+       identity,
+       row_number() OVER w     AS version,
+       ingested_at             AS valid_from,
+       lead(ingested_at) OVER w AS valid_to,
+       lead(doc_id) OVER w     AS superseded_by
+FROM documents
+WINDOW w AS (PARTITION BY coalesce(identity, doc_id) ORDER BY ingested_at, doc_id)
+ORDER BY identity, version;
+
+-- Only rows whose marking changes are written (an incremental build touches the corrected articles only).
+UPDATE events
+SET superseded_by = v.superseded_by, valid_to = v.valid_to
+FROM document_versions v
+WHERE events.doc_id = v.doc_id
+  AND v.superseded_by IS NOT NULL
+  AND events.superseded_by IS DISTINCT FROM v.superseded_by;
+
+-- The events of every article's newest version: what all tables and views below are built from.
+CREATE OR REPLACE VIEW current_events AS
+SELECT * FROM events WHERE superseded_by IS NULL;
+
+-- What changed between the versions of each corrected article, and when: every version's events
+-- (`original` in the first version; `kept` or `added` in later ones) and, at each new version, the
+-- events of the version before that it no longer has (`removed`). Events are compared by date value,
+-- event type and lead actor.
+CREATE OR REPLACE VIEW event_history AS
+WITH corrected AS (
+    SELECT identity FROM document_versions WHERE identity IS NOT NULL GROUP BY identity HAVING count(*) > 1
+), versioned AS (
+    SELECT v.identity, v.version, v.valid_from, e.*,
+           concat_ws('|', e.timex, e.event_type, coalesce(e.actors[1], '')) AS happening
+    FROM document_versions v
+    JOIN corrected USING (identity)
+    JOIN events e USING (doc_id)
+)
+SELECT n.identity,
+       n.version,
+       n.valid_from AS changed_at,
+       CASE WHEN n.version = 1 THEN 'original'
+            WHEN EXISTS (SELECT 1 FROM versioned p WHERE p.identity = n.identity AND p.version = n.version - 1
+                                                     AND p.happening = n.happening) THEN 'kept'
+            ELSE 'added' END AS change,
+       n.event_id, n.doc_id, n.timex, n.date_start, n.date_end, n.event_type, n.actors, n.sentence,
+       n.superseded_by, n.valid_to
+FROM versioned n
+UNION ALL
+SELECT p.identity,
+       p.version + 1,
+       nv.valid_from,
+       'removed',
+       p.event_id, p.doc_id, p.timex, p.date_start, p.date_end, p.event_type, p.actors, p.sentence,
+       p.superseded_by, p.valid_to
+FROM versioned p
+JOIN document_versions nv ON nv.identity = p.identity AND nv.version = p.version + 1
+WHERE NOT EXISTS (SELECT 1 FROM versioned n WHERE n.identity = p.identity AND n.version = p.version + 1
+                                              AND n.happening = p.happening)
+ORDER BY identity, version, change, timex;
