@@ -28,6 +28,29 @@ def test_ingest_dag_fans_out_and_emits_the_lake_asset(dagbag):
     assert [o.name for o in commit.outlets] == ["timeline_lake"]
 
 
+def test_ingest_dag_runs_on_time_and_when_the_inbox_marker_appears(dagbag):
+    from airflow.providers.standard.triggers.file import DirectoryFileDeleteTrigger
+
+    from transforms.ingest.inbox import MARKER
+    from transforms.orchestration.dag_support import INBOX, started_by
+    from transforms.settings import Settings
+
+    dag = dagbag.dags["timeline_ingest"]
+    assert type(dag.timetable).__name__ == "AssetOrTimeSchedule" and "timeline_inbox" in repr(dag.timetable)
+    (watcher,) = INBOX.watchers
+    trigger = watcher.trigger
+    assert isinstance(trigger, DirectoryFileDeleteTrigger)  # Airflow's own file trigger, consuming the marker only
+    assert (trigger.directory, trigger.filename) == (str(Settings.from_env().inbox), MARKER)
+
+    class Event:
+        def __init__(self, name):
+            self.asset = type("A", (), {"name": name})()
+
+    assert started_by(INBOX, {"triggering_asset_events": {INBOX: [Event("timeline_inbox")]}})
+    assert not started_by(INBOX, {"triggering_asset_events": {}})  # a scheduled or manual run walks the sources
+    assert not started_by(INBOX, {"triggering_asset_events": {"x": [Event("timeline_inbox"), Event("other")]}})
+
+
 def test_warehouse_dag_is_scheduled_by_the_lake_asset(dagbag):
     dag = dagbag.dags["timeline_warehouse"]
     assert "timeline_lake" in repr(dag.timetable)

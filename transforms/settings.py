@@ -44,7 +44,9 @@ class Settings:
     parallel_batches: int = _setting("TIMELINE_PARALLEL_BATCHES", "4",
                                      "mapped extraction tasks running at once per DAG run")
     max_doc_mb: float = _setting("TIMELINE_MAX_DOC_MB", "20", "larger files are quarantined")
-    schedule: str = _setting("TIMELINE_SCHEDULE", "@daily", "schedule of the ingest DAG (cron or preset)")
+    schedule: str = _setting("TIMELINE_SCHEDULE", "@daily", "time schedule of the ingest DAG, a cron expression or "
+                             "preset (it also runs whenever the inbox's `READY` marker appears)")
+    inbox_poll: float = _setting("TIMELINE_INBOX_POLL", "2", "seconds between the triggerer's looks for the inbox marker")
     build_memory: str = _setting("TIMELINE_BUILD_MEMORY", "1GB",
                                  "DuckDB buffer pool while building the warehouse (lower = less memory, slower)")
     airflow_home: Path = _setting("AIRFLOW_HOME", ".airflow/", "Airflow's home for `timeline run` (SQLite metadata db, logs)")
@@ -84,7 +86,7 @@ class SettingsError(ValueError):
     """A setting's value cannot be used (the message names the variable)."""
 
 
-MINIMUM = {"batch_size": 1, "parallel_batches": 1, "workers": 0, "max_doc_mb": 0.001}
+MINIMUM = {"batch_size": 1, "parallel_batches": 1, "workers": 0, "max_doc_mb": 0.001, "inbox_poll": 0.1}
 
 
 def _parse(name: str, raw, base: Path):

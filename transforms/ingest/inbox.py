@@ -26,7 +26,6 @@ import shutil
 from pathlib import Path
 
 from transforms.ingest.models import Rejected
-from transforms.lake.store import atomic_write_bytes
 
 MARKER = "READY"           # consumed by the AssetWatcher's trigger; never an input
 ARCHIVE = "inbox-archive"  # under the first source folder
@@ -52,6 +51,7 @@ def claim(inbox: Path, source_root: Path, lake: Path, run_id: str, committed: se
     archived file this run must process (left over from runs that never committed, then new ones),
     and Rejected records for inbox entries that cannot be taken (they stay in the inbox)."""
     from transforms.ingest.sources import discover  # the one walk rule: dot-files, symlinks, names
+    from transforms.lake.store import atomic_write_bytes  # (pyarrow: not at DAG-parse time)
 
     folder = Path(lake) / JOURNALS
     old = [j for j in sorted(folder.glob("*.json")) if j.stem != run_id] if folder.is_dir() else []

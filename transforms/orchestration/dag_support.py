@@ -4,20 +4,30 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from airflow.sdk import Asset, Param, get_current_context
+from airflow.providers.standard.triggers.file import DirectoryFileDeleteTrigger
+from airflow.sdk import Asset, AssetOrTimeSchedule, AssetWatcher, CronTriggerTimetable, Param, get_current_context
 
+from transforms.ingest.inbox import MARKER
 from transforms.settings import Settings
 
 DEFAULTS = Settings.from_env()
 LAKE = Asset(name="timeline_lake", uri=DEFAULTS.lake.as_uri())
 WAREHOUSE = Asset(name="timeline_warehouse", uri=DEFAULTS.warehouse.as_uri())
+# The inbox: the triggerer watches for its READY marker, consumes it (never an article) and emits an
+# event on this Asset, which starts an ingest run at once (transforms.ingest.inbox says the protocol).
+INBOX = Asset(name="timeline_inbox", uri=DEFAULTS.inbox.as_uri(), watchers=[AssetWatcher(
+    name="timeline_inbox_ready", trigger=DirectoryFileDeleteTrigger(
+        directory=str(DEFAULTS.inbox), filename=MARKER, poke_interval=DEFAULTS.inbox_poll))])
+# The ingest DAG runs on its time schedule (a walk of the source folders) or whenever the inbox is ready.
+INGEST_SCHEDULE = AssetOrTimeSchedule(timetable=CronTriggerTimetable(DEFAULTS.schedule, timezone="UTC"), assets=INBOX)
 
 
 def run_params(*keys: str) -> dict:
     """DAG params with the environment's defaults; a run's conf overrides them (`timeline run` does)."""
     described = {"sources": ("array", "source folders"), "lake": ("string", "Parquet lake folder"),
                  "warehouse": ("string", "DuckDB warehouse file"), "reports": ("string", "report folder"),
-                 "workers": ("integer", "processes sharing one batch (0 = 1 in a scheduled task)")}
+                 "workers": ("integer", "processes sharing one batch (0 = 1 in a scheduled task)"),
+                 "inbox": ("string", "drop folder claimed by every ingest run")}
     defaults = DEFAULTS.as_params()
     return {k: Param(defaults[k], type=described[k][0], description=described[k][1]) for k in keys}
 
@@ -31,6 +41,14 @@ def settings(context=None) -> Settings:
         for event in events:
             params.update({k: v for k, v in (event.extra or {}).items() if k in ("lake", "warehouse", "reports")})
     return Settings.from_params(params)
+
+
+def started_by(asset: Asset, context=None) -> bool:
+    """Whether the running DAG run was started by an event on ``asset`` (and by nothing else)."""
+    context = context or get_current_context()
+    events = context.get("triggering_asset_events") or {}
+    names = {getattr(getattr(e, "asset", None), "name", None) for evs in events.values() for e in evs}
+    return names == {asset.name}
 
 
 FAILURES = "_failures"  # in the lake: one record per failed task try (read by `timeline run`)

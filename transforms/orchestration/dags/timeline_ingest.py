@@ -1,25 +1,28 @@
 """Ingest DAG: new source files -> extracted events -> validated, committed Parquet lake.
 
-Wiring only; every step is a function in transforms.orchestration.pipeline. Emits the `timeline_lake` Asset, which
-schedules the warehouse DAG (dags/timeline_warehouse.py).
+Runs on its time schedule (TIMELINE_SCHEDULE: claims the inbox, walks the source folders) and whenever the
+triggerer finds the inbox's READY marker (the `timeline_inbox` Asset's watcher: claims the inbox only).
+Wiring only; every step is a function in transforms.orchestration.pipeline. Emits the `timeline_lake`
+Asset, which schedules the warehouse DAG (dags/timeline_warehouse.py).
 """
 from __future__ import annotations
 
 import datetime as dt
 
 from airflow.sdk import dag, task
-from transforms.orchestration.dag_support import DEFAULTS, LAKE, announce, record_failure, run_params, settings
+from transforms.orchestration.dag_support import (DEFAULTS, INBOX, INGEST_SCHEDULE, LAKE, announce, record_failure,
+                                                  run_params, settings, started_by)
 
 
 @dag(
     dag_id="timeline_ingest",
-    schedule=DEFAULTS.schedule,
+    schedule=INGEST_SCHEDULE,
     start_date=dt.datetime(2024, 1, 1, tzinfo=dt.UTC),
     catchup=False,
     max_active_runs=1,
     tags=["timeline"],
     default_args={"on_failure_callback": record_failure},  # why a task failed, for `timeline run`
-    params=run_params("sources", "lake", "warehouse", "reports", "workers"),
+    params=run_params("sources", "lake", "warehouse", "reports", "workers", "inbox"),
     doc_md=__doc__,
 )
 def timeline_ingest():
@@ -27,7 +30,7 @@ def timeline_ingest():
     def plan() -> list[str]:
         from transforms.orchestration.pipeline import new_run_id, plan
 
-        return plan(settings(), new_run_id())
+        return plan(settings(), new_run_id(), walk=not started_by(INBOX))
 
     @task(max_active_tis_per_dagrun=DEFAULTS.parallel_batches,
           retries=2, retry_delay=dt.timedelta(seconds=30))  # idempotent: a retry rewrites its own part files
