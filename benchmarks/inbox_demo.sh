@@ -20,24 +20,8 @@ set -euo pipefail
 DROPS="${DROPS:-5}"
 WATCHED+=(triggerer)
 
-WORK="$(mktemp -d "${TMPDIR:-/tmp}/timeline-inbox-demo.XXXXXX")"
-mkdir -p "$WORK/logs" "$WORK/airflow" "$WORK/sources" "$WORK/inbox"
-
-on_exit() {
-  local rc=$?
-  trap - EXIT INT TERM
-  stop_sessions services "${PIDS[@]}" || rc=1
-  finish "$rc"
-}
-trap on_exit EXIT
-trap 'exit 130' INT TERM
-
-PORT="$(free_port)"
-airflow_env "$PORT"
-export AIRFLOW_HOME="$WORK/airflow"
-export AIRFLOW__CORE__EXECUTOR=LocalExecutor
-export AIRFLOW__CORE__PARALLELISM=4
-export AIRFLOW__DATABASE__SQL_ALCHEMY_CONN="sqlite:///$WORK/airflow/airflow.db"
+local_executor_demo inbox-demo 4
+mkdir -p "$WORK/sources" "$WORK/inbox"
 export AIRFLOW__SCHEDULER__SCHEDULER_HEARTBEAT_SEC=1
 export TIMELINE_INBOX="$WORK/inbox"
 export TIMELINE_INBOX_POLL=1

@@ -25,28 +25,11 @@ BATCH_SIZE="${BATCH_SIZE:-20}"
 PARALLELISM="${PARALLELISM:-4}"
 RUN_TIMEOUT="${RUN_TIMEOUT:-600}"     # seconds, per DAG run
 
-WORK="$(mktemp -d "${TMPDIR:-/tmp}/timeline-scheduler-demo.XXXXXX")"
-mkdir -p "$WORK/logs" "$WORK/airflow"
-
-on_exit() {
-  local rc=$?
-  trap - EXIT INT TERM
-  stop_sessions services "${PIDS[@]}" || rc=1
-  finish "$rc"
-}
-trap on_exit EXIT
-trap 'exit 130' INT TERM
-
-PORT="$(free_port)"
-airflow_env "$PORT"
-export AIRFLOW_HOME="$WORK/airflow"
-export AIRFLOW__CORE__EXECUTOR=LocalExecutor
-export AIRFLOW__CORE__PARALLELISM="$PARALLELISM"           # LocalExecutor worker processes
-export AIRFLOW__DATABASE__SQL_ALCHEMY_CONN="sqlite:///$WORK/airflow/airflow.db"
+local_executor_demo scheduler-demo "$PARALLELISM"
 export TIMELINE_BATCH_SIZE="$BATCH_SIZE"
 export TIMELINE_PARALLEL_BATCHES="$PARALLELISM"             # extract's max_active_tis_per_dagrun
 
-log "work folder $WORK, api-server on 127.0.0.1:$PORT, LocalExecutor parallelism $PARALLELISM"
+log "work folder $WORK, api-server on 127.0.0.1:$AIRFLOW__API__PORT, LocalExecutor parallelism $PARALLELISM"
 demo_py corpus "$WORK/sources" "$DOCS"
 log "expect $(( (DOCS + BATCH_SIZE - 1) / BATCH_SIZE )) batches of <= $BATCH_SIZE files"
 

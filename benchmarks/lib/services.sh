@@ -136,6 +136,25 @@ airflow_env() {  # airflow_env PORT: the Airflow and pipeline settings shared by
   export PYTHONUNBUFFERED=1
 }
 
+local_executor_demo() {  # local_executor_demo NAME PARALLELISM: WORK, traps, Airflow env for a LocalExecutor + SQLite demo
+  WORK="$(mktemp -d "${TMPDIR:-/tmp}/timeline-$1.XXXXXX")"
+  mkdir -p "$WORK/logs" "$WORK/airflow"
+  trap _demo_exit EXIT
+  trap 'exit 130' INT TERM
+  airflow_env "$(free_port)"
+  export AIRFLOW_HOME="$WORK/airflow"
+  export AIRFLOW__CORE__EXECUTOR=LocalExecutor
+  export AIRFLOW__CORE__PARALLELISM="$2"                    # LocalExecutor worker processes
+  export AIRFLOW__DATABASE__SQL_ALCHEMY_CONN="sqlite:///$WORK/airflow/airflow.db"
+}
+
+_demo_exit() {  # stop every started service, then finish
+  local rc=$?
+  trap - EXIT INT TERM
+  stop_sessions services "${PIDS[@]}" || rc=1
+  finish "$rc"
+}
+
 start_airflow_core() {  # api-server, scheduler and dag-processor (the caller has run airflow_env)
   start_service api-server "$AIRFLOW" api-server --host 127.0.0.1 --port "$AIRFLOW__API__PORT" --workers 1
   start_service scheduler "$AIRFLOW" scheduler
