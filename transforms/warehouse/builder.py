@@ -68,10 +68,14 @@ def _create(con, name: str, arrow_schema: pa.Schema) -> None:
 
 
 def _append(con, name: str, arrow_schema: pa.Schema, files: list[Path]) -> None:
+    """Insert the parts' rows by column name; a column added to the schema after a part was written is
+    NULL in that part's rows."""
     if files:
-        cols = ", ".join(f'"{c}"' for c in arrow_schema.names)
-        con.execute(f"INSERT INTO {name} SELECT {cols} FROM read_parquet(?, hive_partitioning = false)",
-                    [[str(f) for f in files]])
+        paths = [str(f) for f in files]
+        parts = "read_parquet(?, hive_partitioning = false, union_by_name = true)"
+        have = {row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {parts}", [paths]).fetchall()}
+        cols = ", ".join(f'"{c}"' for c in arrow_schema.names if c in have)
+        con.execute(f"INSERT INTO {name} BY NAME SELECT {cols} FROM {parts}", [paths])
 
 
 def build(lake_dir: Path, warehouse: Path, force: bool = False, memory: str = "1GB") -> dict:
