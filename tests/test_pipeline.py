@@ -46,9 +46,8 @@ def run_once(settings: Settings, validator, run_id: str, extract=fake_extract) -
     manifests = plan(settings, run_id)
     if not manifests:
         return None
-    for m in manifests:
-        process_batch(m, extract=extract)
-    return validate_and_commit(settings, run_id, validator=validator)
+    stats = [process_batch(m, extract=extract) for m in manifests]
+    return validate_and_commit(settings, run_id, validator=validator, batch_stats=stats)
 
 
 @pytest.fixture

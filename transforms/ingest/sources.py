@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from transforms.ingest import clean
+from transforms.ingest.feeds import Position, read_lines
 from transforms.ingest.html import from_html
 from transforms.ingest.models import BadInput, Document, Rejected
 from transforms.ingest.records import MAX_SIDECAR_BYTES, meta_date, parse_json_record, text_field
@@ -208,8 +209,16 @@ def doc_id_for(text: str) -> str:
 
 # --- reading ----------------------------------------------------------------------------------------
 
-def read_source(sf: SourceFile, max_bytes: int) -> Iterator[Document | Rejected]:
-    """Yield the Documents of one source file, or Rejected records saying why not."""
+def is_feed(rel: str) -> bool:
+    """Whether a file is a JSONL feed, read incrementally (transforms.ingest.feeds)."""
+    return FORMATS.get(Path(rel).suffix.lower()) == "jsonl"
+
+
+def read_source(sf: SourceFile, max_bytes: int, position: Position | None = None) -> Iterator[Document | Rejected]:
+    """Yield the Documents of one source file, or Rejected records saying why not.
+
+    A JSONL feed is read from ``position`` on (default: its start), which is advanced as lines are consumed.
+    """
     fmt = FORMATS.get(Path(sf.rel).suffix.lower())
     if fmt is None:
         yield Rejected(sf.rel, sf.root, "ingest", f"unsupported file type '{Path(sf.rel).suffix or '(none)'}'")
@@ -220,7 +229,7 @@ def read_source(sf: SourceFile, max_bytes: int) -> Iterator[Document | Rejected]
         return
     try:
         if fmt == "jsonl":
-            yield from _read_jsonl(sf, max_bytes)
+            yield from _read_jsonl(sf, max_bytes, position or Position())
             return
         data = sf.path.read_bytes()
     except OSError as exc:
@@ -277,10 +286,10 @@ def _with_sidecar(doc: Document, path: Path) -> Document:
     return doc
 
 
-def _read_jsonl(sf: SourceFile, max_bytes: int) -> Iterator[Document | Rejected]:
-    produced = False
+def _read_jsonl(sf: SourceFile, max_bytes: int, pos: Position) -> Iterator[Document | Rejected]:
+    produced, whole = False, pos.offset == 0
     with open(sf.path, "rb") as fh:
-        for lineno, raw, too_long in _lines(fh, max_bytes):
+        for lineno, raw, too_long in read_lines(fh, pos, max_bytes):
             source = f"{sf.rel}#L{lineno}"
             if not too_long and not raw.strip():
                 continue
@@ -295,22 +304,8 @@ def _read_jsonl(sf: SourceFile, max_bytes: int) -> Iterator[Document | Rejected]
                 yield Rejected(source, sf.root, "ingest", str(exc))
             except Exception as exc:  # noqa: BLE001 - an unforeseen failure quarantines this line only
                 yield Rejected(source, sf.root, "ingest", f"could not read this line: {type(exc).__name__}: {exc}")
-    if not produced:
+    if whole and not produced and not pos.pending:
         yield Rejected(sf.rel, sf.root, "ingest", "empty JSONL file")
-
-
-def _lines(fh, max_bytes: int) -> Iterator[tuple[int, bytes, bool]]:
-    """(line number, line, too long) with at most ``max_bytes`` of any line in memory."""
-    lineno = 0
-    while True:
-        raw = fh.readline(max_bytes + 1)
-        if not raw:
-            return
-        lineno += 1
-        too_long = len(raw) > max_bytes and not raw.endswith(b"\n")
-        while too_long and raw and not raw.endswith(b"\n"):  # skip the rest of an oversized line
-            raw = fh.readline(1 << 20)
-        yield lineno, (b"" if too_long else raw), too_long
 
 
 def _jsonl_record(raw: bytes, source: str, root: str) -> Document:

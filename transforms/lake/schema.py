@@ -91,9 +91,14 @@ SOURCES = pa.schema([
     pa.field("source_root", pa.string(), nullable=False),
     pa.field("size", pa.int64(), nullable=False),
     pa.field("mtime_ns", pa.int64(), nullable=False),
-    pa.field("status", pa.string(), nullable=False),      # document | duplicate | quarantined
+    pa.field("status", pa.string(), nullable=False),      # document | duplicate | quarantined | no new records
     pa.field("doc_id", pa.string()),
     pa.field("run_id", pa.string(), nullable=False),
+    # how far the file has been read (transforms.ingest.feeds); null in parts written before these columns: read whole
+    pa.field("read_offset", pa.int64()),                  # bytes consumed: a JSONL feed's last complete line's end, else size
+    pa.field("read_lines", pa.int64()),                   # JSONL lines consumed so far
+    pa.field("prefix_sha256", pa.string()),               # JSONL: fingerprint of the bytes before read_offset
+    pa.field("pending_bytes", pa.int64()),                # JSONL: an unterminated last line left for the next run
 ])
 
 TABLES: dict[str, pa.Schema] = {

@@ -106,9 +106,17 @@ def committed_files(lake: Path, table: str) -> list[Path]:
 
 
 def read_columns(lake: Path, table: str, columns: list[str]) -> Iterator[pa.Table]:
-    """Stream a few columns of a committed table, file by file (bounded memory)."""
+    """Stream a few columns of a committed table, file by file (bounded memory). A column added to the
+    schema after a part was written reads as nulls from that part."""
     for path in committed_files(lake, table):
-        yield pq.read_table(path, columns=columns)
+        part = pq.ParquetFile(path)
+        have = set(part.schema_arrow.names)
+        t = part.read(columns=[c for c in columns if c in have])
+        for c in columns:
+            if c not in have:
+                field = TABLES[table].field(c)
+                t = t.append_column(field, pa.nulls(t.num_rows, field.type))
+        yield t.select(columns)
 
 
 def recover(lake: Path, keep_run: str | None = None) -> list[str]:

@@ -243,6 +243,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     console.print(f"  quarantined {s['quarantined']}")
     for stage, reason, n in s["quarantine_reasons"]:
         console.print(f"    {n:>4} × {stage}: {reason}")
+    run = lake_mod.run_summary(settings.lake, new_runs[-1]) if new_runs else {}
+    if run.get("feed_lines_read"):
+        console.print(f"  feed lines  {run['feed_lines_read']} read in this run")
+    if run.get("feed_lines_incomplete"):
+        n = run["feed_lines_incomplete"]
+        console.print(f"  {n} incomplete last line{'s' * (n > 1)} left for the next run")
     console.print("  events per market: " + ", ".join(f"{m} {n}" for m, n in s["per_market"]))
     console.print(f"  warehouse   {settings.warehouse}")
     docs = data_docs_index(settings.expectations)

@@ -17,8 +17,9 @@ from collections import Counter
 from pathlib import Path
 
 from transforms.ingest.identity import source_identity
+from transforms.ingest.feeds import Position
 from transforms.ingest.models import Document, Rejected
-from transforms.ingest.sources import SourceFile, read_source
+from transforms.ingest.sources import SourceFile, is_feed, read_source
 from transforms.lake import store as lake
 from transforms.lake.dedup import SeenDocuments
 from transforms.orchestration.processes import die_with_parent
@@ -158,10 +159,13 @@ def _bundle(entry: list, manifest: dict, extract, seen_here: SeenDocuments, run_
         rows["sources"].append(source)
         stats["quarantined"] += 1
         return {"rows": rows, "source": source, "stats": stats}
-    _, root, rel, size, mtime_ns = entry
+    _, root, rel, size, mtime_ns, *start = entry  # start: [offset, lines] where a JSONL feed is resumed
     sf = SourceFile(root=root, rel=rel, size=size, mtime_ns=mtime_ns)
-    status, first_doc = "quarantined", None
-    for item in _safe_read(sf, manifest["max_doc_bytes"]):
+    position = Position(*start)
+    status, first_doc = "no new records", None  # a feed may hold no new complete line; any other file yields
+    for item in _safe_read(sf, manifest["max_doc_bytes"], position):
+        if status == "no new records":
+            status = "quarantined"  # until a document is published
         if isinstance(item, Rejected):
             rows["quarantine"].append(quarantine_row(item, run_id, now))
             stats["quarantined"] += 1
@@ -190,14 +194,19 @@ def _bundle(entry: list, manifest: dict, extract, seen_here: SeenDocuments, run_
         stats["chars"] += len(item.text)
         status, first_doc = "document", first_doc or item.doc_id
     source = {"source": rel, "source_root": root, "size": size, "mtime_ns": mtime_ns, "status": status,
-              "doc_id": first_doc, "run_id": run_id}
+              "doc_id": first_doc, "run_id": run_id, "read_offset": size}
+    if is_feed(rel):
+        source.update(read_offset=position.offset, read_lines=position.lines, prefix_sha256=position.fingerprint,
+                      pending_bytes=position.pending)
+        stats["feed_lines_read"] += position.lines - (start[1] if start else 0)
+        stats["feed_lines_incomplete"] += int(position.pending > 0)
     rows["sources"].append(source)
     return {"rows": rows, "source": source, "stats": stats}
 
 
-def _safe_read(sf: SourceFile, max_bytes: int):
+def _safe_read(sf: SourceFile, max_bytes: int, position: Position):
     try:
-        yield from read_source(sf, max_bytes)
+        yield from read_source(sf, max_bytes, position)
     except Exception as exc:  # an unexpected parser failure is a quarantine reason, not a crash
         log.exception("reading %s failed", sf.rel)
         yield Rejected(sf.rel, sf.root, "ingest", f"could not read: {type(exc).__name__}: {exc}")

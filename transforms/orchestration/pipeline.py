@@ -20,9 +20,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from transforms.ingest.feeds import resume_point
 from transforms.ingest.models import Rejected
 from transforms.ingest.inbox import claim
-from transforms.ingest.sources import SourceFile, discover
+from transforms.ingest.sources import SourceFile, discover, is_feed
 from transforms.lake import store as lake
 from transforms.lake.dedup import SeenDocuments
 from transforms.orchestration.extract_batch import utc_now, process_batch, quarantine_row
@@ -51,11 +52,15 @@ def own_paths(settings: Settings) -> tuple[Path, ...]:
             settings.inbox)
 
 
-def seen_sources(lake_dir: Path) -> dict[tuple[str, str], tuple[int, int]]:
-    seen: dict[tuple[str, str], tuple[int, int]] = {}
-    for t in lake.read_columns(lake_dir, "sources", ["source_root", "source", "size", "mtime_ns"]):
-        for root, rel, size, mtime in zip(*(t.column(i).to_pylist() for i in range(4))):
-            seen[(root, rel)] = (size, mtime)
+SEEN_COLUMNS = ["size", "mtime_ns", "read_offset", "read_lines", "prefix_sha256"]
+
+
+def seen_sources(lake_dir: Path) -> dict[tuple[str, str], tuple]:
+    """(root, path) -> the last run's (size, mtime_ns, read_offset, read_lines, prefix_sha256) of each input."""
+    seen: dict[tuple[str, str], tuple] = {}
+    for t in lake.read_columns(lake_dir, "sources", ["source_root", "source", *SEEN_COLUMNS]):
+        root, rel, *rest = (t.column(i).to_pylist() for i in range(t.num_columns))
+        seen.update(zip(zip(root, rel), zip(*rest)))
     return seen
 
 
@@ -64,7 +69,8 @@ def plan(settings: Settings, run_id: str, walk: bool = True) -> list[str]:
     changed size/mtime) and write batch manifests. ``walk=False`` (a run the inbox's marker started)
     takes the inbox only, without walking the source folders.
 
-    Returns the manifest paths (one per extraction task); empty when there is nothing new.
+    A changed JSONL feed that still holds what an earlier run read is resumed where that run stopped
+    (transforms.ingest.feeds); any other changed file is read whole. Returns the manifest paths (one per extraction task); empty when there is nothing new.
     """
     t0 = time.perf_counter()
     removed = lake.recover(settings.lake)
@@ -92,9 +98,13 @@ def plan(settings: Settings, run_id: str, walk: bool = True) -> list[str]:
         else:
             entry = ["file", item.root, item.rel, item.size, item.mtime_ns]
             key, fingerprint = (item.root, item.rel), (item.size, item.mtime_ns)
-        if seen.get(key) == fingerprint or key in planned:
+        before = seen.get(key)
+        if (before and before[:2] == fingerprint) or key in planned:
             continue
         planned.add(key)
+        if before and entry[0] == "file" and is_feed(item.rel):
+            start = resume_point(item.path, item.size, *before[2:])
+            entry += [start.offset, start.lines]
         entries.append(entry)
         total += 1
         if len(entries) >= settings.batch_size:
@@ -153,7 +163,7 @@ def validate_and_commit(settings: Settings, run_id: str, validator=None, batch_s
 
     Parts are validated in groups of up to VALIDATE_DOCS documents (bounded memory, few validation
     results). Raises ValidationFailed (and commits nothing) when a batch-level expectation fails.
-    ``batch_stats`` (what process_batch returned) only feeds the run summary's timings.
+    ``batch_stats`` (what process_batch returned) only feeds the run summary's timings and feed line counts.
     """
     t0 = time.perf_counter()
     if validator is None:
@@ -162,7 +172,7 @@ def validate_and_commit(settings: Settings, run_id: str, validator=None, batch_s
         validator = Validator(settings.expectations)
     known = SeenDocuments.in_lake(settings.lake)
     now = utc_now()
-    totals = Counter()
+    totals = Counter({k: sum(b.get(k, 0) for b in batch_stats) for k in ("feed_lines_read", "feed_lines_incomplete")})
     parts = sorted(p.stem.removeprefix("part-") for p in lake.staged_parts(settings.lake, run_id, "sources"))
     group: list[tuple[str, dict[str, pa.Table], list[dict]]] = []
     for i, part in enumerate(parts):
