@@ -248,3 +248,27 @@ def test_a_full_disk_at_start_is_one_line_not_a_traceback(tmp_path, monkeypatch,
     assert cli.cmd_run(args) == 1
     out = capsys.readouterr().out
     assert out == f"timeline: cannot run: No space left on device: {tmp_path / 'lake' / '.lock'}\n"
+
+
+def test_a_run_killed_mid_inbox_loses_no_file_and_publishes_each_once(tmp_path):
+    from transforms.ingest.inbox import ARCHIVE
+
+    src, inbox = tmp_path / "src", tmp_path / "inbox"
+    src.mkdir()
+    make_corpus(inbox, n=30)
+    for i, path in enumerate(sorted(inbox.rglob("doc-*.txt"))):  # every one its own article (no duplicates)
+        path.write_text(path.read_text(encoding="utf-8") + f"\n\nInbox copy {i}.\n", encoding="utf-8")
+    landed = sorted(p.name for p in inbox.rglob("doc-*.txt"))
+    env = {"TIMELINE_INBOX": str(inbox)}
+    staged = lambda: any((tmp_path / "lake" / "_staging").glob("*/documents/part-*.parquet"))  # noqa: E731
+    kill_when(start(src, tmp_path, **env), staged)
+    # killed after the claim: every landed file is in the inbox or in the archive, none lost
+    assert sorted(p.name for p in [*inbox.rglob("doc-*.txt"), *(src / ARCHIVE).rglob("doc-*.txt")]) == landed
+    assert lake.committed_runs(tmp_path / "lake") == []
+    rc, out = finish(start(src, tmp_path, **env))
+    assert rc == 0, out[-3000:]
+    with duckdb.connect(str(tmp_path / "timeline.duckdb"), read_only=True) as con:
+        published = sorted(r[0].rsplit("/", 1)[1] for r in con.execute("SELECT source FROM documents").fetchall())
+        assert published == landed  # each once
+        assert con.execute("SELECT count(*) FROM quarantine").fetchone() == (0,)
+    assert not list(inbox.rglob("doc-*.txt"))
