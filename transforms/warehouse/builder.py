@@ -124,6 +124,8 @@ def build(lake_dir: Path, warehouse: Path, force: bool = False, memory: str = "1
             con.register("_runs", pa.Table.from_pylist(
                 [{k: r.get(k) for k in schema.RUNS.names} for r in summaries], schema=schema.RUNS))
             con.execute("CREATE OR REPLACE TABLE runs AS SELECT * FROM _runs ORDER BY run_id")
+            con.execute("CREATE OR REPLACE TEMP TABLE _new_runs AS SELECT unnest(?::VARCHAR[]) AS run_id",
+                        [sorted(new_runs)])  # what the SQL files refresh derived rows for
             for path in sql_files():
                 con.execute(path.read_text(encoding="utf-8"))
             con.execute(f"CREATE OR REPLACE TABLE {BUILD_TABLE} AS SELECT ? AS fingerprint, ? AS definition, "

@@ -15,12 +15,25 @@ WINDOW w AS (PARTITION BY coalesce(identity, doc_id) ORDER BY ingested_at, doc_i
 ORDER BY identity, version;
 
 -- Only rows whose marking changes are written (an incremental build touches the corrected articles only).
+CREATE OR REPLACE TEMP TABLE _newly_superseded AS
+SELECT e.event_id, v.superseded_by, v.valid_to
+FROM events e
+JOIN document_versions v USING (doc_id)
+WHERE v.superseded_by IS NOT NULL AND e.superseded_by IS DISTINCT FROM v.superseded_by;
+
 UPDATE events
-SET superseded_by = v.superseded_by, valid_to = v.valid_to
-FROM document_versions v
-WHERE events.doc_id = v.doc_id
-  AND v.superseded_by IS NOT NULL
-  AND events.superseded_by IS DISTINCT FROM v.superseded_by;
+SET superseded_by = n.superseded_by, valid_to = n.valid_to
+FROM _newly_superseded n
+WHERE events.event_id = n.event_id;
+
+-- The stories this build must (re)compute: those of the events of the runs new to the warehouse
+-- (`_new_runs`, filled by the builder: every run in a full build) and of the events just superseded.
+-- The story tables below are refreshed for these stories only, so a small update costs little; their
+-- `_..._rows` views read this table (kept in the file: views cannot read a temporary table).
+CREATE OR REPLACE TABLE _affected_stories AS
+SELECT DISTINCT coalesce(story_key, event_id) AS story_id
+FROM events
+WHERE run_id IN (SELECT run_id FROM _new_runs) OR event_id IN (SELECT event_id FROM _newly_superseded);
 
 -- The events of every article's newest version: what all tables and views below are built from.
 CREATE OR REPLACE VIEW current_events AS

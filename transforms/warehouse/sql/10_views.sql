@@ -1,6 +1,6 @@
 -- Tables and views for analysts and dashboards. Stable names and column types across runs; documented in
--- README.md. `timeline`, `market_timeline` and `market_monthly` are materialised at each build (the
--- warehouse is rebuilt whole and read-only afterwards), sorted so that one market's rows are contiguous.
+-- README.md. `timeline`, `market_timeline` and `market_monthly` are materialised tables: a full build writes
+-- them in time (market) order; an incremental build replaces the rows of the stories it affects only.
 -- The base tables (documents, events, event_mentions, event_markets, quarantine, sources, markets, runs)
 -- are created by transforms/warehouse/builder.py from transforms/lake/schema.py before this file runs.
 
@@ -9,19 +9,23 @@
 CREATE OR REPLACE VIEW acted_markets AS
 SELECT * FROM event_markets WHERE role <> 'origin';
 
-CREATE OR REPLACE VIEW event_market_lists AS
-SELECT em.event_id,
-       list(DISTINCT a.market ORDER BY a.market) FILTER (WHERE a.market IS NOT NULL)   AS acted_on,
-       list(DISTINCT em.market ORDER BY em.market) FILTER (WHERE a.market IS NULL)     AS origins,
-       list(DISTINCT em.market ORDER BY em.market)                                     AS all_markets
-FROM event_markets em
-LEFT JOIN acted_markets a ON a.event_id = em.event_id AND a.market = em.market AND a.role = em.role
-GROUP BY em.event_id;
-
 -- One row per happening (story), in time order, led by its most confident event; `sources` lists every
 -- document that reports it. `markets` are the markets the event concerns (acted on, or the only ones
 -- named); `origin_markets` are markets named only as the origin of an actor ("Chinese apps").
-CREATE OR REPLACE TABLE timeline AS
+CREATE OR REPLACE VIEW _timeline_rows AS
+WITH leads AS (
+    SELECT story_id, event_id FROM story_events
+    WHERE is_lead AND story_id IN (SELECT story_id FROM _affected_stories)
+), market_lists AS (  -- per lead event: markets acted on, origin-only markets, all markets
+    SELECT em.event_id,
+           list(DISTINCT a.market ORDER BY a.market) FILTER (WHERE a.market IS NOT NULL)   AS acted_on,
+           list(DISTINCT em.market ORDER BY em.market) FILTER (WHERE a.market IS NULL)     AS origins,
+           list(DISTINCT em.market ORDER BY em.market)                                     AS all_markets
+    FROM event_markets em
+    LEFT JOIN acted_markets a ON a.event_id = em.event_id AND a.market = em.market AND a.role = em.role
+    WHERE em.event_id IN (SELECT event_id FROM leads)
+    GROUP BY em.event_id
+)
 SELECT e.event_id,
        e.date_start,
        e.date_end,
@@ -45,13 +49,17 @@ SELECT e.event_id,
        s.story_id,
        ss.sources,
        ss.documents
-FROM story_events s
+FROM leads s
 JOIN story_sources ss USING (story_id)
 JOIN events e USING (event_id)
 JOIN documents d ON d.doc_id = e.doc_id
-LEFT JOIN event_market_lists m USING (event_id)
-WHERE s.is_lead
-ORDER BY e.date_start, e.date_end, e.event_id;
+LEFT JOIN market_lists m USING (event_id);
+
+-- refreshed for the affected stories (05_stories.sql); the inserted rows in time order
+CREATE TABLE IF NOT EXISTS timeline AS SELECT * FROM _timeline_rows LIMIT 0;
+DELETE FROM timeline WHERE story_id IN (SELECT story_id FROM _affected_stories);
+INSERT INTO timeline SELECT * FROM _timeline_rows
+ORDER BY date_start, date_end, event_id;
 
 -- One row per story: the happening with all its supporting events and documents.
 CREATE OR REPLACE VIEW stories AS
@@ -63,7 +71,7 @@ ORDER BY date_start, date_end, story_id;
 
 -- One row per (market, happening): the per-market timeline (each story once, led by its best event), over
 -- acted_markets: a market named only as an actor's origin is not in its timeline.
-CREATE OR REPLACE TABLE market_timeline AS
+CREATE OR REPLACE VIEW _market_timeline_rows AS
 SELECT em.market,
        mk.name AS market_name,
        em.role,
@@ -88,8 +96,12 @@ JOIN story_sources ss USING (story_id)
 JOIN events e ON e.event_id = em.event_id
 JOIN documents d ON d.doc_id = e.doc_id
 LEFT JOIN markets mk ON mk.code = em.market
-WHERE s.is_lead
-ORDER BY em.market, e.date_start, e.date_end, e.event_id;
+WHERE s.is_lead AND s.story_id IN (SELECT story_id FROM _affected_stories);
+
+CREATE TABLE IF NOT EXISTS market_timeline AS SELECT * FROM _market_timeline_rows LIMIT 0;
+DELETE FROM market_timeline WHERE story_id IN (SELECT story_id FROM _affected_stories);
+INSERT INTO market_timeline SELECT * FROM _market_timeline_rows
+ORDER BY market, date_start, date_end, event_id;
 
 -- Events per market per month and event type, ready to chart. An event counts in the month its period
 -- starts; `precise_events` counts those dated to the month or finer.
