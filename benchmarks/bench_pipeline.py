@@ -9,9 +9,14 @@ the pipeline through the entry point users use,
 
 and prints per stage documents/s, MB/s and events/s, total wall time, peak RSS of the run (children's
 ru_maxrss), lake and warehouse sizes, and query latencies on the published warehouse. With
---incremental K it then adds K new documents and runs again.
+--incremental K it then adds K new documents and runs again; with --correct K it then rewrites K
+existing documents (a correction appended: each becomes a new version of its article) and runs again.
+With --reuse a corpus, lake and warehouse kept by an earlier --keep run are used as they are (no full
+run), so the small updates can be measured again without rebuilding 100k documents.
 
     .venv/bin/python benchmarks/bench_pipeline.py --sizes 10000 50000 100000 --incremental 100
+    .venv/bin/python benchmarks/bench_pipeline.py --sizes 100000 --keep --incremental 100 --correct 1
+    .venv/bin/python benchmarks/bench_pipeline.py --sizes 100000 --reuse --incremental 100 --correct 1
 """
 from __future__ import annotations
 
@@ -163,25 +168,50 @@ def main() -> None:
     ap.add_argument("--sizes", type=int, nargs="+", default=[10_000])
     ap.add_argument("--incremental", type=int, default=0, help="then add K documents and run again")
     ap.add_argument("--work", type=Path, default=ROOT / "benchmarks" / "out")
+    ap.add_argument("--correct", type=int, default=0, help="then correct K existing documents and run again")
     ap.add_argument("--keep", action="store_true", help="keep the corpora and warehouses")
+    ap.add_argument("--reuse", action="store_true", help="use the kept corpus/lake/warehouse of an earlier --keep run")
     args = ap.parse_args()
     if not TIMELINE.exists():
         raise SystemExit("run `make setup` first (.venv/bin/timeline not found)")
     for n in args.sizes:
         work = args.work / f"n{n}"
-        shutil.rmtree(work, ignore_errors=True)
         corpus = work / "corpus"
-        t0 = time.perf_counter()
-        n_bytes = write_corpus(corpus, n)
-        print(f"\ncorpus of {n} documents written in {time.perf_counter() - t0:.1f} s")
-        report(f"full run N={n}", n, n_bytes, run_pipeline(corpus, work), work)
+        if args.reuse and (work / "timeline.duckdb").exists():
+            print(f"\nreusing {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+            t0 = time.perf_counter()
+            n_bytes = write_corpus(corpus, n)
+            print(f"\ncorpus of {n} documents written in {time.perf_counter() - t0:.1f} s")
+            report(f"full run N={n}", n, n_bytes, run_pipeline(corpus, work), work)
         if args.incremental:
-            k_bytes = write_corpus(corpus, args.incremental, start=n)
+            k_bytes = write_corpus(corpus, args.incremental, start=sum(1 for _ in corpus.rglob("*.txt")))
             report(f"incremental run +{args.incremental} on N={n}", args.incremental, k_bytes,
                    run_pipeline(corpus, work), work)
-        if not args.keep:
+        if args.correct:
+            k_bytes = correct_documents(corpus, args.correct)
+            report(f"corrected run: {args.correct} documents changed on N={n}", args.correct, k_bytes,
+                   run_pipeline(corpus, work), work)
+        if not (args.keep or args.reuse):
             shutil.rmtree(work, ignore_errors=True)
 
+
+def correct_documents(corpus: Path, k: int) -> int:
+    """Append a correction to the first k documents that have none yet; returns the bytes rewritten."""
+    size = 0
+    done = 0
+    for path in sorted(corpus.rglob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        if "Correction:" in text:
+            continue
+        text += f"\n\nCorrection: an earlier version of this article, published on {dt.date.today():%d %B %Y}, misstated a figure.\n"
+        path.write_text(text, encoding="utf-8")
+        size += len(text.encode())
+        done += 1
+        if done == k:
+            break
+    return size
 
 if __name__ == "__main__":
     main()

@@ -26,6 +26,7 @@ from transforms.settings import CHECKOUT, Settings, SettingsError, process_envir
 
 # Airflow's DAG folder for in-process runs: the checkout's dags/ (thin files), else the package's own
 DAGS_FOLDER = CHECKOUT / "dags" if CHECKOUT else Path(__file__).with_name("dags")
+SHOW_MARKETS = 15  # the run summary names the markets with most events; the rest are counted
 DAG_MODULES = {"timeline_ingest": "transforms.orchestration.dags.timeline_ingest",
                "timeline_warehouse": "transforms.orchestration.dags.timeline_warehouse"}
 
@@ -249,7 +250,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     if run.get("feed_lines_incomplete"):
         n = run["feed_lines_incomplete"]
         console.print(f"  {n} incomplete last line{'s' * (n > 1)} left for the next run")
-    console.print("  events per market: " + ", ".join(f"{m} {n}" for m, n in s["per_market"]))
+    shown = s["per_market"][:SHOW_MARKETS]
+    more = len(s["per_market"]) - len(shown)
+    console.print("  events per market: " + ", ".join(f"{m} {n}" for m, n in shown)
+                  + (f" … and {more} more markets (market_summary)" if more else ""))
     console.print(f"  warehouse   {settings.warehouse}")
     docs = data_docs_index(settings.expectations)
     if docs.exists():
