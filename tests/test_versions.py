@@ -155,6 +155,7 @@ def test_a_run_takes_each_inbox_file_once_even_when_it_also_walks_the_archive(se
     # the run dies here; the next run (walking the sources, where the archive lies) takes it once
     lake.recover(settings.lake)
     run(settings, "r2", validator)
+    assert lake.run_summary(settings.lake, "r2")["inbox_files"] == 1
     assert rows(settings.warehouse, "SELECT source FROM documents") == [(entries[0][2],)]
     assert rows(settings.warehouse, "SELECT count(*) FROM quarantine") == [(0,)]
     assert plan(settings, "r3") == []

@@ -245,6 +245,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     for stage, reason, n in s["quarantine_reasons"]:
         console.print(f"    {n:>4} × {stage}: {reason}")
     run = lake_mod.run_summary(settings.lake, new_runs[-1]) if new_runs else {}
+    if run.get("inbox_files"):
+        console.print(f"  inbox       {run['inbox_files']} files taken, archived under {settings.sources[0]}")
     if run.get("feed_lines_read"):
         console.print(f"  feed lines  {run['feed_lines_read']} read in this run")
     if run.get("feed_lines_incomplete"):

@@ -22,7 +22,7 @@ import pyarrow.parquet as pq
 
 from transforms.ingest.feeds import resume_point
 from transforms.ingest.models import Rejected
-from transforms.ingest.inbox import claim
+from transforms.ingest.inbox import claim, dropped_name
 from transforms.ingest.sources import SourceFile, discover, is_feed
 from transforms.lake import store as lake
 from transforms.lake.dedup import SeenDocuments
@@ -91,6 +91,7 @@ def plan(settings: Settings, run_id: str, walk: bool = True) -> list[str]:
         manifests.append(str(path))
 
     planned: set[tuple[str, str]] = set()
+    inbox_files = 0
     for item in _inputs(settings, run_id, walk):
         if isinstance(item, Rejected):
             entry = ["rejected", item.source_root, item.source, item.reason]
@@ -102,6 +103,7 @@ def plan(settings: Settings, run_id: str, walk: bool = True) -> list[str]:
         if (before and before[:2] == fingerprint) or key in planned:
             continue
         planned.add(key)
+        inbox_files += entry[0] == "file" and dropped_name(item.rel) != item.rel
         if before and entry[0] == "file" and is_feed(item.rel):
             start = resume_point(item.path, item.size, *before[2:])
             entry += [start.offset, start.lines]
@@ -114,7 +116,8 @@ def plan(settings: Settings, run_id: str, walk: bool = True) -> list[str]:
         flush()
     if manifests:
         lake.atomic_write_bytes(staging / "plan.json", json.dumps(
-            {"inputs": total, "batches": len(manifests), "seconds": round(time.perf_counter() - t0, 3)}).encode())
+            {"inputs": total, "inbox_files": inbox_files, "batches": len(manifests),
+             "seconds": round(time.perf_counter() - t0, 3)}).encode())
         log.info("run %s: %d new inputs in %d batches", run_id, total, len(manifests))
     return manifests
 
@@ -201,8 +204,10 @@ def validate_and_commit(settings: Settings, run_id: str, validator=None, batch_s
             group = []
     t_validated = time.perf_counter()
     plan_file = lake.staging_dir(settings.lake, run_id) / "plan.json"
+    planned = json.loads(plan_file.read_text()) if plan_file.exists() else {}
+    totals["inbox_files"] = planned.get("inbox_files", 0)
     stage_seconds = {
-        "plan": json.loads(plan_file.read_text())["seconds"] if plan_file.exists() else None,
+        "plan": planned.get("seconds"),
         "extract (all tasks)": round(sum(b.get("seconds", 0) for b in batch_stats), 3),
         "validate": round(t_validated - t0, 3),
     }
