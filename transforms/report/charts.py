@@ -2,7 +2,7 @@
 whole period, colour = event type) and events per market and month.
 
 Plotly renders a subset of HTML inside hover labels, so every text from the warehouse is escaped before it
-goes into a label (``markupsafe.escape``); the figure's JSON escapes ``<``, ``>`` and ``/``, so no text can
+goes into a label (``html.escape``); the figure's JSON escapes ``<``, ``>`` and ``/``, so no text can
 close a script.
 
 The report is rendered after every update, so the charts stay cheap on a big warehouse: a figure is a plain
@@ -18,7 +18,7 @@ import json
 import re
 from collections import Counter, defaultdict
 
-from markupsafe import escape
+import html
 
 MAX_MONTHLY_MARKETS = 8  # markets with their own colour in the monthly chart; the rest are "other"
 DAY_MS = 86_400_000
@@ -36,7 +36,7 @@ LAYOUT = {"plot_bgcolor": "#fbfbfd", "paper_bgcolor": "white", "hoverlabel": {"a
 
 def esc(value) -> str:
     """Text for a plotly label (None -> empty string)."""
-    return "" if value is None else str(escape(value))
+    return "" if value is None else html.escape(str(value))
 
 
 def period(start, end) -> str:

@@ -60,7 +60,7 @@ def read(warehouse: Path) -> dict:
                 FROM runs ORDER BY committed_at DESC NULLS LAST, run_id DESC LIMIT 10"""),
             "market_names": dict(con.execute("SELECT code, name FROM markets").fetchall()),
         }
-        data["lane_markets"] = lane_markets(data)
+        data["lane_markets"], data["max_lane_events"] = lane_markets(data), MAX_LANE_EVENTS
         data["lanes"] = _rows(con, """
             WITH picked AS (      -- a narrow pass ranks each lane's events: dense_rank counts an event once
                 SELECT market, event_id, rowid AS rid   -- whatever its roles in the market
