@@ -40,10 +40,10 @@ def read(warehouse: Path) -> dict:
             "built_at": _one(con, "SELECT max(built_at) FROM _build"),
             "timeline_total": _one(con, "SELECT count(*) FROM timeline"),
             "timeline": _rows(con, """
-                SELECT * FROM (
-                    SELECT event_id, date_start, date_end, timex, precision, date_text, event_type, markets,
-                           origin_markets, actors, sentence, source, published, title, confidence
-                    FROM timeline ORDER BY date_start DESC NULLS LAST, event_id LIMIT ?)
+                SELECT event_id, date_start, date_end, timex, precision, date_text, event_type, markets,
+                       origin_markets, actors, sentence, source, published, title, confidence
+                FROM timeline       -- the latest rows picked on narrow columns, then read whole
+                WHERE rowid IN (SELECT rowid FROM timeline ORDER BY date_start DESC NULLS LAST, event_id LIMIT ?)
                 ORDER BY date_start NULLS LAST, date_end, event_id""", [MAX_TABLE_EVENTS]),
             "summary": _rows(con, """
                 SELECT market, any_value(market_name) AS market_name, sum(events)::BIGINT AS events
@@ -62,11 +62,18 @@ def read(warehouse: Path) -> dict:
         }
         data["lane_markets"], data["max_lane_events"] = lane_markets(data), MAX_LANE_EVENTS
         data["lanes"] = _rows(con, """
-            WITH picked AS (      -- a narrow pass ranks each lane's events: dense_rank counts an event once
-                SELECT market, event_id, rowid AS rid   -- whatever its roles in the market
-                FROM market_timeline
-                WHERE date_start IS NOT NULL AND list_contains(?, market)
-                QUALIFY dense_rank() OVER (PARTITION BY market ORDER BY date_start DESC, event_id) <= ?)
+            WITH newer AS (       -- per lane and month: the events dated in that month or later
+                SELECT market, month, sum(sum(events)) OVER (PARTITION BY market ORDER BY month DESC) AS newer
+                FROM market_monthly
+                WHERE month IS NOT NULL AND list_contains($1, market)
+                GROUP BY market, month),
+            since AS (            -- the lane's latest $2 events start in this month or later
+                SELECT market, max(month) AS since FROM newer WHERE newer >= $2 GROUP BY market),
+            picked AS (           -- rank those (a narrow pass): dense_rank counts an event once whatever its roles
+                SELECT market, event_id, mt.rowid AS rid
+                FROM market_timeline mt LEFT JOIN since USING (market)
+                WHERE date_start IS NOT NULL AND list_contains($1, market) AND (since IS NULL OR date_start >= since)
+                QUALIFY dense_rank() OVER (PARTITION BY market ORDER BY date_start DESC, event_id) <= $2)
             SELECT market, market_name, date_start, date_end, timex, precision, date_text, event_type, sentence,
                    source, event_id
             FROM market_timeline
