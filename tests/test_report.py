@@ -203,13 +203,15 @@ def test_events_per_market_are_market_summary_events(tmp_path: Path):
 
 
 def test_hover_text_is_wrapped_escaped_and_capped():
-    from transforms.report.charts import _wrap
+    from transforms.report.charts import esc_all, hover_texts
 
-    assert _wrap("a <b> & c") == "a &lt;b&gt; &amp; c"
-    lines = _wrap(" ".join(["word"] * 200)).split("<br>")
+    long = " ".join(["word"] * 200)
+    short, capped, cut, empty = hover_texts(["a <b> &\nc", long, "x" * 200, None])
+    assert short == "a &lt;b&gt; &amp; c" and empty == ""
+    lines = capped.split("<br>")
     assert len(lines) == 6 and lines[-1].endswith(" …") and all(len(x) <= 92 for x in lines)
-    assert _wrap("x" * 200).split("<br>") == ["x" * 90, "x" * 90, "x" * 20]   # no space: cut
-    assert _wrap(None) == ""
+    assert cut.split("<br>") == ["x" * 90, "x" * 90, "x" * 20]      # no space to break at: cut
+    assert esc_all(["<i>", None, "a\0b", "'"]) == ["&lt;i&gt;", "", "a\0b", "&#x27;"]
 
 
 def test_missing_warehouse_is_a_clear_error(tmp_path: Path):

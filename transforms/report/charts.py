@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import heapq
+import html
 import json
 import re
 from collections import Counter, defaultdict
-
-import html
 
 MAX_MONTHLY_MARKETS = 8  # markets with their own colour in the monthly chart; the rest are "other"
 DAY_MS = 86_400_000
@@ -39,6 +39,15 @@ def esc(value) -> str:
     return "" if value is None else html.escape(str(value))
 
 
+def esc_all(values) -> list[str]:
+    """``[esc(v) for v in values]`` in one pass over the joined texts (thousands of labels per chart)."""
+    texts = ["" if v is None else str(v) for v in values]
+    joined = "\0".join(texts)
+    if not texts or joined.count("\0") != len(texts) - 1:   # a NUL in a text: one by one
+        return [esc(t) for t in texts]
+    return html.escape(joined).split("\0")
+
+
 def period(start, end) -> str:
     """'2020-11-01 – 2020-11-30', or one date."""
     if start is None:
@@ -55,31 +64,39 @@ def type_colours(types) -> dict[str, str]:
 _LINE = re.compile(r"\S.{0,89}(?=\s|$)|\S{90}", re.S)   # up to 90 characters, broken at a space if it can
 
 
-def _wrap(text: str | None, lines: int = 6) -> str:
-    """Escaped text wrapped with <br> at 90 characters for a plotly hover label, at most ``lines`` lines
-    (then " …"). A regular expression, not textwrap: it runs on thousands of labels per page."""
+def _lines(text: str | None, lines: int = 6) -> str:
+    """Text wrapped at 90 characters with newlines, at most ``lines`` lines (then " …"). A regular
+    expression, not textwrap: it runs on thousands of labels per page."""
     parts = _LINE.findall(" ".join((text or "").split()))
     if len(parts) > lines:
         parts = parts[:lines]
         parts[-1] += " …"
-    return "<br>".join(esc(p) for p in parts)
+    return "\n".join(parts)
+
+
+def hover_texts(texts) -> list[str]:
+    """Texts escaped and wrapped with <br> for plotly hover labels."""
+    return [t.replace("\n", "<br>") for t in esc_all(_lines(t) for t in texts)]
 
 
 def _sub_lanes(rows: list[dict]) -> dict[str, tuple[int, int]]:
     """event_id -> (slot, slots) inside one market's lane, so that overlapping periods sit side by side
-    instead of hiding each other (greedy interval partitioning: the fewest slots that fit)."""
-    ends: list[dt.date] = []          # last day taken in each slot
+    instead of hiding each other (greedy interval partitioning: the fewest slots that fit; each period,
+    in time order, takes the lowest slot free since before its first day)."""
+    busy: list[tuple[dt.date, int]] = []   # heap of (last day, slot) of the slots in use
+    free: list[int] = []                   # heap of the slots free again
+    slots = 0
     slot_of: dict[str, int] = {}
     for r in sorted(rows, key=lambda r: (r["date_start"], r["date_end"] or r["date_start"], r["event_id"])):
-        end = r["date_end"] or r["date_start"]
-        for i, last in enumerate(ends):
-            if last < r["date_start"]:
-                ends[i], slot_of[r["event_id"]] = end, i
-                break
+        while busy and busy[0][0] < r["date_start"]:
+            heapq.heappush(free, heapq.heappop(busy)[1])
+        if free:
+            slot = heapq.heappop(free)
         else:
-            slot_of[r["event_id"]] = len(ends)
-            ends.append(end)
-    return {eid: (slot, len(ends)) for eid, slot in slot_of.items()}
+            slot, slots = slots, slots + 1
+        slot_of[r["event_id"]] = slot
+        heapq.heappush(busy, (r["date_end"] or r["date_start"], slot))
+    return {eid: (slot, slots) for eid, slot in slot_of.items()}
 
 
 def _layout(layout: dict, xaxis: dict, yaxis: dict) -> dict:
@@ -117,9 +134,11 @@ def timeline_figure(data: dict, colours: dict[str, str]) -> dict:
             "opacity": 0.85,
             "width": [round(lane_width / n, 4) for _, n in place],
             "offset": [round(-lane_width / 2 + lane_width * i / n, 4) for i, n in place],
-            "customdata": [[esc(r["market_name"] or r["market"]), esc(r["date_text"]), esc(r["timex"]),
-                            esc(r["precision"]), _wrap(r["sentence"]), esc(r["source"]),
-                            esc(period(r["date_start"], r["date_end"]))] for r in rows],
+            "customdata": [list(label) for label in zip(
+                esc_all(r["market_name"] or r["market"] for r in rows), esc_all(r["date_text"] for r in rows),
+                esc_all(r["timex"] for r in rows), esc_all(r["precision"] for r in rows),
+                hover_texts(r["sentence"] for r in rows), esc_all(r["source"] for r in rows),
+                [period(r["date_start"], r["date_end"]) for r in rows])],   # dates: nothing to escape
             "hovertemplate": ("<b>%{y}</b> %{customdata[0]} · <b>%{fullData.name}</b><br>"
                               "“%{customdata[1]}” → %{customdata[2]} (%{customdata[3]}: %{customdata[6]})<br>"
                               "%{customdata[4]}<br><i>%{customdata[5]}</i><extra></extra>"),
