@@ -202,6 +202,24 @@ def test_events_per_market_are_market_summary_events(tmp_path: Path):
     assert ("IN", "India", 2) in expected
 
 
+def test_the_figures_are_valid_plotly(report: Path):
+    """The charts are written as plain dicts, unvalidated: plotly.py must accept every property of them,
+    and they must carry its default template (the page looks as plotly.py would draw it)."""
+    import plotly.graph_objects as go
+
+    import transforms.report.data as report_data
+    from transforms.report import charts
+
+    data = report_data.read(Path(report.parent.parent / "tl.duckdb"))
+    colours = charts.type_colours(r["event_type"] for r in data["timeline"] + data["lanes"] + data["monthly"])
+    for fig in (charts.timeline_figure(data, colours), charts.monthly_figure(data)):
+        checked = go.Figure(fig).to_plotly_json()                     # raises on an invalid property
+        assert checked["layout"]["template"] == go.Figure().to_plotly_json()["layout"]["template"]
+        assert [t["type"] for t in checked["data"]] == ["bar"] * len(fig["data"]) and fig["data"]
+    timeline = charts.timeline_figure(data, colours)
+    assert sorted(y for t in timeline["data"] for y in t["y"]) == ["EU", "IN", "KR", "PS"]
+
+
 def test_hover_text_is_wrapped_escaped_and_capped():
     from transforms.report.charts import esc_all, hover_texts
 
