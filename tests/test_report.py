@@ -55,7 +55,7 @@ def _quarantine(source: str, stage: str, reason: str) -> dict:
             "record_id": None, "expectation": None, "run_id": RUN, "quarantined_at": NOW}
 
 
-def _build(tmp: Path, with_events: bool) -> Path:
+def _build(tmp: Path, with_events: bool, extra_markets: tuple[dict, ...] = ()) -> Path:
     s_in = "In November 2020, India banned 43 Chinese apps including AliExpress."
     s_kr = "Coupang will host a seller forum in Seoul on September 25, 2024."
     s_eu = "The European Commission opened an investigation into AliExpress in November 2023."
@@ -75,7 +75,7 @@ def _build(tmp: Path, with_events: bool) -> Path:
                "day", "report", [], s_ps),
     ] if with_events else []
     markets = [_market("e1", "IN"), _market("e1", "CN", "origin"), _market("e2", "KR"), _market("e3", "EU"),
-               _market("e4", "PS")] if with_events else []
+               _market("e4", "PS"), *extra_markets] if with_events else []
     quarantine = [_quarantine("bad/empty.txt", "ingest", "empty text"),
                   _quarantine("bad/binary.bin", "ingest", "not text (binary content)"),
                   _quarantine("bad/other.txt", "ingest", "empty text")]
@@ -156,6 +156,80 @@ def test_a_large_warehouse_is_capped(tmp_path: Path, monkeypatch):
     table = page[page.index('<table id="events">'):]
     assert len(re.findall(r'<tr data-markets=', table[:table.index("</table>")])) == 1
     assert "The latest 1 of 4 events" in page
+
+
+def _figure(page: str, div_id: str) -> list[dict]:
+    """The traces of a chart as the page draws them (the JSON passed to Plotly.newPlot)."""
+    import json
+
+    call = page[page.index(f'Plotly.newPlot("{div_id}", '):]
+    return json.JSONDecoder().raw_decode(call[len(f'Plotly.newPlot("{div_id}", '):])[0]
+
+
+def test_lanes_draw_the_latest_events_of_the_markets_with_most_events(tmp_path: Path, monkeypatch):
+    """Lanes are read for the drawn markets only, each event once whatever its roles, the latest
+    MAX_LANE_EVENTS per lane; the page says how many events the capped lanes leave out."""
+    import transforms.report.data as report_data
+
+    monkeypatch.setattr(report_data, "MAX_LANE_EVENTS", 1)
+    monkeypatch.setattr(report_data, "MAX_LANES", 2)
+    # India: e1 (November 2020, in two roles) and e3 (November 2023): 2 events, the most of any market
+    path = _build(tmp_path, with_events=True,
+                  extra_markets=(_market("e1", "IN", "actor"), _market("e3", "IN")))
+    data = report_data.read(path)
+    assert [(r["market"], r["events"]) for r in data["summary"]][:1] == [("IN", 2)]
+    assert data["lane_markets"] == ["IN", "EU"]                      # most events first, then by code
+    assert [(r["market"], r["event_id"]) for r in data["lanes"]] == [("EU", "e3"), ("IN", "e3")]
+    page = render(path, tmp_path / "out").read_text(encoding="utf-8")
+    bars = [(m, base) for t in _figure(page, "timeline-chart") for m, base in zip(t["y"], t["base"])]
+    assert sorted(bars) == [("EU", "2023-11-01"), ("IN", "2023-11-01")]
+    text = " ".join(page.split())
+    assert "Showing the 2 markets with most events (2 more in the table)" in text
+    assert "latest 1 events; 1 lanes have more: 2 of the 3 dated events in the lanes are drawn" in text
+
+
+def test_events_per_market_are_market_summary_events(tmp_path: Path):
+    """The report sums market_monthly instead of reading the (costlier) market_summary view: same counts."""
+    import duckdb
+
+    import transforms.report.data as report_data
+
+    path = _build(tmp_path, with_events=True, extra_markets=(_market("e1", "IN", "actor"), _market("e3", "IN"),
+                                                             _market("e2", "EU", "place")))
+    with duckdb.connect(str(path), read_only=True) as con:
+        expected = con.execute("SELECT market, market_name, events FROM market_summary").fetchall()
+    assert [tuple(r.values()) for r in report_data.read(path)["summary"]] == expected
+    assert ("IN", "India", 2) in expected
+
+
+def test_the_figures_are_valid_plotly(report: Path):
+    """The charts are written as plain dicts, unvalidated: plotly.py must accept every property of them,
+    and they must carry its default template (the page looks as plotly.py would draw it)."""
+    import plotly.graph_objects as go
+
+    import transforms.report.data as report_data
+    from transforms.report import charts
+
+    data = report_data.read(Path(report.parent.parent / "tl.duckdb"))
+    colours = charts.type_colours(r["event_type"] for r in data["timeline"] + data["lanes"] + data["monthly"])
+    for fig in (charts.timeline_figure(data, colours), charts.monthly_figure(data)):
+        checked = go.Figure(fig).to_plotly_json()                     # raises on an invalid property
+        assert checked["layout"]["template"] == go.Figure().to_plotly_json()["layout"]["template"]
+        assert [t["type"] for t in checked["data"]] == ["bar"] * len(fig["data"]) and fig["data"]
+    timeline = charts.timeline_figure(data, colours)
+    assert sorted(y for t in timeline["data"] for y in t["y"]) == ["EU", "IN", "KR", "PS"]
+
+
+def test_hover_text_is_wrapped_escaped_and_capped():
+    from transforms.report.charts import esc_all, hover_texts
+
+    long = " ".join(["word"] * 200)
+    short, capped, cut, empty = hover_texts(["a <b> &\nc", long, "x" * 200, None])
+    assert short == "a &lt;b&gt; &amp; c" and empty == ""
+    lines = capped.split("<br>")
+    assert len(lines) == 6 and lines[-1].endswith(" …") and all(len(x) <= 92 for x in lines)
+    assert cut.split("<br>") == ["x" * 90, "x" * 90, "x" * 20]      # no space to break at: cut
+    assert esc_all(["<i>", None, "a\0b", "'"]) == ["&lt;i&gt;", "", "a\0b", "&#x27;"]
 
 
 def test_missing_warehouse_is_a_clear_error(tmp_path: Path):

@@ -2,18 +2,24 @@
 whole period, colour = event type) and events per market and month.
 
 Plotly renders a subset of HTML inside hover labels, so every text from the warehouse is escaped before it
-goes into a label (``markupsafe.escape``); plotly's JSON escapes ``<`` and ``/``, so no text can close a
-script.
+goes into a label (``html.escape``); the figure's JSON escapes ``<``, ``>`` and ``/``, so no text can
+close a script.
+
+The report is rendered after every update, so the charts stay cheap on a big warehouse: a figure is a plain
+dict (``{"data": [...], "layout": {...}}``, with plotly's default template) that plotly.py does not
+validate -- thousands of bars --, and ``figure_html`` emits the JSON and the ``Plotly.newPlot`` call itself
+with the standard ``json`` module. The tests validate the figures with ``plotly.graph_objects``.
 """
 from __future__ import annotations
 
 import datetime as dt
-import textwrap
+import functools
+import heapq
+import html
+import json
+import re
 from collections import Counter, defaultdict
 
-from markupsafe import escape
-
-MAX_LANES = 40          # markets shown as lanes in the timeline chart (most events first)
 MAX_MONTHLY_MARKETS = 8  # markets with their own colour in the monthly chart; the rest are "other"
 DAY_MS = 86_400_000
 
@@ -30,7 +36,16 @@ LAYOUT = {"plot_bgcolor": "#fbfbfd", "paper_bgcolor": "white", "hoverlabel": {"a
 
 def esc(value) -> str:
     """Text for a plotly label (None -> empty string)."""
-    return "" if value is None else str(escape(value))
+    return "" if value is None else html.escape(str(value))
+
+
+def esc_all(values) -> list[str]:
+    """``[esc(v) for v in values]`` in one pass over the joined texts (thousands of labels per chart)."""
+    texts = ["" if v is None else str(v) for v in values]
+    joined = "\0".join(texts)
+    if not texts or joined.count("\0") != len(texts) - 1:   # a NUL in a text: one by one
+        return [esc(t) for t in texts]
+    return html.escape(joined).split("\0")
 
 
 def period(start, end) -> str:
@@ -46,41 +61,59 @@ def type_colours(types) -> dict[str, str]:
     return {t: TYPE_COLOURS[i % len(TYPE_COLOURS)] for i, t in enumerate(sorted(set(types)))}
 
 
-def _wrap(text: str, width: int = 90, lines: int = 6) -> str:
-    """Escaped text wrapped with <br> for a plotly hover label."""
-    parts = textwrap.wrap(text or "", width=width, max_lines=lines, placeholder=" …")
-    return "<br>".join(esc(p) for p in parts)
+_LINE = re.compile(r"\S.{0,89}(?=\s|$)|\S{90}", re.S)   # up to 90 characters, broken at a space if it can
 
 
-def lane_order(data: dict) -> list[str]:
-    """Markets with events, most events first (market_summary order), capped at MAX_LANES."""
-    with_bars = {r["market"] for r in data["lanes"]}
-    order = [r["market"] for r in data["summary"] if r["market"] in with_bars]
-    order += sorted(with_bars - set(order))
-    return order[:MAX_LANES]
+def _lines(text: str | None, lines: int = 6) -> str:
+    """Text wrapped at 90 characters with newlines, at most ``lines`` lines (then " …"). A regular
+    expression, not textwrap: it runs on thousands of labels per page."""
+    parts = _LINE.findall(" ".join((text or "").split()))
+    if len(parts) > lines:
+        parts = parts[:lines]
+        parts[-1] += " …"
+    return "\n".join(parts)
+
+
+def hover_texts(texts) -> list[str]:
+    """Texts escaped and wrapped with <br> for plotly hover labels."""
+    return [t.replace("\n", "<br>") for t in esc_all(_lines(t) for t in texts)]
 
 
 def _sub_lanes(rows: list[dict]) -> dict[str, tuple[int, int]]:
     """event_id -> (slot, slots) inside one market's lane, so that overlapping periods sit side by side
-    instead of hiding each other (greedy interval partitioning: the fewest slots that fit)."""
-    ends: list[dt.date] = []          # last day taken in each slot
+    instead of hiding each other (greedy interval partitioning: the fewest slots that fit; each period,
+    in time order, takes the lowest slot free since before its first day)."""
+    busy: list[tuple[dt.date, int]] = []   # heap of (last day, slot) of the slots in use
+    free: list[int] = []                   # heap of the slots free again
+    slots = 0
     slot_of: dict[str, int] = {}
     for r in sorted(rows, key=lambda r: (r["date_start"], r["date_end"] or r["date_start"], r["event_id"])):
-        end = r["date_end"] or r["date_start"]
-        for i, last in enumerate(ends):
-            if last < r["date_start"]:
-                ends[i], slot_of[r["event_id"]] = end, i
-                break
+        while busy and busy[0][0] < r["date_start"]:
+            heapq.heappush(free, heapq.heappop(busy)[1])
+        if free:
+            slot = heapq.heappop(free)
         else:
-            slot_of[r["event_id"]] = len(ends)
-            ends.append(end)
-    return {eid: (slot, len(ends)) for eid, slot in slot_of.items()}
+            slot, slots = slots, slots + 1
+        slot_of[r["event_id"]] = slot
+        heapq.heappush(busy, (r["date_end"] or r["date_start"], slot))
+    return {eid: (slot, slots) for eid, slot in slot_of.items()}
 
 
-def timeline_figure(data: dict, colours: dict[str, str]):
-    import plotly.graph_objects as go
+@functools.cache
+def _template() -> dict:
+    """plotly's default template ("plotly"), as plotly.py embeds it in a figure (read from its package data:
+    building it through plotly.graph_objects takes 60 ms per process)."""
+    from importlib.resources import files
 
-    lanes = lane_order(data)
+    return json.loads((files("plotly") / "package_data" / "templates" / "plotly.json").read_text(encoding="utf-8"))
+
+
+def _layout(layout: dict, xaxis: dict, yaxis: dict) -> dict:
+    return {**layout, **LAYOUT, "xaxis": xaxis, "yaxis": yaxis, "template": _template()}
+
+
+def timeline_figure(data: dict, colours: dict[str, str]) -> dict:
+    lanes = data["lane_markets"]
     keep = set(lanes)
     per_lane: dict[str, list[dict]] = defaultdict(list)
     for r in data["lanes"]:
@@ -91,44 +124,42 @@ def timeline_figure(data: dict, colours: dict[str, str]):
     for r in data["lanes"]:
         if r["market"] in keep:
             by_type[r["event_type"]].append(r)
-    fig = go.Figure()
+    traces = []
     for etype in sorted(by_type):
         rows = by_type[etype]
-        fig.add_trace(go.Bar(
-            name=etype,
-            orientation="h",
-            y=[r["market"] for r in rows],
-            base=[r["date_start"].isoformat() for r in rows],
+        place = [slots[r["market"], r["event_id"]] for r in rows]   # (slot, slots)
+        traces.append({
+            "type": "bar",
+            "name": etype,
+            "orientation": "h",
+            "y": [r["market"] for r in rows],
+            "base": [r["date_start"].isoformat() for r in rows],
             # the bar covers the whole period: date_end + 1 day (a day-precise date is one day wide)
-            x=[((r["date_end"] or r["date_start"]) - r["date_start"]).days * DAY_MS + DAY_MS for r in rows],
-            marker={"color": colours[etype], "line": {"color": colours[etype], "width": 1.5}},
-            opacity=0.85,
-            width=[lane_width / slots[r["market"], r["event_id"]][1] for r in rows],
-            offset=[-lane_width / 2 + lane_width * slots[r["market"], r["event_id"]][0]
-                    / slots[r["market"], r["event_id"]][1] for r in rows],
-            customdata=[[esc(r["market_name"] or r["market"]), esc(r["date_text"]), esc(r["timex"]),
-                         esc(r["precision"]), _wrap(r["sentence"]), esc(r["source"]),
-                         esc(period(r["date_start"], r["date_end"]))] for r in rows],
-            hovertemplate=("<b>%{y}</b> %{customdata[0]} · <b>%{fullData.name}</b><br>"
-                           "“%{customdata[1]}” → %{customdata[2]} (%{customdata[3]}: %{customdata[6]})<br>"
-                           "%{customdata[4]}<br><i>%{customdata[5]}</i><extra></extra>"),
-        ))
-    fig.update_layout(
-        barmode="overlay",
-        height=max(260, 34 * len(lanes) + 160),
-        margin={"l": 70, "r": 20, "t": 30, "b": 40},
-        legend={"title": {"text": "event type"}, "orientation": "h", "y": -0.06, "yanchor": "top", "x": 0},
-        **LAYOUT,
-    )
-    fig.update_yaxes(type="category", categoryorder="array", categoryarray=lanes, autorange="reversed",
-                     title=None, showgrid=True, gridcolor="#eceef3")
-    fig.update_xaxes(type="date", title=None, showgrid=True, gridcolor="#eceef3")
-    return fig
+            "x": [((r["date_end"] or r["date_start"]) - r["date_start"]).days * DAY_MS + DAY_MS for r in rows],
+            "marker": {"color": colours[etype], "line": {"color": colours[etype], "width": 1.5}},
+            "opacity": 0.85,
+            "width": [round(lane_width / n, 4) for _, n in place],
+            "offset": [round(-lane_width / 2 + lane_width * i / n, 4) for i, n in place],
+            "customdata": [list(label) for label in zip(
+                esc_all(r["market_name"] or r["market"] for r in rows), esc_all(r["date_text"] for r in rows),
+                esc_all(r["timex"] for r in rows), esc_all(r["precision"] for r in rows),
+                hover_texts(r["sentence"] for r in rows), esc_all(r["source"] for r in rows),
+                [period(r["date_start"], r["date_end"]) for r in rows])],   # dates: nothing to escape
+            "hovertemplate": ("<b>%{y}</b> %{customdata[0]} · <b>%{fullData.name}</b><br>"
+                              "“%{customdata[1]}” → %{customdata[2]} (%{customdata[3]}: %{customdata[6]})<br>"
+                              "%{customdata[4]}<br><i>%{customdata[5]}</i><extra></extra>"),
+        })
+    layout = _layout(
+        {"barmode": "overlay", "height": max(260, 34 * len(lanes) + 160),
+         "margin": {"l": 70, "r": 20, "t": 30, "b": 40},
+         "legend": {"title": {"text": "event type"}, "orientation": "h", "y": -0.06, "yanchor": "top", "x": 0}},
+        xaxis={"type": "date", "showgrid": True, "gridcolor": "#eceef3"},
+        yaxis={"type": "category", "categoryorder": "array", "categoryarray": lanes, "autorange": "reversed",
+               "showgrid": True, "gridcolor": "#eceef3"})
+    return {"data": traces, "layout": layout}
 
 
-def monthly_figure(data: dict):
-    import plotly.graph_objects as go
-
+def monthly_figure(data: dict) -> dict:
     totals: Counter = Counter()
     for r in data["monthly"]:
         totals[r["market"]] += r["events"]
@@ -141,7 +172,7 @@ def monthly_figure(data: dict):
         cell["events"] += r["events"]
         cell["precise"] += r["precise_events"]
         cell["types"][r["event_type"]] += r["events"]
-    fig = go.Figure()
+    traces = []
     names = data["market_names"]
     for i, series in enumerate(top + ["other"]):
         keys = sorted(k for k in cells if k[0] == series)
@@ -149,40 +180,57 @@ def monthly_figure(data: dict):
             continue
         name = names.get(series, series)
         label = series if name.upper() == series.upper() else f"{series} {name}"
-        fig.add_trace(go.Bar(
-            name=label,
-            x=[(k[1] + dt.timedelta(days=14)).isoformat() for k in keys],   # centred on the month
-            y=[cells[k]["events"] for k in keys],
-            width=[26 * DAY_MS] * len(keys),
-            marker={"color": MARKET_COLOURS[i % len(MARKET_COLOURS)]},
-            customdata=[[esc(label), k[1].strftime("%B %Y"), cells[k]["precise"],
-                         esc(", ".join(f"{t} {n}" for t, n in cells[k]["types"].most_common()))]
-                        for k in keys],
-            hovertemplate=("<b>%{customdata[0]}</b> · %{customdata[1]}<br>%{y} events "
-                           "(%{customdata[2]} dated to the month or finer)<br>%{customdata[3]}<extra></extra>"),
-        ))
-    fig.update_layout(
-        barmode="stack",
-        height=380,
-        margin={"l": 50, "r": 20, "t": 30, "b": 40},
-        legend={"title": {"text": "market"}, "orientation": "h", "y": -0.1, "yanchor": "top", "x": 0,
-                "traceorder": "normal"},
-        **LAYOUT,
-    )
+        traces.append({
+            "type": "bar",
+            "name": label,
+            "x": [(k[1] + dt.timedelta(days=14)).isoformat() for k in keys],   # centred on the month
+            "y": [cells[k]["events"] for k in keys],
+            "width": [26 * DAY_MS] * len(keys),
+            "marker": {"color": MARKET_COLOURS[i % len(MARKET_COLOURS)]},
+            "customdata": [[esc(label), k[1].strftime("%B %Y"), cells[k]["precise"],
+                            esc(", ".join(f"{t} {n}" for t, n in cells[k]["types"].most_common()))]
+                           for k in keys],
+            "hovertemplate": ("<b>%{customdata[0]}</b> · %{customdata[1]}<br>%{y} events "
+                              "(%{customdata[2]} dated to the month or finer)<br>%{customdata[3]}<extra></extra>"),
+        })
     months = [k[1] for k in cells]
-    fig.update_xaxes(type="date", title=None, gridcolor="#eceef3",
-                     range=[(min(months) - dt.timedelta(days=45)).isoformat(),
-                            (max(months) + dt.timedelta(days=75)).isoformat()])
-    peak = max((sum(c["events"] for k, c in cells.items() if k[1] == month) for month in {k[1] for k in cells}),
-               default=0)
-    fig.update_yaxes(title="events starting in the month", gridcolor="#eceef3", rangemode="tozero",
-                     tickformat=",d", **({"dtick": 1} if peak <= 8 else {}))
-    return fig
+    peak = Counter()
+    for (_, month), c in cells.items():
+        peak[month] += c["events"]
+    layout = _layout(
+        {"barmode": "stack", "height": 380, "margin": {"l": 50, "r": 20, "t": 30, "b": 40},
+         "legend": {"title": {"text": "market"}, "orientation": "h", "y": -0.1, "yanchor": "top", "x": 0,
+                    "traceorder": "normal"}},
+        xaxis={"type": "date", "gridcolor": "#eceef3",
+               "range": [(min(months) - dt.timedelta(days=45)).isoformat(),
+                         (max(months) + dt.timedelta(days=75)).isoformat()]},
+        yaxis={"title": {"text": "events starting in the month"}, "gridcolor": "#eceef3", "rangemode": "tozero",
+               "tickformat": ",d", **({"dtick": 1} if max(peak.values(), default=0) <= 8 else {})})
+    return {"data": traces, "layout": layout}
 
 
-def figure_html(fig, div_id: str, include_js: bool) -> str:
-    import plotly.io as pio
+@functools.cache
+def _plotly_js() -> str:
+    from plotly.offline import get_plotlyjs
 
-    return pio.to_html(fig, full_html=False, include_plotlyjs=True if include_js else False,
-                       include_mathjax=False, config=PLOTLY_CONFIG, div_id=div_id,
-                       default_width="100%", default_height=f"{fig.layout.height}px")
+    return get_plotlyjs()
+
+
+def _json(value) -> str:
+    """JSON that is safe inside <script> (as plotly.io writes it: no '<', '>' or '/' as such)."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    for unsafe, safe in (("<", "\\u003c"), (">", "\\u003e"), ("/", "\\u002f"),
+                         ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(unsafe, safe)
+    return text
+
+
+def figure_html(fig: dict, div_id: str, include_js: bool) -> str:
+    """The figure as an HTML fragment, as ``plotly.io.to_html(full_html=False)`` writes it: a div and the
+    script drawing into it, after plotly.js itself when ``include_js``."""
+    js = (f'<script type="text/javascript">window.PlotlyConfig = {{MathJaxConfig: \'local\'}};</script>\n'
+          f'<script charset="utf-8" type="text/javascript">{_plotly_js()}</script>\n') if include_js else ""
+    return (f'<div>{js}<div id="{div_id}" class="plotly-graph-div" '
+            f'style="height:{fig["layout"]["height"]}px; width:100%;"></div>\n'
+            f'<script type="text/javascript">if (document.getElementById("{div_id}")) {{ Plotly.newPlot('
+            f'"{div_id}", {_json(fig["data"])}, {_json(fig["layout"])}, {_json(PLOTLY_CONFIG)}); }}</script></div>')

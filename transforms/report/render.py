@@ -27,7 +27,7 @@ from collections import Counter
 from pathlib import Path
 
 from transforms.report import charts
-from transforms.report.data import MAX_LANE_EVENTS, read
+from transforms.report.data import dated_events, read
 
 REPORT_NAME = "timeline-report.html"
 
@@ -93,7 +93,9 @@ def page(data: dict, warehouse: Path, out_dir: Path, data_docs: Path | None) -> 
     counts: Counter = Counter()
     for r in data["timeline"]:
         counts.update(set(r["markets"] or []))
-    lanes = charts.lane_order(data) if data["events"] else []
+    lanes = data["lane_markets"] if data["events"] else []
+    dated = dated_events(data)
+    lane_bars = Counter(r["market"] for r in data["lanes"])
     colours = charts.type_colours(r["event_type"] for r in data["timeline"] + data["lanes"] + data["monthly"])
     timeline_chart = monthly_chart = ""
     if data["events"] and data["lanes"]:
@@ -105,7 +107,10 @@ def page(data: dict, warehouse: Path, out_dir: Path, data_docs: Path | None) -> 
         d=data, span=span, warehouse_name=warehouse.name, names=data["market_names"], colours=colours,
         generated=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"), lanes=lanes,
         more_lanes=len(data["summary"]) - len(lanes), timeline_chart=timeline_chart, monthly_chart=monthly_chart,
-        market_counts=sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])), max_lane_events=MAX_LANE_EVENTS,
+        market_counts=sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])),
+        max_lane_events=data["max_lane_events"], lane_bars=sum(lane_bars.values()),
+        lane_events=sum(dated[m] for m in lanes),
+        capped_lanes=sum(1 for m in lanes if dated[m] > lane_bars[m]),
         sources_seen=sum(r["n"] for r in data["sources"]),
         data_docs_href=_data_docs_href(Path(data_docs), out_dir) if data_docs else "",
         data_docs_built=bool(data_docs) and Path(data_docs).exists())
