@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import shutil
 from dataclasses import replace
 from pathlib import Path
@@ -78,6 +79,18 @@ def test_runs_are_incremental_and_idempotent(settings, validator, seeds_copy):
     assert reason.startswith("duplicate of document")
     sources = {s for (s,) in table_rows(settings.warehouse, "SELECT source FROM documents UNION SELECT source FROM quarantine")}
     assert sources == {p.name for p in seeds_copy.iterdir()}
+
+
+def test_a_file_restored_to_its_first_size_and_mtime_is_read_again(settings, validator, seeds_copy):
+    path = seeds_copy / "001_dbc6307a8822ead6.txt"
+    original, st = path.read_bytes(), path.stat()
+    run_once(settings, validator, "r1")
+    path.write_bytes(original + b"\nOn 4 May 2024 Alibaba opened an office in Lima.\n")
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
+    assert run_once(settings, validator, "r2")["documents"] == 1
+    path.write_bytes(original)
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))  # as in run r1, but run r2 recorded it last
+    assert run_once(settings, validator, "r3")["duplicates"] == 1
 
 
 def test_a_copy_in_another_batch_of_the_same_run_is_a_duplicate(settings, validator, seeds_copy):
