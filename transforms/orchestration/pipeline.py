@@ -103,6 +103,7 @@ def plan(settings: Settings, run_id: str, walk: bool = True) -> list[str]:
         path = staging / "batches" / f"batch-{len(manifests):05d}.json"
         manifest = {"run_id": run_id, "batch": f"{len(manifests):05d}", "lake": str(settings.lake),
                     "max_doc_bytes": settings.max_doc_bytes, "workers": settings.workers,
+                    "worker_min_bytes": settings.worker_min_kb * 1000,
                     "entries": entries}
         lake.atomic_write_bytes(path, json.dumps(manifest).encode())
         manifests.append(str(path))
