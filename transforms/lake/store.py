@@ -19,7 +19,6 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from transforms.lake.schema import TABLES
@@ -120,6 +119,8 @@ def read_staged(lake: Path, run_id: str, table: str, columns: list[str]) -> pa.T
 
 
 def _scan(files: list[Path], table: str, columns: list[str], where: pc.Expression | None = None) -> pa.Table:
+    import pyarrow.dataset as ds  # here: it imports pandas (0.2 s), which a process that only writes never needs
+
     schema = pa.schema([TABLES[table].field(c) for c in columns])
     if not files:
         return schema.empty_table()
