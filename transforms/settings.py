@@ -38,7 +38,7 @@ class Settings:
                            "`READY` marker, are ingested at once and moved to `<first source>/inbox-archive/`", True)
     workers: int = _setting("TIMELINE_WORKERS", "0", "processes sharing one batch; 0 = every core under `timeline run`, "
                             "1 in scheduled tasks (the mapped tasks are the parallelism there)", True)
-    worker_min_kb: int = _setting("TIMELINE_WORKER_MIN_KB", "512", "text (KB) a batch needs per forked worker: a "
+    worker_min_kb: int = _setting("TIMELINE_WORKER_MIN_KB", "256", "text (KB) a batch needs per forked worker: a "
                                   "smaller batch uses fewer workers, down to one process (forking costs more than "
                                   "it saves on a small batch)")
     expectations: Path = _setting("TIMELINE_EXPECTATIONS", "expectations/",
