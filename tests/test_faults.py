@@ -185,7 +185,7 @@ def wait_until(condition, what: str, timeout: float = 180) -> None:
 
 def start_with_workers(corpus: Path, work: Path) -> tuple[subprocess.Popen, set[int]]:
     """A run with 2 forked workers per batch, caught while they extract: (supervisor, its descendants)."""
-    proc = start(corpus, work, workers=2)
+    proc = start(corpus, work, workers=2, TIMELINE_WORKER_MIN_KB="0")  # small batches forked all the same
     staging = work / "lake" / "_staging"
     wait_until(lambda: staging.exists() and len(descendants(proc.pid)) >= 3 or proc.poll() is not None,
                "run + 2 workers")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import shutil
 from dataclasses import replace
 from pathlib import Path
@@ -16,6 +17,7 @@ import pytest
 
 from transforms.lake import store as lake
 from transforms.settings import Settings
+from transforms.orchestration.extract_batch import worker_count
 from transforms.orchestration.pipeline import ValidationFailed, plan, process_batch, run_lock, RunLocked, validate_and_commit
 from transforms.temporal import tag
 from transforms.warehouse.builder import build
@@ -78,6 +80,28 @@ def test_runs_are_incremental_and_idempotent(settings, validator, seeds_copy):
     assert reason.startswith("duplicate of document")
     sources = {s for (s,) in table_rows(settings.warehouse, "SELECT source FROM documents UNION SELECT source FROM quarantine")}
     assert sources == {p.name for p in seeds_copy.iterdir()}
+
+
+def test_a_file_restored_to_its_first_size_and_mtime_is_read_again(settings, validator, seeds_copy):
+    path = seeds_copy / "001_dbc6307a8822ead6.txt"
+    original, st = path.read_bytes(), path.stat()
+    run_once(settings, validator, "r1")
+    path.write_bytes(original + b"\nOn 4 May 2024 Alibaba opened an office in Lima.\n")
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
+    assert run_once(settings, validator, "r2")["documents"] == 1
+    path.write_bytes(original)
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))  # as in run r1, but run r2 recorded it last
+    assert run_once(settings, validator, "r3")["duplicates"] == 1
+
+
+def test_a_batch_too_small_to_repay_forking_is_extracted_in_one_process():
+    files = [["file", "/src", f"{i}.txt", 2_000, 0] for i in range(100)]  # 100 articles, 200 KB
+    assert worker_count(files, workers=2, min_bytes=512_000) == 1
+    assert worker_count(files * 10, workers=2, min_bytes=512_000) == 2
+    assert worker_count(files * 10, workers=8, min_bytes=512_000) == 3  # 2 MB: three workers' worth
+    feed = ["file", "/src", "feed.jsonl", 5_000_000, 0, 4_990_000, 9_000]  # resumed near its end: 10 KB to read
+    assert worker_count([feed] * 4, workers=2, min_bytes=512_000) == 1
+    assert worker_count(files[:3], workers=2, min_bytes=0) == 1  # at least two files per worker
 
 
 def test_a_copy_in_another_batch_of_the_same_run_is_a_duplicate(settings, validator, seeds_copy):

@@ -38,6 +38,9 @@ class Settings:
                            "`READY` marker, are ingested at once and moved to `<first source>/inbox-archive/`", True)
     workers: int = _setting("TIMELINE_WORKERS", "0", "processes sharing one batch; 0 = every core under `timeline run`, "
                             "1 in scheduled tasks (the mapped tasks are the parallelism there)", True)
+    worker_min_kb: int = _setting("TIMELINE_WORKER_MIN_KB", "256", "text (KB) a batch needs per forked worker: a "
+                                  "smaller batch uses fewer workers, down to one process (forking costs more than "
+                                  "it saves on a small batch)")
     expectations: Path = _setting("TIMELINE_EXPECTATIONS", "expectations/",
                                   "the Great Expectations project (suites, Data Docs)")
     batch_size: int = _setting("TIMELINE_BATCH_SIZE", "200", "files per extraction task (one mapped task per batch)")
@@ -86,7 +89,8 @@ class SettingsError(ValueError):
     """A setting's value cannot be used (the message names the variable)."""
 
 
-MINIMUM = {"batch_size": 1, "parallel_batches": 1, "workers": 0, "max_doc_mb": 0.001, "inbox_poll": 0.1}
+MINIMUM = {"batch_size": 1, "parallel_batches": 1, "workers": 0, "worker_min_kb": 0,
+          "max_doc_mb": 0.001, "inbox_poll": 0.1}
 
 
 def _parse(name: str, raw, base: Path):

@@ -15,10 +15,10 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from transforms.lake.schema import TABLES
@@ -105,18 +105,27 @@ def committed_files(lake: Path, table: str) -> list[Path]:
                   for p in d.glob("part-*.parquet"))
 
 
-def read_columns(lake: Path, table: str, columns: list[str]) -> Iterator[pa.Table]:
-    """Stream a few columns of a committed table, file by file (bounded memory). A column added to the
-    schema after a part was written reads as nulls from that part."""
-    for path in committed_files(lake, table):
-        part = pq.ParquetFile(path)
-        have = set(part.schema_arrow.names)
-        t = part.read(columns=[c for c in columns if c in have])
-        for c in columns:
-            if c not in have:
-                field = TABLES[table].field(c)
-                t = t.append_column(field, pa.nulls(t.num_rows, field.type))
-        yield t.select(columns)
+def read_committed(lake: Path, table: str, columns: list[str], where: pc.Expression | None = None) -> pa.Table:
+    """A few columns of a committed table (optionally only the rows matching ``where``), read in one
+    multi-file scan: only these columns are read, in the order of ``committed_files`` (a later run's
+    rows after an earlier run's). A column added to the schema after a part was written reads as nulls
+    from that part."""
+    return _scan(committed_files(lake, table), table, columns, where)
+
+
+def read_staged(lake: Path, run_id: str, table: str, columns: list[str]) -> pa.Table:
+    """A few columns of the parts the run ``run_id`` staged for ``table``, in one scan."""
+    return _scan(staged_parts(lake, run_id, table), table, columns)
+
+
+def _scan(files: list[Path], table: str, columns: list[str], where: pc.Expression | None = None) -> pa.Table:
+    import pyarrow.dataset as ds  # here: it imports pandas (0.2 s), which a process that only writes never needs
+
+    schema = pa.schema([TABLES[table].field(c) for c in columns])
+    if not files:
+        return schema.empty_table()
+    return ds.dataset([str(p) for p in files], schema=schema, format="parquet").to_table(columns=columns,
+                                                                                        filter=where)
 
 
 def recover(lake: Path, keep_run: str | None = None) -> list[str]:

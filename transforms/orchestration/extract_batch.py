@@ -56,16 +56,17 @@ def process_batch(manifest_path: str, extract=None, workers: int | None = None) 
     """Ingest and extract one batch; stage its rows for every lake table. Returns counts.
 
     ``extract(doc, run_id) -> {table: rows}`` defaults to transforms.extract.events.extract. With ``workers``
-    > 1 (default: the run's ``workers`` setting, recorded in the manifest; 0 counts as 1) the batch is split
-    into that many parts processed by forked worker processes, each staging its own part files; under a
-    real scheduler the mapped tasks are the parallelism and one worker per task is right, `timeline run`
-    (in-process) uses every core. Workers die with the process that forked them.
+    > 1 (default: the run's ``workers`` setting, recorded in the manifest; 0 counts as 1) a batch large
+    enough to repay forking (``worker_count``) is split into parts processed by forked worker processes,
+    each staging its own part files; under a real scheduler the mapped tasks are the parallelism and one
+    worker per task is right, `timeline run` (in-process) uses every core. Workers die with the process
+    that forked them.
     """
     manifest = json.loads(Path(manifest_path).read_text())
-    workers = workers or manifest.get("workers") or 1
     entries = manifest["entries"]
+    workers = worker_count(entries, workers or manifest.get("workers") or 1, manifest.get("worker_min_bytes", 0))
     t0 = time.perf_counter()
-    if workers <= 1 or len(entries) < 2 * workers:
+    if workers == 1:  # the matchers are compiled lazily, by the first document that needs them
         stats = _process_part(manifest, entries, manifest["batch"], extract)
     else:
         import multiprocessing
@@ -83,6 +84,21 @@ def process_batch(manifest_path: str, extract=None, workers: int | None = None) 
     stats["seconds"] = round(time.perf_counter() - t0, 3)
     log.info("batch %s: %s", manifest["batch"], dict(stats))
     return {"run_id": manifest["run_id"], "batch": manifest["batch"], **stats}
+
+
+def worker_count(entries: list, workers: int, min_bytes: int) -> int:
+    """How many processes a batch is worth: at most ``workers``, with at least two files and ``min_bytes``
+    of input still to read (TIMELINE_WORKER_MIN_KB) for each; 1 means no pool at all.
+
+    A pool has a fixed cost (forking, starting and joining it, every worker writing its own part files)
+    that a small batch does not repay, and forked workers compete with whatever else shares the cores.
+    Measured with 2 workers on 2 cores, articles of 2 KB: 100 articles (200 KB) take 0.9 s in one
+    process and in two when the machine is idle, 1.1 s against 2 s when it is busy; 500 articles (1 MB)
+    1.7 s in one process, 1.3 s in two. 256 KB of text per worker lies past the break-even in both
+    cases. One process compiles the matchers lazily as it extracts (no warm-up)."""
+    todo = sum(e[3] - (e[5] if len(e) > 5 else 0) for e in entries if e[0] == "file")  # e[5]: a feed's resume offset
+    by_size = todo // min_bytes if min_bytes else workers
+    return max(1, min(workers, len(entries) // 2, by_size))
 
 
 def _warm_up(extract=None) -> None:

@@ -55,13 +55,30 @@ def own_paths(settings: Settings) -> tuple[Path, ...]:
 SEEN_COLUMNS = ["size", "mtime_ns", "read_offset", "read_lines", "prefix_sha256"]
 
 
-def seen_sources(lake_dir: Path) -> dict[tuple[str, str], tuple]:
-    """(root, path) -> the last run's (size, mtime_ns, read_offset, read_lines, prefix_sha256) of each input."""
-    seen: dict[tuple[str, str], tuple] = {}
-    for t in lake.read_columns(lake_dir, "sources", ["source_root", "source", *SEEN_COLUMNS]):
-        root, rel, *rest = (t.column(i).to_pylist() for i in range(t.num_columns))
-        seen.update(zip(zip(root, rel), zip(*rest)))
-    return seen
+class SeenSources:
+    """The inputs already in the lake: what the last run to read each (root, path) recorded, read in one
+    scan of the ``sources`` table and kept as columns, indexed by one string per input (no tuple per
+    input, so no garbage-collector work however large the lake)."""
+
+    def __init__(self, lake_dir: Path):
+        t = lake.read_committed(lake_dir, "sources", ["source_root", "source", *SEEN_COLUMNS])
+        keys = pc.binary_join_element_wise(t["source_root"], t["source"], "\0").to_pylist()
+        self._row = dict(zip(keys, range(len(keys))))  # a later run's row replaces an earlier one's
+        self._size, self._mtime = t["size"].to_pylist(), t["mtime_ns"].to_pylist()
+        self._table = t
+
+    def __len__(self) -> int:
+        return len(self._row)
+
+    def unchanged(self, root: str, rel: str, size: int, mtime_ns: int) -> bool:
+        """Whether the input was read before with this size and modification time."""
+        i = self._row.get(f"{root}\0{rel}")
+        return i is not None and self._size[i] == size and self._mtime[i] == mtime_ns
+
+    def get(self, root: str, rel: str) -> tuple | None:
+        """The last recorded (size, mtime_ns, read_offset, read_lines, prefix_sha256) of the input."""
+        i = self._row.get(f"{root}\0{rel}")
+        return None if i is None else tuple(self._table[c][i].as_py() for c in SEEN_COLUMNS)
 
 
 def plan(settings: Settings, run_id: str, walk: bool = True) -> list[str]:
@@ -76,7 +93,7 @@ def plan(settings: Settings, run_id: str, walk: bool = True) -> list[str]:
     removed = lake.recover(settings.lake)
     if removed:
         log.warning("recovered from an interrupted run: removed %d leftovers", len(removed))
-    seen = seen_sources(settings.lake)
+    seen = SeenSources(settings.lake)
     staging = lake.staging_dir(settings.lake, run_id)
     manifests: list[str] = []
     entries: list[list] = []
@@ -86,6 +103,7 @@ def plan(settings: Settings, run_id: str, walk: bool = True) -> list[str]:
         path = staging / "batches" / f"batch-{len(manifests):05d}.json"
         manifest = {"run_id": run_id, "batch": f"{len(manifests):05d}", "lake": str(settings.lake),
                     "max_doc_bytes": settings.max_doc_bytes, "workers": settings.workers,
+                    "worker_min_bytes": settings.worker_min_kb * 1000,
                     "entries": entries}
         lake.atomic_write_bytes(path, json.dumps(manifest).encode())
         manifests.append(str(path))
@@ -94,19 +112,21 @@ def plan(settings: Settings, run_id: str, walk: bool = True) -> list[str]:
     inbox_files = 0
     for item in _inputs(settings, run_id, walk):
         if isinstance(item, Rejected):
-            entry = ["rejected", item.source_root, item.source, item.reason]
-            key, fingerprint = (item.source_root, item.source), (0, 0)
+            root, rel, size, mtime_ns = item.source_root, item.source, 0, 0
         else:
-            entry = ["file", item.root, item.rel, item.size, item.mtime_ns]
-            key, fingerprint = (item.root, item.rel), (item.size, item.mtime_ns)
-        before = seen.get(key)
-        if (before and before[:2] == fingerprint) or key in planned:
+            root, rel, size, mtime_ns = item.root, item.rel, item.size, item.mtime_ns
+        if seen.unchanged(root, rel, size, mtime_ns) or (root, rel) in planned:
             continue
-        planned.add(key)
-        inbox_files += entry[0] == "file" and dropped_name(item.rel) != item.rel
-        if before and entry[0] == "file" and is_feed(item.rel):
-            start = resume_point(item.path, item.size, *before[2:])
-            entry += [start.offset, start.lines]
+        planned.add((root, rel))
+        if isinstance(item, Rejected):
+            entry = ["rejected", root, rel, item.reason]
+        else:
+            entry = ["file", root, rel, size, mtime_ns]
+            inbox_files += dropped_name(rel) != rel
+            before = seen.get(root, rel) if is_feed(rel) else None
+            if before:
+                start = resume_point(item.path, size, *before[2:])
+                entry += [start.offset, start.lines]
         entries.append(entry)
         total += 1
         if len(entries) >= settings.batch_size:
@@ -173,7 +193,8 @@ def validate_and_commit(settings: Settings, run_id: str, validator=None, batch_s
         from transforms.quality.validate import Validator
 
         validator = Validator(settings.expectations)
-    known = SeenDocuments.in_lake(settings.lake)
+    staged_ids = lake.read_staged(settings.lake, run_id, "documents", ["doc_id"])["doc_id"].to_pylist()
+    known = SeenDocuments.in_lake(settings.lake, staged_ids)  # only what this run's documents can collide with
     now = utc_now()
     totals = Counter({k: sum(b.get(k, 0) for b in batch_stats) for k in ("feed_lines_read", "feed_lines_incomplete")})
     parts = sorted(p.stem.removeprefix("part-") for p in lake.staged_parts(settings.lake, run_id, "sources"))
