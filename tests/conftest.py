@@ -45,7 +45,7 @@ def validator():
 
 # Tests that start Airflow, Great Expectations, a browser, a build or `timeline run` subprocesses:
 # `pytest -m "not slow"` runs the unit tests alone (seconds).
-SLOW_MODULES = {"test_end_to_end", "test_faults", "test_dags", "test_package", "test_bad_input"}
+SLOW_MODULES = {"test_end_to_end", "test_faults", "test_dags", "test_package", "test_bad_input", "test_background"}
 
 
 def pytest_collection_modifyitems(config, items):

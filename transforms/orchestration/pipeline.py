@@ -87,7 +87,8 @@ def plan(settings: Settings, run_id: str, walk: bool = True) -> list[str]:
     takes the inbox only, without walking the source folders.
 
     A changed JSONL feed that still holds what an earlier run read is resumed where that run stopped
-    (transforms.ingest.feeds); any other changed file is read whole. Returns the manifest paths (one per extraction task); empty when there is nothing new.
+    (transforms.ingest.feeds); any other changed file is read whole. Returns the manifest paths (one per
+    extraction task); empty when there is nothing new.
     """
     t0 = time.perf_counter()
     removed = lake.recover(settings.lake)
@@ -108,16 +109,14 @@ def plan(settings: Settings, run_id: str, walk: bool = True) -> list[str]:
         lake.atomic_write_bytes(path, json.dumps(manifest).encode())
         manifests.append(str(path))
 
-    planned: set[tuple[str, str]] = set()
     inbox_files = 0
     for item in _inputs(settings, run_id, walk):
         if isinstance(item, Rejected):
             root, rel, size, mtime_ns = item.source_root, item.source, 0, 0
         else:
             root, rel, size, mtime_ns = item.root, item.rel, item.size, item.mtime_ns
-        if seen.unchanged(root, rel, size, mtime_ns) or (root, rel) in planned:
+        if seen.unchanged(root, rel, size, mtime_ns):
             continue
-        planned.add((root, rel))
         if isinstance(item, Rejected):
             entry = ["rejected", root, rel, item.reason]
         else:
@@ -143,13 +142,16 @@ def plan(settings: Settings, run_id: str, walk: bool = True) -> list[str]:
 
 
 def _inputs(settings: Settings, run_id: str, walk: bool):
-    """The inbox's files (claimed into the archive), then, with ``walk``, every file of the source folders."""
+    """The inbox's files (claimed into the archive), then, with ``walk``, every other file of the source
+    folders (an archived file the claim already yielded is not yielded again)."""
     committed = set(lake.committed_runs(settings.lake))
+    claimed: set[tuple[str, str]] = set()
     for item in claim(settings.inbox, settings.sources[0], settings.lake, run_id, committed):
         if isinstance(item, Rejected):
             yield item
             continue
         root, rel = item
+        claimed.add(item)
         try:
             st = (Path(root) / rel).stat()
         except OSError as exc:
@@ -157,7 +159,9 @@ def _inputs(settings: Settings, run_id: str, walk: bool):
             continue
         yield SourceFile(root=root, rel=rel, size=st.st_size, mtime_ns=st.st_mtime_ns)
     if walk:
-        yield from discover(settings.sources, exclude=own_paths(settings))
+        for item in discover(settings.sources, exclude=own_paths(settings)):
+            if not (claimed and isinstance(item, SourceFile) and (item.root, item.rel) in claimed):
+                yield item
 
 
 # --- validate + commit ------------------------------------------------------------------------------
@@ -190,9 +194,9 @@ def validate_and_commit(settings: Settings, run_id: str, validator=None, batch_s
     """
     t0 = time.perf_counter()
     if validator is None:
-        from transforms.quality.validate import Validator
+        from transforms.quality.background import validator_for
 
-        validator = Validator(settings.expectations)
+        validator = validator_for(settings.expectations)  # in-process, or the one `timeline run` started
     staged_ids = lake.read_staged(settings.lake, run_id, "documents", ["doc_id"])["doc_id"].to_pylist()
     known = SeenDocuments.in_lake(settings.lake, staged_ids)  # only what this run's documents can collide with
     now = utc_now()

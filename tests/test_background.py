@@ -1,0 +1,54 @@
+"""Great Expectations loaded in a worker beside an in-process run: same results, and a dead worker only
+makes validation slower (it falls back to this process)."""
+from __future__ import annotations
+
+import os
+import signal
+from dataclasses import replace
+
+from transforms.lake import store as lake
+from transforms.orchestration.pipeline import plan, process_batch, validate_and_commit
+from transforms.quality import background
+from transforms.quality.validate import Validator, data_docs_index
+from transforms.settings import Settings
+
+from conftest import ROOT
+
+
+def staged_run(tmp_path, seeds_copy, run_id: str) -> Settings:
+    (seeds_copy / "future.txt").write_text("The colony on Mars will open in 3024, officials said on Monday.\n")
+    settings = replace(Settings.from_env(), sources=(seeds_copy,), lake=tmp_path / "lake",
+                       inbox=tmp_path / "inbox", expectations=ROOT / "expectations")
+    for m in plan(settings, run_id):
+        process_batch(m)
+    return settings
+
+
+def test_the_worker_validates_like_this_process_and_builds_the_data_docs(tmp_path, seeds_copy):
+    settings = staged_run(tmp_path / "a", seeds_copy, "r1")
+    background.start(settings.expectations)
+    try:
+        assert not isinstance(background.validator_for(settings.expectations), Validator)
+        assert isinstance(background.validator_for(tmp_path / "other"), Validator)  # another project: in-process
+        in_worker = validate_and_commit(settings, "r1")
+    finally:
+        assert background.finish() == []
+    assert isinstance(background.validator_for(settings.expectations), Validator)  # finished: in-process again
+    other = staged_run(tmp_path / "b", seeds_copy, "r2")
+    in_process = validate_and_commit(other, "r2")
+    keys = ("documents", "events", "quarantine", "rows_quarantined", "duplicates")
+    assert {k: in_worker[k] for k in keys} == {k: in_process[k] for k in keys}
+    assert lake.committed_runs(settings.lake) == ["r1"]
+    assert data_docs_index(settings.expectations).exists()
+
+
+def test_a_dead_worker_means_validation_in_this_process(tmp_path, seeds_copy):
+    settings = staged_run(tmp_path, seeds_copy, "r1")
+    background.start(settings.expectations)
+    try:
+        (pid,) = background._pool._processes  # noqa: SLF001 - the test kills the worker on purpose
+        os.kill(pid, signal.SIGKILL)
+        summary = validate_and_commit(settings, "r1")
+    finally:
+        background.finish()
+    assert summary["documents"] == 5 and lake.committed_runs(settings.lake) == ["r1"]

@@ -1,0 +1,108 @@
+"""Great Expectations made ready beside an in-process run, on the other core.
+
+`timeline run` executes the DAGs in one process, whose first seconds go to Airflow's start-up (one core
+busy). ``start(expectations_dir)`` forks one worker process that meanwhile imports Great Expectations
+and opens the project; ``validator_for(expectations_dir)`` then returns a validator that runs in that
+worker (the staged Arrow tables are sent to it) and builds the Data Docs there without making the run
+wait; ``finish()`` waits for the Data Docs and ends the worker. Where ``start`` was not called — a task
+under a scheduler — ``validator_for`` returns the usual in-process ``Validator``. If the worker dies,
+validation falls back to an in-process ``Validator``: the run is slower, never wrong.
+"""
+from __future__ import annotations
+
+import logging
+import os
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+
+log = logging.getLogger("timeline.validate")
+
+_pool: ProcessPoolExecutor | None = None
+_project: Path | None = None
+_pending: list[Future] = []
+_validator = None  # in the worker: the project's Validator; in the run: the fallback, once needed
+
+
+def start(expectations_dir: Path) -> None:
+    """Fork the worker and let it load Great Expectations now (call before the run's heavy start-up)."""
+    global _pool, _project
+    import multiprocessing
+
+    _project = Path(expectations_dir).resolve()
+    _pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"), initializer=_load,
+                                initargs=(os.getpid(), str(_project)))
+    _pool.submit(_loaded)  # the executor forks its worker on the first task
+
+
+def validator_for(expectations_dir: Path):
+    """The validator a run uses: the started worker's for its project, else an in-process one."""
+    if _pool is not None and Path(expectations_dir).resolve() == _project:
+        return _InWorker()
+    from transforms.quality.validate import Validator
+
+    return Validator(expectations_dir)
+
+
+def finish() -> list[str]:
+    """Wait for the Data Docs the worker is building and end it; returns the errors (empty: all built)."""
+    global _pool, _project, _validator
+    errors = []
+    for future in _pending:
+        try:
+            future.result()
+        except Exception as exc:  # noqa: BLE001 - reported by the caller, after the run's results
+            errors.append(f"{type(exc).__name__}: {exc}")
+    _pending.clear()
+    if _pool is not None:
+        _pool.shutdown()
+    _pool, _project, _validator = None, None, None
+    return errors
+
+
+class _InWorker:
+    def validate_batch(self, tables, run_name: str | None = None):
+        try:
+            return _pool.submit(_validate, tables, run_name).result()
+        except BrokenProcessPool:
+            return _fallback().validate_batch(tables, run_name=run_name)
+
+    def build_docs(self, run_name: str | None = None) -> None:
+        """Started in the worker; ``finish()`` waits for it."""
+        try:
+            _pending.append(_pool.submit(_docs, run_name))
+        except BrokenProcessPool:
+            _fallback().build_docs(run_name)
+
+
+def _fallback():
+    global _validator
+    if _validator is None:
+        from transforms.quality.validate import Validator
+
+        log.warning("the validation worker died; validating in this process")
+        _validator = Validator(_project)
+    return _validator
+
+
+# --- in the worker ------------------------------------------------------------------------------------
+
+def _load(parent: int, project: str) -> None:
+    global _validator
+    from transforms.orchestration.processes import die_with_parent
+    from transforms.quality.validate import Validator
+
+    die_with_parent(parent)
+    _validator = Validator(Path(project))
+
+
+def _loaded() -> bool:
+    return _validator is not None
+
+
+def _validate(tables, run_name):
+    return _validator.validate_batch(tables, run_name=run_name)
+
+
+def _docs(run_name):
+    return str(_validator.build_docs(run_name))
