@@ -52,3 +52,18 @@ def test_a_dead_worker_means_validation_in_this_process(tmp_path, seeds_copy):
     finally:
         background.finish()
     assert summary["documents"] == 5 and lake.committed_runs(settings.lake) == ["r1"]
+
+
+def test_data_docs_render_only_new_results_and_keep_the_newest_runs_even_with_one_name(tmp_path):
+    from transforms.lake.schema import TABLES
+
+    validator = Validator(tmp_path / "expectations")
+    tables = {name: schema.empty_table() for name, schema in TABLES.items()}
+    site = data_docs_index(tmp_path / "expectations").parent / "validations"
+    for _ in range(3):  # three validation runs that share a name (re-runs, tests)
+        validator.validate_batch(tables, run_name="r1")
+        validator.build_docs("r1", keep_runs=2)
+        assert not validator.unrendered  # what was rendered is not rendered again
+    runs = {k.run_id.to_tuple() for k in validator.context.validation_results_store.list_keys()}
+    assert len(runs) == 2 and {name for name, _ in runs} == {"r1"}
+    assert {p.name for p in site.glob("documents/r1/*")} == {time for _, time in runs}

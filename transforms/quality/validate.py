@@ -15,6 +15,7 @@ Great Expectations is imported here only, lazily (it takes seconds to import).
 """
 from __future__ import annotations
 
+import glob
 import logging
 import shutil
 from dataclasses import dataclass, field
@@ -131,6 +132,7 @@ class Validator:
         self.params = suite_parameters()
         self.definitions = {name: self._definition(name) for name in SUITES}
         self.results = 0
+        self.unrendered: set[tuple[str, str]] = set()  # (run name, run time) of validations not in the Data Docs yet
 
     def _definition(self, name: str):
         gx, ctx = self._gx, self.context
@@ -166,12 +168,13 @@ class Validator:
             "event_markets": (market_events, [doc_of_event.get(e) for e in market_events]),
         }
         source_of = dict(zip(docs["doc_id"].to_pylist(), docs["source"].to_pylist()))
+        run_id = RunIdentifier(run_name=run_name)  # one validation run: the three suites' results share it
+        self.unrendered.add(run_id.to_tuple())
         for name in SUITES:
             frame = frames[name]
             result = self.definitions[name].run(
                 batch_parameters={"dataframe": frame}, expectation_parameters=self.params,
-                result_format={"result_format": "COMPLETE", "unexpected_index_column_names": []},
-                run_id=RunIdentifier(run_name=run_name) if run_name else None,
+                result_format={"result_format": "COMPLETE", "unexpected_index_column_names": []}, run_id=run_id,
             )
             self.results += 1
             for r in result.results:
@@ -204,22 +207,28 @@ class Validator:
         return outcome
 
     def build_docs(self, run_name: str | None = None, keep_runs: int = KEEP_RUNS) -> str | None:
-        """Rebuild the Data Docs for this run's results; results of older runs beyond ``keep_runs`` are
-        removed so the site (and its build time) stays bounded however many runs there are."""
+        """Render the Data Docs pages of the results this validator produced since its last call (those of
+        ``run_name``), and
+        remove the results and pages of all but the newest ``keep_runs`` validation runs, so the site
+        (and its build time) stays bounded however many runs there are. A validation run is a run name
+        *and* time: runs that share a name (tests, re-runs) are still told apart."""
         store = self.context.validation_results_store
         keys = store.list_keys()
-        runs = sorted({k.run_id.run_name for k in keys if k.run_id.run_name})
+        runs = sorted({k.run_id.to_tuple() for k in keys}, key=lambda r: (r[1], r[0]))  # (name, time), by time
         stale = set(runs[:-keep_runs]) if keep_runs else set()
-        for key in keys:
-            if key.run_id.run_name in stale:
-                store.remove_key(key)
         site = Path(self.context.root_directory) / "uncommitted" / "data_docs" / "local_site" / "validations"
-        for folder in site.glob("*/*") if stale else ():
-            if folder.name in stale:
+        for key in keys:
+            if key.run_id.to_tuple() in stale:
+                store.remove_key(key)
+        for name, time in stale:
+            for folder in site.glob(f"*/{glob.escape(name)}/{glob.escape(time)}"):
                 shutil.rmtree(folder, ignore_errors=True)
-        current = [k for k in keys if run_name is None or k.run_id.run_name == run_name]
-        sites = self.context.build_data_docs(resource_identifiers=current or None)
-        return sites.get("local_site")
+        mine = [k for k in keys if k.run_id.to_tuple() in self.unrendered and k.run_id.to_tuple() not in stale
+                and (run_name is None or k.run_id.run_name == run_name)]
+        self.unrendered -= {k.run_id.to_tuple() for k in mine} | stale
+        if not mine:
+            return None
+        return self.context.build_data_docs(resource_identifiers=mine).get("local_site")
 
 
 def _columns(kwargs: dict) -> str:
