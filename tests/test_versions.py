@@ -159,3 +159,21 @@ def test_a_run_takes_each_inbox_file_once_even_when_it_also_walks_the_archive(se
     assert rows(settings.warehouse, "SELECT source FROM documents") == [(entries[0][2],)]
     assert rows(settings.warehouse, "SELECT count(*) FROM quarantine") == [(0,)]
     assert plan(settings, "r3") == []
+
+
+def test_an_article_ingested_before_identities_existed_is_still_superseded(settings, validator):
+    import pyarrow.parquet as pq
+
+    article = settings.sources[0] / "recall.txt"
+    article.write_text(V1)
+    for m in plan(settings, "r1"):
+        process_batch(m)
+    validate_and_commit(settings, "r1", validator=validator)
+    for part in lake.committed_files(settings.lake, "documents"):  # as the lake was written before the column
+        pq.write_table(pq.read_table(part).drop_columns(["identity"]), part)
+    article.write_text(V2)
+    run(settings, "r2", validator)
+    versions = rows(settings.warehouse, "SELECT identity, version, superseded_by IS NULL FROM document_versions "
+                                        "ORDER BY version")
+    assert versions == [(f"path:{settings.sources[0]}/recall.txt", 1, False),
+                        (f"path:{settings.sources[0]}/recall.txt", 2, True)]

@@ -79,6 +79,28 @@ def _append(con, name: str, files: list[Path]) -> None:
     con.execute(f"INSERT INTO {name} ({names}) SELECT {names} FROM {source}", [paths])
 
 
+def _backfill_identity(con, files: list[Path]) -> None:
+    """Documents from lake files written before ``documents.identity`` existed get it now, by the one rule
+    (transforms.ingest.identity), so a later version of such an article still supersedes it."""
+    import json
+
+    import pyarrow.parquet as pq
+
+    from transforms.ingest.identity import source_identity
+    from transforms.ingest.models import Document
+
+    old = [str(f) for f in files if "identity" not in pq.read_schema(f).names]
+    if not old:
+        return
+    rows = con.execute("SELECT doc_id, source, source_root, format, url, metadata FROM "
+                       "read_parquet(?, hive_partitioning = false, union_by_name = true)", [old]).fetchall()
+    ids = [source_identity(Document(doc_id=d, source=s, source_root=r, format=f, text="", url=u,
+                                    metadata=json.loads(m) if m else {})) for d, s, r, f, u, m in rows]
+    con.register("_identities", pa.table({"doc_id": [r[0] for r in rows], "identity": ids}))
+    con.execute("UPDATE documents SET identity = i.identity FROM _identities i WHERE documents.doc_id = i.doc_id")
+    con.unregister("_identities")
+
+
 def build(lake_dir: Path, warehouse: Path, force: bool = False, memory: str = "1GB") -> dict:
     """Bring the warehouse up to date with the lake and publish it atomically; returns what was done.
 
@@ -117,6 +139,8 @@ def build(lake_dir: Path, warehouse: Path, force: bool = False, memory: str = "1
                     _create(con, name, schema.warehouse_schema(name))
                 files = [f for f in lake.committed_files(lake_dir, name) if f.parent.name[7:] in new_runs]
                 _append(con, name, files)
+                if name == "documents":
+                    _backfill_identity(con, files)
             con.register("_markets", pa.Table.from_pylist(
                 [dict(zip(schema.MARKETS.names, row)) for row in market_table()], schema=schema.MARKETS))
             con.execute("CREATE OR REPLACE TABLE markets AS SELECT * FROM _markets ORDER BY code")
