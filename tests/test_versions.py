@@ -143,6 +143,10 @@ def test_claim_moves_inbox_files_into_the_archive_and_recovers_a_dead_run(tmp_pa
     # r2 committed: its journal goes, nothing is taken twice
     assert claim(inbox, src, lake_dir, "r3", committed={"r2"}) == []
     assert not list((lake_dir / JOURNALS).glob("*.json"))
+    # an inbox that is the source folder itself never takes its own archive again
+    (src / "e.txt").write_text("e")
+    taken = claim(src, src, lake_dir, "r4", committed={"r2", "r3"})
+    assert [rel.rsplit("/", 1)[1] for _, rel in taken] == ["e.txt"]
 
 
 def test_a_run_takes_each_inbox_file_once_even_when_it_also_walks_the_archive(settings, validator):

@@ -62,7 +62,8 @@ def claim(inbox: Path, source_root: Path, lake: Path, run_id: str, committed: se
             log.warning("inbox: run %s did not commit; re-processing %d archived files", journal.stem, len(left))
             todo += left
     inbox = Path(inbox)
-    found = list(discover([inbox], exclude=[inbox / MARKER])) if inbox.is_dir() else []
+    archive = Path(source_root) / ARCHIVE  # never taken again, should the inbox hold it (inbox = a source)
+    found = list(discover([inbox], exclude=[inbox / MARKER, archive])) if inbox.is_dir() else []
     files = [f for f in found if not isinstance(f, Rejected)]
     dest = archive_folder(source_root, run_id)
     moves = [(f.path, dest / f.rel) for f in files]
