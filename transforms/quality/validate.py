@@ -18,6 +18,7 @@ from __future__ import annotations
 import glob
 import logging
 import shutil
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -172,10 +173,11 @@ class Validator:
         self.unrendered.add(run_id.to_tuple())
         for name in SUITES:
             frame = frames[name]
-            result = self.definitions[name].run(
-                batch_parameters={"dataframe": frame}, expectation_parameters=self.params,
-                result_format={"result_format": "COMPLETE", "unexpected_index_column_names": []}, run_id=run_id,
-            )
+            with self._project_lock():  # the result is stored in the shared project
+                result = self.definitions[name].run(
+                    batch_parameters={"dataframe": frame}, expectation_parameters=self.params,
+                    result_format={"result_format": "COMPLETE", "unexpected_index_column_names": []}, run_id=run_id,
+                )
             self.results += 1
             for r in result.results:
                 if r.success:
@@ -206,22 +208,36 @@ class Validator:
                         outcome.bad_event_ids.add(rid)
         return outcome
 
+    @contextmanager
+    def _project_lock(self):
+        """Processes sharing the project (concurrent runs on other lakes, parallel tests) take turns to
+        store results and to prune and render the Data Docs: no one reads a result another removes."""
+        import fcntl
+
+        root = Path(self.context.root_directory) / "uncommitted"
+        root.mkdir(parents=True, exist_ok=True)
+        with open(root / ".results.lock", "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+            yield root
+
     def build_docs(self, run_name: str | None = None, keep_runs: int = KEEP_RUNS) -> str | None:
-        """Render the Data Docs pages of the results this validator produced since its last call (those of
-        ``run_name``), and
-        remove the results and pages of all but the newest ``keep_runs`` validation runs, so the site
-        (and its build time) stays bounded however many runs there are. A validation run is a run name
-        *and* time: runs that share a name (tests, re-runs) are still told apart."""
+        """Render the Data Docs pages of the results this validator produced since its last call (those
+        of ``run_name``), and remove the results and pages of all but the newest ``keep_runs``
+        validation runs, so the site (and its build time) stays bounded however many runs there are. A
+        validation run is a run name *and* time: runs that share a name (tests, re-runs) are told apart."""
+        with self._project_lock() as root:
+            return self._prune_and_render(root, run_name, keep_runs)
+
+    def _prune_and_render(self, root: Path, run_name: str | None, keep_runs: int) -> str | None:
         store = self.context.validation_results_store
         keys = store.list_keys()
         runs = sorted({k.run_id.to_tuple() for k in keys}, key=lambda r: (r[1], r[0]))  # (name, time), by time
         stale = set(runs[:-keep_runs]) if keep_runs else set()
-        site = Path(self.context.root_directory) / "uncommitted" / "data_docs" / "local_site" / "validations"
         for key in keys:
             if key.run_id.to_tuple() in stale:
                 store.remove_key(key)
         for name, time in stale:
-            for folder in site.glob(f"*/{glob.escape(name)}/{glob.escape(time)}"):
+            for folder in (root / "data_docs" / "local_site" / "validations").glob(f"*/{glob.escape(name)}/{glob.escape(time)}"):
                 shutil.rmtree(folder, ignore_errors=True)
         mine = [k for k in keys if k.run_id.to_tuple() in self.unrendered and k.run_id.to_tuple() not in stale
                 and (run_name is None or k.run_id.run_name == run_name)]
