@@ -9,7 +9,8 @@
 # maximum number of `extract` map indexes that ran at the same time, and the warehouse row counts.
 # Every service is stopped on exit (all processes of their sessions, SIGKILL after 15 s; the shell
 # functions are shared with celery_demo.sh in benchmarks/lib/services.sh); exits
-# non-zero if anything failed. No triggerer: nothing in these DAGs defers. SQLite + LocalExecutor is
+# non-zero if anything failed. No triggerer: this demo starts its run by hand (benchmarks/inbox_demo.sh
+# runs one, for the inbox's AssetWatcher). SQLite + LocalExecutor is
 # accepted by Airflow 3.3 (fine for one machine; Celery/Kubernetes need Postgres/MySQL).
 # Needs: the project's .venv, curl, ps. Takes ~1-2 min (most of it Airflow start-up).
 #

@@ -47,8 +47,8 @@ def test_every_airflow_service_shares_the_data_volume_and_settings(compose):
         assert env["AIRFLOW__CORE__EXECUTION_API_SERVER_URL"] == "http://airflow-apiserver:8080/execution/", name
         assert env["AIRFLOW__API_AUTH__JWT_SECRET"].startswith("${AIRFLOW_JWT_SECRET:?"), name
         assert {k: v for k, v in env.items() if k in ("TIMELINE_SOURCES", "TIMELINE_LAKE", "TIMELINE_WAREHOUSE",
-                                                      "TIMELINE_REPORTS")} == {
-            "TIMELINE_SOURCES": "/data/sources", "TIMELINE_LAKE": "/data/lake",
+                                                      "TIMELINE_REPORTS", "TIMELINE_INBOX")} == {
+            "TIMELINE_SOURCES": "/data/sources", "TIMELINE_LAKE": "/data/lake", "TIMELINE_INBOX": "/data/inbox",
             "TIMELINE_WAREHOUSE": "/data/warehouse/timeline.duckdb", "TIMELINE_REPORTS": "/data/reports"}, name
         assert svc["build"] == "." and svc["image"].startswith("${TIMELINE_IMAGE_NAME:-"), name
     for name in ("postgres", "redis"):
