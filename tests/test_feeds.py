@@ -179,3 +179,18 @@ def test_a_lake_written_before_the_feed_columns_still_works(feed_settings, valid
     assert counts(feed_settings) == (4, 2)  # old and new parts together
     assert table_rows(feed_settings.warehouse, "SELECT run_id, read_lines FROM sources WHERE source = 'feed.jsonl' "
                       "ORDER BY run_id") == [("r1", None), ("r2", 3)]
+
+
+def test_a_large_feed_is_staged_in_slices_and_committed_whole(feed_settings, validator, monkeypatch):
+    from transforms.orchestration import extract_batch
+
+    monkeypatch.setattr(extract_batch, "STAGE_DOCS", 3)  # a slice per 3 documents instead of 1,000
+    feed = feed_settings.sources[0] / "feed.jsonl"
+    write(feed, [record(i) for i in range(1, 8)] + ["{broken"])
+    summary = run_once(feed_settings, validator, "r1")
+    parts = [p.stem for p in lake.committed_files(feed_settings.lake, "documents")]
+    assert parts == ["part-00000", "part-00000_1", "part-00000_2"]  # 3 + 3 + 1 documents (and the broken line)
+    assert summary["documents"] == 7 and summary["feed_lines_read"] == 8
+    assert counts(feed_settings) == (7, 1)
+    assert table_rows(feed_settings.warehouse, "SELECT source, read_lines, status FROM sources") == [
+        ("feed.jsonl", 8, "document")]  # one sources row, from the last slice

@@ -112,25 +112,42 @@ def _process_part_args(args) -> Counter:
     return _process_part(*args)
 
 
+STAGE_DOCS = 1000  # documents held in memory before they are staged (a part file per this many, at most)
+
+
 def _process_part(manifest: dict, entries: list, part: str, extract=None) -> Counter:
-    """Read and extract the given manifest entries; stage them as part files named ``part``."""
+    """Read and extract the given manifest entries; stage them as part files named ``part`` (then
+    ``part_1``, ``part_2``, ... every STAGE_DOCS documents: a large file, such as a JSONL feed of a
+    hundred thousand articles, never has all its rows in memory)."""
     if extract is None:
         from transforms.extract.events import extract
 
     run_id, lake_dir = manifest["run_id"], Path(manifest["lake"])
     now = utc_now()
     seen_here = SeenDocuments()
-    bundles = [_bundle(entry, manifest, extract, seen_here, run_id, now) for entry in entries]
-    try:
-        lake.stage(lake_dir, run_id, part, _merge(bundles))
-    except Exception as exc:  # noqa: BLE001 - no record explains it yet: split and retry per source file
-        log.warning("batch part %s could not be staged (%s: %s): retrying file by file", part, type(exc).__name__, exc)
-        bundles = [_storable_bundle(b, run_id, now) for b in bundles]
-        lake.stage(lake_dir, run_id, part, _merge(bundles))
-    stats = Counter()
-    for b in bundles:
-        stats.update(b["stats"])
-    stats["events"] = sum(len(b["rows"]["events"]) for b in bundles)
+    stats, group, flushed = Counter(), [], 0
+
+    def flush() -> None:
+        nonlocal group, flushed
+        name = part if not flushed else f"{part}_{flushed}"
+        try:
+            lake.stage(lake_dir, run_id, name, _merge(group))
+        except Exception as exc:  # noqa: BLE001 - no record explains it yet: split and retry per source file
+            log.warning("batch part %s could not be staged (%s: %s): retrying file by file", name, type(exc).__name__, exc)
+            group = [_storable_bundle(b, run_id, now) for b in group]
+            lake.stage(lake_dir, run_id, name, _merge(group))
+        for b in group:
+            stats.update(b["stats"])
+            stats["events"] += len(b["rows"]["events"])
+        group, flushed = [], flushed + 1
+
+    for entry in entries:
+        for bundle in _bundles(entry, manifest, extract, seen_here, run_id, now):
+            group.append(bundle)
+            if sum(len(b["rows"]["documents"]) for b in group) >= STAGE_DOCS:
+                flush()
+    if group or not flushed:
+        flush()
     return stats
 
 
@@ -153,18 +170,21 @@ def _storable_bundle(bundle: dict, run_id: str, now: dt.datetime) -> dict:
             lake.to_table(table_rows, table)
         return bundle
     except Exception as exc:  # noqa: BLE001
-        source = bundle["source"]
-        log.warning("%s cannot be stored in the lake: %s: %s", source["source"], type(exc).__name__, exc)
-        rej = Rejected(source["source"], source["source_root"], "ingest",
-                       f"cannot be stored in the lake: {type(exc).__name__}: {exc}")
+        rel, root = bundle["file"]
+        log.warning("%s cannot be stored in the lake: %s: %s", rel, type(exc).__name__, exc)
+        first = bundle["rows"]["documents"][0]["source"] if bundle["rows"]["documents"] else rel
+        what = "" if bundle["source"] else f" (the records from {first} on, up to {STAGE_DOCS} documents)"
+        rej = Rejected(rel, root, "ingest", f"cannot be stored in the lake{what}: {type(exc).__name__}: {exc}")
         rows = _empty_rows()
         rows["quarantine"].append(quarantine_row(rej, run_id, now))
-        rows["sources"].append({**source, "source": storable(source["source"]), "status": "quarantined", "doc_id": None})
-        return {"rows": rows, "source": source, "stats": Counter(quarantined=1)}
+        if bundle["source"]:  # the file's last slice carries its sources row
+            rows["sources"].append({**bundle["source"], "source": storable(rel), "status": "quarantined", "doc_id": None})
+        return {"rows": rows, "source": bundle["source"], "file": bundle["file"], "stats": Counter(quarantined=1)}
 
 
-def _bundle(entry: list, manifest: dict, extract, seen_here: SeenDocuments, run_id: str, now: dt.datetime) -> dict:
-    """Every row one manifest entry (one source file) produces."""
+def _bundles(entry: list, manifest: dict, extract, seen_here: SeenDocuments, run_id: str, now: dt.datetime):
+    """Every row one manifest entry (one source file) produces, as bundles of at most STAGE_DOCS documents;
+    the last one carries the file's ``sources`` row (``source``), the others ``source = None``."""
     rows = _empty_rows()
     stats = Counter()
     if entry[0] == "rejected":
@@ -174,7 +194,8 @@ def _bundle(entry: list, manifest: dict, extract, seen_here: SeenDocuments, run_
                   "doc_id": None, "run_id": run_id}
         rows["sources"].append(source)
         stats["quarantined"] += 1
-        return {"rows": rows, "source": source, "stats": stats}
+        yield {"rows": rows, "source": source, "file": (rel, root), "stats": stats}
+        return
     _, root, rel, size, mtime_ns, *start = entry  # start: [offset, lines] where a JSONL feed is resumed
     sf = SourceFile(root=root, rel=rel, size=size, mtime_ns=mtime_ns)
     position = Position(*start)
@@ -209,6 +230,9 @@ def _bundle(entry: list, manifest: dict, extract, seen_here: SeenDocuments, run_
         stats["documents"] += 1
         stats["chars"] += len(item.text)
         status, first_doc = "document", first_doc or item.doc_id
+        if len(rows["documents"]) >= STAGE_DOCS:  # a slice of a large file: staged before the rest is read
+            yield {"rows": rows, "source": None, "file": (rel, root), "stats": stats}
+            rows, stats = _empty_rows(), Counter()
     source = {"source": rel, "source_root": root, "size": size, "mtime_ns": mtime_ns, "status": status,
               "doc_id": first_doc, "run_id": run_id, "read_offset": size}
     if is_feed(rel):
@@ -217,7 +241,7 @@ def _bundle(entry: list, manifest: dict, extract, seen_here: SeenDocuments, run_
         stats["feed_lines_read"] += position.lines - (start[1] if start else 0)
         stats["feed_lines_incomplete"] += int(position.pending > 0)
     rows["sources"].append(source)
-    return {"rows": rows, "source": source, "stats": stats}
+    yield {"rows": rows, "source": source, "file": (rel, root), "stats": stats}
 
 
 def _safe_read(sf: SourceFile, max_bytes: int, position: Position):
