@@ -17,6 +17,7 @@ run), so the small updates can be measured again without rebuilding 100k documen
     .venv/bin/python benchmarks/bench_pipeline.py --sizes 10000 50000 100000 --incremental 100
     .venv/bin/python benchmarks/bench_pipeline.py --sizes 100000 --keep --incremental 100 --correct 1
     .venv/bin/python benchmarks/bench_pipeline.py --sizes 100000 --reuse --incremental 100 --correct 1
+    .venv/bin/python benchmarks/bench_pipeline.py --sizes 10000 --profile 2000   # time per stage, one batch
 """
 from __future__ import annotations
 
@@ -171,12 +172,19 @@ def main() -> None:
     ap.add_argument("--correct", type=int, default=0, help="then correct K existing documents and run again")
     ap.add_argument("--keep", action="store_true", help="keep the corpora and warehouses")
     ap.add_argument("--reuse", action="store_true", help="use the kept corpus/lake/warehouse of an earlier --keep run")
+    ap.add_argument("--profile", type=int, metavar="B", default=0,
+                    help="first print the time per stage of one batch of B documents (in this process)")
     args = ap.parse_args()
     if not TIMELINE.exists():
         raise SystemExit("run `make setup` first (.venv/bin/timeline not found)")
     for n in args.sizes:
         work = args.work / f"n{n}"
         corpus = work / "corpus"
+        if args.profile:
+            from lib.stage_profile import profile
+
+            write_corpus(work / "profile-corpus", args.profile)
+            profile(work / "profile-corpus", work, args.profile)
         if args.reuse and (work / "timeline.duckdb").exists():
             print(f"\nreusing {work}")
         else:
