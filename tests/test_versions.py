@@ -48,7 +48,7 @@ def test_identity_prefers_the_record_id_then_the_url_then_the_path():
     assert source_identity(doc(metadata={"id": 42}, url="https://x.com/a")) == "id:/src:42"
     assert source_identity(doc(url="https://x.com/a/")) == "url:https://x.com/a"
     assert source_identity(doc()) == "path:/src/a.txt"
-    assert source_identity(doc(source=f"{ARCHIVE}/2026-11-27/r1/sub/a.txt")) == "path:/src/sub/a.txt"
+    assert source_identity(doc(source=f"{ARCHIVE}/2026-11-27/r1/sub/a.txt")) == "inbox:sub/a.txt"  # not path:/src/sub/a.txt
     assert source_identity(doc(format="jsonl", source="feed.jsonl#L3")) is None  # a line number is no identity
     assert source_identity(doc(metadata={"id": True})) == "path:/src/a.txt"  # not an id
     assert dropped_name("inbox-archive/x") == "inbox-archive/x"

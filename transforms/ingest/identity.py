@@ -7,7 +7,9 @@ that a corrected article (same identity, new text) becomes a new version that su
 1. the publisher's record ``id`` (a JSONL field or a sidecar's), scoped to the source folder;
 2. the article's URL, normalised (scheme and host lower case, no fragment, no tracking parameters,
    no trailing slash) — the same URL is the same article whichever folder it came through;
-3. the file's path in its source folder (an inbox file: its name as dropped, not its archive path).
+3. the file's path in its source folder; an inbox file's is its name as dropped into the inbox
+   (``inbox:<name>``: its own namespace, so a dropped ``base.txt`` never replaces a source's ``base.txt``,
+   and the same name dropped again is a correction of it).
 
 A JSONL line with neither ``id`` nor ``url`` has no identity (None): line numbers do not identify an
 article, so such a record is never taken for a correction of another.
@@ -51,4 +53,5 @@ def source_identity(doc: Document) -> str | None:
         return f"url:{url}"
     if doc.format == "jsonl":
         return None
-    return f"path:{doc.source_root}/{dropped_name(doc.source)}"
+    dropped = dropped_name(doc.source)
+    return f"inbox:{dropped}" if dropped != doc.source else f"path:{doc.source_root}/{doc.source}"

@@ -140,7 +140,24 @@ def remove_leftovers(settings: Settings) -> list[str]:
 
 
 def _run_dag(module: str, conf: dict, log_path: Path, verbose: bool):
-    """dag.test() one of the package's DAGs with a run conf; returns the DagRun."""
+    """dag.test() one of the package's DAGs with a run conf; returns the DagRun. Runs on other lakes that
+    share the Airflow home may write the same DAG rows to its metadata db at the same moment: the loser's
+    write fails before any task ran, and it tries once more."""
+    from sqlalchemy.exc import IntegrityError, PendingRollbackError
+
+    try:
+        return _dag_test(module, conf, log_path, verbose)
+    except (IntegrityError, PendingRollbackError) as exc:
+        from airflow import settings as airflow_settings
+
+        airflow_settings.Session.remove()  # a fresh session for the second try
+        print(f"timeline: Airflow's metadata db was being written by another run ({type(exc).__name__}); "
+              "trying again", file=sys.stderr)
+        time.sleep(1)
+        return _dag_test(module, conf, log_path, verbose)
+
+
+def _dag_test(module: str, conf: dict, log_path: Path, verbose: bool):
     import importlib
 
     mod = importlib.import_module(DAG_MODULES[module])

@@ -22,7 +22,7 @@ import pyarrow.parquet as pq
 
 from transforms.ingest.feeds import resume_point
 from transforms.ingest.models import Rejected
-from transforms.ingest.inbox import claim, dropped_name
+from transforms.ingest.inbox import claim
 from transforms.ingest.sources import SourceFile, discover, is_feed
 from transforms.lake import store as lake
 from transforms.lake.dedup import SeenDocuments
@@ -109,8 +109,8 @@ def plan(settings: Settings, run_id: str, walk: bool = True) -> list[str]:
         lake.atomic_write_bytes(path, json.dumps(manifest).encode())
         manifests.append(str(path))
 
-    inbox_files = 0
-    for item in _inputs(settings, run_id, walk):
+    inbox_files, claimed = 0, set()
+    for item in _inputs(settings, run_id, walk, claimed):
         if isinstance(item, Rejected):
             root, rel, size, mtime_ns = item.source_root, item.source, 0, 0
         else:
@@ -121,7 +121,7 @@ def plan(settings: Settings, run_id: str, walk: bool = True) -> list[str]:
             entry = ["rejected", root, rel, item.reason]
         else:
             entry = ["file", root, rel, size, mtime_ns]
-            inbox_files += dropped_name(rel) != rel
+            inbox_files += (root, rel) in claimed
             before = seen.get(root, rel) if is_feed(rel) else None
             if before:
                 start = resume_point(item.path, size, *before[2:])
@@ -141,11 +141,10 @@ def plan(settings: Settings, run_id: str, walk: bool = True) -> list[str]:
     return manifests
 
 
-def _inputs(settings: Settings, run_id: str, walk: bool):
-    """The inbox's files (claimed into the archive), then, with ``walk``, every other file of the source
-    folders (an archived file the claim already yielded is not yielded again)."""
+def _inputs(settings: Settings, run_id: str, walk: bool, claimed: set[tuple[str, str]]):
+    """The inbox's files (claimed into the archive; their (root, rel) are added to ``claimed``), then,
+    with ``walk``, every other file of the source folders (a claimed file is not yielded again)."""
     committed = set(lake.committed_runs(settings.lake))
-    claimed: set[tuple[str, str]] = set()
     for item in claim(settings.inbox, settings.sources[0], settings.lake, run_id, committed):
         if isinstance(item, Rejected):
             yield item

@@ -29,7 +29,7 @@ COMMENT ON TABLE story_events IS 'Which events report the same happening (story)
 COMMENT ON TABLE story_sources IS 'Per story: the documents that report it.';
 COMMENT ON TABLE actors IS 'Organisations and people named as actors: events, documents, first and last date.';
 COMMENT ON VIEW stories IS 'One row per happening with all its supporting events and documents.';
-COMMENT ON COLUMN documents.identity IS 'Which article this text is a version of: id:<folder>:<record id> | url:<normalised URL> | path:<folder>/<file> (NULL: a JSONL line with neither id nor url).';
+COMMENT ON COLUMN documents.identity IS 'Which article this text is a version of: id:<folder>:<record id> | url:<normalised URL> | path:<folder>/<file> | inbox:<name as dropped> (NULL: a JSONL line with neither id nor url).';
 COMMENT ON COLUMN events.superseded_by IS 'The document of a later version of the same article that replaced this event (NULL: current).';
 COMMENT ON COLUMN events.valid_to IS 'When a later version of the article replaced this event (NULL: current).';
 COMMENT ON TABLE document_versions IS 'Every document as a version of its article: version number, valid_from/valid_to, superseded_by (NULL: current).';
