@@ -181,3 +181,30 @@ def test_an_article_ingested_before_identities_existed_is_still_superseded(setti
                                         "ORDER BY version")
     assert versions == [(f"path:{settings.sources[0]}/recall.txt", 1, False),
                         (f"path:{settings.sources[0]}/recall.txt", 2, True)]
+
+
+def test_an_article_back_at_an_earlier_text_makes_that_version_current_again(settings, validator, tmp_path):
+    article = settings.sources[0] / "recall.txt"
+    for i, text in enumerate((V1, V2, V1)):  # corrected, then the correction withdrawn
+        article.write_text(text)
+        run(settings, f"r{i}", validator)
+    versions = rows(settings.warehouse, "SELECT version, doc_id, superseded_by FROM document_versions ORDER BY version")
+    (_, d1, _), (_, d2, _), _ = versions
+    assert [(v, d, s) for v, d, s in versions] == [(1, d1, d2), (2, d2, d1), (3, d1, None)]
+    assert {d for (d,) in rows(settings.warehouse, "SELECT DISTINCT doc_id FROM timeline")} == {d1}
+    assert ("2024-06-20",) in rows(settings.warehouse, "SELECT timex FROM timeline")
+    history = rows(settings.warehouse, "SELECT version, change, timex FROM event_history WHERE version = 3")
+    assert (3, "added", "2024-06-20") in history and (3, "removed", "2024-06-27") in history
+    full = tmp_path / "full.duckdb"
+    build(settings.lake, full, force=True)
+    for table in ("events", "document_versions", "timeline", "market_timeline"):
+        assert rows(settings.warehouse, f"SELECT * FROM {table} ORDER BY ALL") == rows(full, f"SELECT * FROM {table} ORDER BY ALL"), table
+    # a feed re-sending an id's earlier text within one file: the last line is the current version
+    line = lambda text: json.dumps({"id": "R", "text": text, "published": "2024-03-05"}) + "\n"  # noqa: E731
+    alpha, beta = ("Siemens opened a plant in Munich, Germany, on 2 May 2024, it said.",
+                   "Siemens opened a plant in Munich, Germany, on 3 May 2024, it said.")
+    (settings.sources[0] / "feed.jsonl").write_text(line(alpha) + line(beta) + line(alpha))
+    run(settings, "r9", validator)
+    assert rows(settings.warehouse, f"SELECT version, superseded_by IS NULL FROM document_versions "
+                                    f"WHERE identity = 'id:{settings.sources[0]}:R' ORDER BY version") == [
+        (1, False), (2, False), (3, True)]

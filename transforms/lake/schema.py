@@ -81,6 +81,7 @@ QUARANTINE = pa.schema([
     pa.field("table_name", pa.string()),                  # for row-level validation failures
     pa.field("record_id", pa.string()),
     pa.field("expectation", pa.string()),
+    pa.field("identity", pa.string()),                    # dedup rows: the article the repeated text came as
     pa.field("run_id", pa.string(), nullable=False),
     pa.field("quarantined_at", TS, nullable=False),
 ])

@@ -39,7 +39,7 @@ def storable(text: str | None) -> str | None:
 def quarantine_row(rej: Rejected, run_id: str, now: dt.datetime, **extra) -> dict:
     row = {"source": storable(rej.source), "source_root": storable(rej.source_root), "stage": rej.stage,
            "reason": storable(rej.reason), "table_name": None, "record_id": None, "expectation": None,
-           "run_id": run_id, "quarantined_at": now}
+           "identity": None, "run_id": run_id, "quarantined_at": now}
     row.update(extra)
     return row
 
@@ -209,7 +209,8 @@ def _bundles(entry: list, manifest: dict, extract, seen_here: SeenDocuments, run
             continue
         dup = seen_here.duplicate(item.doc_id, item.source, item.source_root)
         if dup:
-            rows["quarantine"].append(quarantine_row(dup, run_id, now, record_id=item.doc_id))
+            rows["quarantine"].append(quarantine_row(dup, run_id, utc_now(), record_id=item.doc_id,
+                                                     identity=source_identity(item)))  # a revert is a sighting
             stats["duplicates"] += 1
             status = "duplicate" if status == "quarantined" else status
             continue

@@ -208,12 +208,12 @@ def validate_and_commit(settings: Settings, run_id: str, validator=None, batch_s
         quarantine = tables["quarantine"].to_pylist()
         docs = tables["documents"]
         dup_ids = set()
-        for doc_id, source, root in zip(docs["doc_id"].to_pylist(), docs["source"].to_pylist(),
-                                        docs["source_root"].to_pylist()):
+        for doc_id, source, root, identity, seen_at in zip(*(docs[c].to_pylist() for c in (
+                "doc_id", "source", "source_root", "identity", "ingested_at"))):
             dup = known.duplicate(doc_id, source, root)
-            if dup:
+            if dup:  # with its identity and time: an article back at an earlier text is a version again
                 dup_ids.add(doc_id)
-                quarantine.append(quarantine_row(dup, run_id, now, record_id=doc_id))
+                quarantine.append(quarantine_row(dup, run_id, seen_at, record_id=doc_id, identity=identity))
         tables = _drop_docs(tables, dup_ids, set())
         if dup_ids:
             src = tables["sources"]

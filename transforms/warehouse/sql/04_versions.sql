@@ -3,37 +3,58 @@
 -- correction. The newest version's events are the timeline's; an earlier version's events stay in
 -- `events`, marked with the document that replaced them (`superseded_by`) and when (`valid_to`).
 -- A document without an identity (a JSONL line with neither id nor url) is an article of its own.
+-- Every time an identity was seen with a text is a *sighting*: a document ingested, or a text repeated
+-- under the identity it was first published with (a `dedup` quarantine row carrying that identity: an
+-- article gone back to an earlier version's words). Consecutive sightings of one text are one version.
 CREATE OR REPLACE TABLE document_versions AS
+WITH sightings AS (
+    SELECT doc_id, identity, ingested_at AS seen_at FROM documents
+    UNION ALL
+    SELECT q.record_id, q.identity, q.quarantined_at
+    FROM quarantine q
+    JOIN documents d ON d.doc_id = q.record_id AND d.identity = q.identity
+    WHERE q.stage = 'dedup'
+), changes AS (
+    SELECT * FROM sightings
+    QUALIFY lag(doc_id) OVER (PARTITION BY coalesce(identity, doc_id) ORDER BY seen_at, doc_id) IS DISTINCT FROM doc_id
+)
 SELECT doc_id,
        identity,
-       row_number() OVER w     AS version,
-       ingested_at             AS valid_from,
-       lead(ingested_at) OVER w AS valid_to,
-       lead(doc_id) OVER w     AS superseded_by
-FROM documents
-WINDOW w AS (PARTITION BY coalesce(identity, doc_id) ORDER BY ingested_at, doc_id)
+       row_number() OVER w  AS version,
+       seen_at              AS valid_from,
+       lead(seen_at) OVER w AS valid_to,
+       lead(doc_id) OVER w  AS superseded_by
+FROM changes
+WINDOW w AS (PARTITION BY coalesce(identity, doc_id) ORDER BY seen_at, doc_id)
 ORDER BY identity, version;
 
--- Only rows whose marking changes are written (an incremental build touches the corrected articles only).
-CREATE OR REPLACE TEMP TABLE _newly_superseded AS
-SELECT e.event_id, v.superseded_by, v.valid_to
+-- Each event carries the state of its document's latest version (superseded_by NULL: current again, when
+-- an article went back to it). Only rows whose marking changes are written: an incremental build touches
+-- the corrected articles only.
+CREATE OR REPLACE TEMP TABLE _remarked AS
+WITH latest AS (
+    SELECT doc_id, superseded_by, valid_to FROM document_versions
+    WHERE identity IN (SELECT identity FROM document_versions GROUP BY identity HAVING count(*) > 1)
+    QUALIFY row_number() OVER (PARTITION BY doc_id ORDER BY version DESC) = 1
+)
+SELECT e.event_id, l.superseded_by, l.valid_to
 FROM events e
-JOIN document_versions v USING (doc_id)
-WHERE v.superseded_by IS NOT NULL AND e.superseded_by IS DISTINCT FROM v.superseded_by;
+JOIN latest l USING (doc_id)
+WHERE e.superseded_by IS DISTINCT FROM l.superseded_by OR e.valid_to IS DISTINCT FROM l.valid_to;
 
 UPDATE events
 SET superseded_by = n.superseded_by, valid_to = n.valid_to
-FROM _newly_superseded n
+FROM _remarked n
 WHERE events.event_id = n.event_id;
 
 -- The stories this build must (re)compute: those of the events of the runs new to the warehouse
--- (`_new_runs`, filled by the builder: every run in a full build) and of the events just superseded.
+-- (`_new_runs`, filled by the builder: every run in a full build) and of the events just (un)superseded.
 -- The story tables below are refreshed for these stories only, so a small update costs little; their
 -- `_..._rows` views read this table (kept in the file: views cannot read a temporary table).
 CREATE OR REPLACE TABLE _affected_stories AS
 SELECT DISTINCT coalesce(story_key, event_id) AS story_id
 FROM events
-WHERE run_id IN (SELECT run_id FROM _new_runs) OR event_id IN (SELECT event_id FROM _newly_superseded);
+WHERE run_id IN (SELECT run_id FROM _new_runs) OR event_id IN (SELECT event_id FROM _remarked);
 
 -- The events of every article's newest version: what all tables and views below are built from.
 CREATE OR REPLACE VIEW current_events AS
