@@ -363,7 +363,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="timeline", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
-    run = sub.add_parser("run", help="run the ingest and warehouse DAGs once, in-process")
+    run = sub.add_parser("run", help="run the ingest and warehouse DAGs once, in-process (the source folders and the inbox, TIMELINE_INBOX)")
     run.add_argument("--source", action="append", metavar="DIR", help="source folder (repeatable; default seeds/)")
     run.add_argument("--lake", metavar="DIR", help="Parquet lake folder (default lake/)")
     run.add_argument("--warehouse", metavar="FILE", help="DuckDB file (default warehouse/timeline.duckdb)")
