@@ -1,6 +1,6 @@
 """Regression guard for speed work: a fingerprint of everything the extractor and the reader produce.
 
-Runs ``transforms.extract.events.extract`` over TimeBank, AQUAINT, the first N TE3-silver documents and the
+Runs ``transforms.extract.events.extract`` over TimeBank, AQUAINT, all TE3-silver documents and the
 seeds, and ``read_source`` over a generated plain-text corpus (the benchmark's), and prints one SHA-256 per
 corpus of every row produced (run ids left out). ``--save F`` writes the rows as JSON lines, ``--check F``
 compares against such a file and prints the first differing documents: a speed change that alters no row
@@ -71,8 +71,8 @@ def corpora(n_silver: int, n_read: int):
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--silver", type=int, default=800, help="TE3-silver documents (default 800)")
-    ap.add_argument("--read", type=int, default=600, help="generated documents read back (default 600)")
+    ap.add_argument("--silver", type=int, default=2452, help="TE3-silver documents (default: all)")
+    ap.add_argument("--read", type=int, default=2000, help="generated documents read back (default 2000)")
     ap.add_argument("--save", type=Path)
     ap.add_argument("--check", type=Path)
     a = ap.parse_args()
