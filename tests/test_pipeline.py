@@ -5,14 +5,17 @@ batching, dedup, quarantine, commit and recovery rather than about extraction qu
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import os
 import shutil
+import time
 from dataclasses import replace
 from pathlib import Path
 
 import duckdb
+import pyarrow.parquet as pq
 import pytest
 
 from transforms.lake import store as lake
@@ -102,6 +105,51 @@ def test_a_batch_too_small_to_repay_forking_is_extracted_in_one_process():
     feed = ["file", "/src", "feed.jsonl", 5_000_000, 0, 4_990_000, 9_000]  # resumed near its end: 10 KB to read
     assert worker_count([feed] * 4, workers=2, min_bytes=512_000) == 1
     assert worker_count(files[:3], workers=2, min_bytes=0) == 1  # at least two files per worker
+
+
+def pid_extract(doc, run_id):
+    """An extractor recording which process extracted the document (as an event's trigger)."""
+    rows = fake_extract(doc, run_id)
+    for ev in rows["events"]:
+        ev["trigger"] = str(os.getpid())
+    return rows
+
+
+def test_kept_workers_serve_every_batch_of_a_run_and_end_with_it(settings, validator, tmp_path):
+    from transforms.orchestration import extract_batch
+
+    settings = replace(settings, batch_size=4, workers=2, worker_min_kb=0)
+    for i in range(8):  # two batches of four: each forks two workers
+        (settings.sources[0] / f"extra-{i}.txt").write_text(f"On {i + 1} May 2024 Alibaba opened office {i} in Lima.\n")
+
+    def worker_pids(run_id: str, kept: bool) -> set[str]:
+        manifests = plan(settings, run_id)
+        with (extract_batch.kept_workers() if kept else contextlib.nullcontext()):
+            stats = [process_batch(m, extract=pid_extract) for m in manifests]
+        assert len(manifests) >= 2
+        validate_and_commit(settings, run_id, validator=validator, batch_stats=stats)
+        return {t for t in pq.read_table(settings.lake / "events" / f"run_id={run_id}")["trigger"].to_pylist() if t}
+
+    kept = worker_pids("r1", kept=True)
+    assert len(kept) == 2 and str(os.getpid()) not in kept  # two workers, forked once for all batches
+    assert extract_batch._kept == {}                          # and ended with the block
+    for i in range(8):
+        (settings.sources[0] / f"more-{i}.txt").write_text(f"On {i + 1} June 2024 Alibaba opened shop {i} in Lima.\n")
+    assert len(worker_pids("r2", kept=False)) > 2             # outside the block: fresh workers per batch
+
+
+def test_validation_rewrites_only_the_parts_that_lose_rows(settings, validator, seeds_copy):
+    shutil.copy(seeds_copy / "000_5486dea1e26f082a.txt", seeds_copy / "zz-copy.txt")  # a duplicate, in the last part
+    manifests = plan(settings, "r1")
+    stats = [process_batch(m, extract=fake_extract) for m in manifests]
+    staged = {p.name: p.stat().st_mtime_ns for p in lake.staged_parts(settings.lake, "r1", "documents")}
+    time.sleep(0.01)
+    summary = validate_and_commit(settings, "r1", validator=validator, batch_stats=stats)
+    committed = {p.name: p.stat().st_mtime_ns for p in (settings.lake / "documents" / "run_id=r1").iterdir()}
+    assert summary["duplicates"] == 1 and len(committed) == 3
+    last = max(committed)
+    assert {n: committed[n] for n in committed if n != last} == {n: staged[n] for n in staged if n != last}
+    assert committed[last] > staged[last]  # the part holding the duplicate was rewritten without it
 
 
 def test_a_copy_in_another_batch_of_the_same_run_is_a_duplicate(settings, validator, seeds_copy):

@@ -30,6 +30,9 @@ class SeenDocuments:
     def __len__(self) -> int:
         return len(self._first)
 
+    def ids(self) -> list[str]:
+        return list(self._first)
+
     def duplicate(self, doc_id: str, source: str, source_root: str) -> Rejected | None:
         """The quarantine record when ``doc_id`` was seen before; else remember it and return None."""
         first = self._first.get(doc_id)

@@ -213,6 +213,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from rich.console import Console
 
     from transforms.lake import store as lake_mod
+    from transforms.orchestration.extract_batch import kept_workers
     from transforms.orchestration.lock import RunLocked, run_lock
     from transforms.quality import background
     from transforms.quality.validate import data_docs_index
@@ -226,7 +227,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     conf = settings.as_params()
     t_all = time.perf_counter()
     try:
-        with run_lock(settings.lake):  # first: a second run exits 2 before it touches Airflow's database
+        with run_lock(settings.lake), kept_workers():  # the lock first: a second run exits 2 before it touches Airflow
             home = prepare_airflow(settings)
             background.start(settings.expectations)  # Great Expectations loads on the other core meanwhile
             for leftover in remove_leftovers(settings):

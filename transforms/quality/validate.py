@@ -38,6 +38,11 @@ SUITES = ("documents", "events", "event_markets")
 SKIP_COLUMNS = {"documents": ["text", "metadata"], "events": ["actors", "sentence"], "event_markets": []}
 
 
+def validated_columns(table: str) -> list[str]:
+    """The columns of ``table`` the suites look at (a caller reads only these: never the texts)."""
+    return [c for c in schema.TABLES[table].names if c not in SKIP_COLUMNS[table]]
+
+
 @dataclass(frozen=True)
 class RowFailure:
     table: str
@@ -67,24 +72,25 @@ def suite_parameters() -> dict:
         "market_codes": [code for code, _, _ in market_table()],
     }
     for table in SUITES:
-        params[f"{table}_columns"] = [c for c in schema.TABLES[table].names if c not in SKIP_COLUMNS[table]]
+        params[f"{table}_columns"] = validated_columns(table)
     params["events_columns"].append("doc_chars")
     params["event_markets_columns"].append("event_found")
     return params
 
 
 def validation_frames(tables: dict[str, pa.Table]):
-    """The pandas frames the suites run on: each table plus the join columns the cross-table checks need."""
-    docs = tables["documents"]
+    """The pandas frames the suites run on: each table's validated columns (the tables may hold only
+    these) plus the join columns the cross-table checks need."""
+    docs = tables["documents"].select(validated_columns("documents"))
     events = tables["events"]
     chars = pc.index_in(events["doc_id"], docs["doc_id"])
     doc_chars = pc.take(docs["chars"], chars)
-    ev = events.drop_columns(SKIP_COLUMNS["events"]).append_column("doc_chars", doc_chars)
+    ev = events.select(validated_columns("events")).append_column("doc_chars", doc_chars)
     markets = tables["event_markets"]
     found = pc.if_else(pc.is_in(markets["event_id"], events["event_id"]), pa.scalar(True), pa.scalar(None, pa.bool_()))
     em = markets.append_column("event_found", found)
     return {
-        "documents": docs.drop_columns(SKIP_COLUMNS["documents"]).to_pandas(),
+        "documents": docs.to_pandas(),
         "events": ev.to_pandas(),
         "event_markets": em.to_pandas(),
     }
