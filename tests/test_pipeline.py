@@ -19,6 +19,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from transforms.lake import store as lake
+from transforms.quality.validate import Validator
 from transforms.settings import Settings
 from transforms.orchestration.extract_batch import worker_count
 from transforms.orchestration.pipeline import ValidationFailed, plan, process_batch, run_lock, RunLocked, validate_and_commit
@@ -232,6 +233,8 @@ def test_a_batch_whose_validation_fails_is_retried_document_by_document(settings
     (seeds_copy / "poison.txt").write_text("Alibaba opened an office in Madrid on 2 June 2023, the company said.\n")
 
     class Picky:
+        validate_parts = Validator.validate_parts  # reads the parts, then validate_batch below
+
         def validate_batch(self, tables, run_name=None):
             if "poison.txt" in tables["documents"]["source"].to_pylist():
                 raise ValueError("cannot validate this")

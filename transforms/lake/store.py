@@ -47,6 +47,26 @@ def to_table(rows: list[dict], table: str) -> pa.Table:
     return pa.Table.from_pylist(rows, schema=schema)
 
 
+def without(tables: dict[str, pa.Table], doc_ids: set[str], event_ids: set[str]) -> dict[str, pa.Table]:
+    """The tables given without these documents (and all their rows) and events (with their mentions and
+    markets)."""
+    out = dict(tables)
+    if doc_ids:
+        ids = pa.array(sorted(doc_ids), pa.string())
+        for name in ("documents", "events", "event_mentions"):
+            if name in out:
+                out[name] = out[name].filter(pc.invert(pc.is_in(out[name]["doc_id"], ids)))
+        events = tables.get("events")
+        if events is not None:
+            event_ids = event_ids | set(events.filter(pc.is_in(events["doc_id"], ids))["event_id"].to_pylist())
+    if event_ids:
+        ids = pa.array(sorted(event_ids), pa.string())
+        for name in ("events", "event_mentions", "event_markets"):
+            if name in out:
+                out[name] = out[name].filter(pc.invert(pc.is_in(out[name]["event_id"], ids)))
+    return out
+
+
 def write_parquet(table: pa.Table, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")

@@ -1,9 +1,10 @@
 """Validate and commit a run's staged parts: deduplicate against the lake, Great Expectations, quarantine, commit.
 
-Only the columns the checks need are read back from the staged parts (never the texts): duplicates are
-found by joining the staged document ids against the lake's in Arrow, the suites see the validated
-columns, and a part is rewritten only when it loses rows (a duplicate, a quarantined document or event);
-otherwise only its quarantine rows are restaged. The parts the extraction wrote are what is committed.
+Nothing is decoded twice and no text is read back: duplicates are found by joining the staged document ids
+against the lake's in Arrow; the validator reads the checked columns of the staged part files itself (in
+`timeline run`, the Great Expectations worker: this process holds only ids); a part is rewritten only when it
+loses rows (a duplicate, a quarantined document or event), and then only its tables that do; otherwise only
+its quarantine rows are restaged. The parts the extraction wrote are what is committed.
 """
 from __future__ import annotations
 
@@ -37,10 +38,13 @@ class ValidationFailed(RuntimeError):
     """A batch-level expectation failed: nothing of the run is committed or published."""
 
 
+IDS = {"documents": ["doc_id", "source", "source_root"], "events": ["event_id", "doc_id"]}
+
+
 @dataclass
 class _Part:
     name: str
-    checked: dict[str, pa.Table]                    # the validated columns, duplicates already left out
+    ids: dict[str, pa.Table]                       # documents' and events' ids, duplicates already left out
     quarantine: list[dict] = field(default_factory=list)   # rows this step adds
     dup_ids: set[str] = field(default_factory=set)
 
@@ -52,8 +56,6 @@ def validate_and_commit(settings: Settings, run_id: str, validator=None, batch_s
     results). Raises ValidationFailed (and commits nothing) when a batch-level expectation fails.
     ``batch_stats`` (what process_batch returned) only feeds the run summary's timings and feed line counts.
     """
-    from transforms.quality.validate import validated_columns
-
     t0 = time.perf_counter()
     if validator is None:
         from transforms.quality.background import validator_for
@@ -66,15 +68,14 @@ def validate_and_commit(settings: Settings, run_id: str, validator=None, batch_s
     totals = Counter({k: sum(b.get(k, 0) for b in batch_stats) for k in ("feed_lines_read", "feed_lines_incomplete")})
     group: list[_Part] = []
     for i, name in enumerate(parts):
-        part = _Part(name, {t: pq.read_table(staging / t / f"part-{name}.parquet", columns=validated_columns(t))
-                            for t in CHECKED})
+        part = _Part(name, {t: pq.read_table(staging / t / f"part-{name}.parquet", columns=c) for t, c in IDS.items()})
         for doc_id, row in dups.get(name, ()):
             part.dup_ids.add(doc_id)
             part.quarantine.append(row)
-        part.checked = _drop_docs(part.checked, part.dup_ids, set())
+        part.ids = lake.without(part.ids, part.dup_ids, set())
         totals["duplicates"] += len(part.dup_ids)
         group.append(part)
-        if sum(p.checked["documents"].num_rows for p in group) >= VALIDATE_DOCS or i == len(parts) - 1:
+        if sum(p.ids["documents"].num_rows for p in group) >= VALIDATE_DOCS or i == len(parts) - 1:
             _validate_group(settings, run_id, validator, group, now, totals)
             group = []
     t_validated = time.perf_counter()
@@ -120,36 +121,19 @@ def _duplicates(lake_dir: Path, staging: Path, parts: list[str], run_id: str) ->
     return out
 
 
-def _drop_docs(tables: dict[str, pa.Table], doc_ids: set[str], event_ids: set[str]) -> dict[str, pa.Table]:
-    """Remove documents (and all their rows) and events (with their mentions and markets) from the tables given."""
-    out = dict(tables)
-    if doc_ids:
-        ids = pa.array(sorted(doc_ids), pa.string())
-        for name in ("documents", "events", "event_mentions"):
-            if name in out:
-                out[name] = out[name].filter(pc.invert(pc.is_in(out[name]["doc_id"], ids)))
-        events = tables.get("events")
-        if events is not None:
-            event_ids = event_ids | set(events.filter(pc.is_in(events["doc_id"], ids))["event_id"].to_pylist())
-    if event_ids:
-        ids = pa.array(sorted(event_ids), pa.string())
-        for name in EVENT_TABLES:
-            if name in out:
-                out[name] = out[name].filter(pc.invert(pc.is_in(out[name]["event_id"], ids)))
-    return out
-
-
 def _validate_group(settings: Settings, run_id: str, validator, group: list[_Part], now: dt.datetime,
                     totals: Counter) -> None:
-    """Validate a group of deduplicated parts together; quarantine failing rows; restage what changed."""
-    merged = {t: pa.concat_tables([p.checked[t] for p in group]) for t in CHECKED}
-    outcome = _validate_isolating(validator, merged, run_id)
+    """Validate a group of parts together (less their duplicates); quarantine failing rows; restage what changed."""
+    staging = lake.staging_dir(settings.lake, run_id)
+    files = {t: [staging / t / f"part-{p.name}.parquet" for p in group] for t in CHECKED}
+    outcome = _validate_isolating(validator, files, set().union(*(p.dup_ids for p in group)), run_id)
     if outcome.batch_failures:
         raise ValidationFailed("; ".join(outcome.batch_failures))
-    docs, events = merged["documents"], merged["events"]
-    where = {d: (s, r) for d, s, r in zip(docs["doc_id"].to_pylist(), docs["source"].to_pylist(),
-                                          docs["source_root"].to_pylist())}
-    doc_of_event = dict(zip(events["event_id"].to_pylist(), events["doc_id"].to_pylist()))
+    where, doc_of_event = {}, {}
+    for p in group:
+        docs, events = p.ids["documents"], p.ids["events"]
+        where.update(zip(docs["doc_id"].to_pylist(), zip(docs["source"].to_pylist(), docs["source_root"].to_pylist())))
+        doc_of_event.update(zip(events["event_id"].to_pylist(), events["doc_id"].to_pylist()))
     failures_by_doc: dict[str, list] = {}
     for failure in outcome.row_failures:
         doc_id = failure.doc_id or doc_of_event.get(failure.record_id)
@@ -160,7 +144,7 @@ def _validate_group(settings: Settings, run_id: str, validator, group: list[_Par
                 Rejected(f"(no document {doc_id})", "", "validate", failure.reason), run_id, now,
                 table_name=failure.table, record_id=failure.record_id, expectation=failure.expectation))
     for part in group:
-        for doc_id in part.checked["documents"]["doc_id"].to_pylist():
+        for doc_id in part.ids["documents"]["doc_id"].to_pylist():
             source, root = where[doc_id]
             for failure in failures_by_doc.pop(doc_id, ()):
                 part.quarantine.append(quarantine_row(
@@ -173,16 +157,16 @@ def _validate_group(settings: Settings, run_id: str, validator, group: list[_Par
 def _restage(lake_dir: Path, run_id: str, part: _Part, bad_docs: set[str], bad_events: set[str],
              totals: Counter) -> None:
     """Rewrite the part's tables that lose rows; add the quarantine rows found here to its quarantine."""
-    checked = part.checked
-    docs_here = bad_docs & set(checked["documents"]["doc_id"].to_pylist()) if bad_docs else set()
-    events_here = bad_events & set(checked["events"]["event_id"].to_pylist()) if bad_events else set()
+    ids = part.ids
+    docs_here = bad_docs & set(ids["documents"]["doc_id"].to_pylist()) if bad_docs else set()
+    events_here = bad_events & set(ids["events"]["event_id"].to_pylist()) if bad_events else set()
     staging = lake.staging_dir(lake_dir, run_id)
     changed: dict[str, pa.Table] = {}
     if part.dup_ids or docs_here or events_here:  # the tables that lose rows: read whole, drop, write back
         losing = EVENT_TABLES if not (part.dup_ids or docs_here) else ("documents", *EVENT_TABLES)
         full = {t: pq.read_table(staging / t / f"part-{part.name}.parquet") for t in losing}
-        changed = _drop_docs(full, part.dup_ids | docs_here, events_here)
-        checked = _drop_docs(checked, docs_here, events_here)
+        changed = lake.without(full, part.dup_ids | docs_here, events_here)
+        ids = lake.without(ids, docs_here, events_here)
     if part.dup_ids:
         src = pq.read_table(staging / "sources" / f"part-{part.name}.parquet")
         status = pc.if_else(pc.is_in(src["doc_id"], pa.array(sorted(part.dup_ids), pa.string())),
@@ -195,21 +179,22 @@ def _restage(lake_dir: Path, run_id: str, part: _Part, bad_docs: set[str], bad_e
         changed["quarantine"] = quarantine
     if changed:
         lake.stage(lake_dir, run_id, part.name, changed)  # rewritten in place; committed by the caller
-    totals["documents"] += checked["documents"].num_rows
-    totals["events"] += checked["events"].num_rows
+    totals["documents"] += ids["documents"].num_rows
+    totals["events"] += ids["events"].num_rows
     totals["quarantine"] += quarantine.num_rows
 
 
-def _validate_isolating(validator, tables: dict[str, pa.Table], run_id: str):
-    """Validate the batch; when validation itself fails (an error, not a failed expectation), no record
+def _validate_isolating(validator, files: dict[str, list[Path]], drop_docs: set[str], run_id: str):
+    """Validate the parts; when validation itself fails (an error, not a failed expectation), no record
     explains it yet: validate document by document, and a document that cannot be validated is
     quarantined with the error while the others go on."""
-    from transforms.quality.validate import Outcome, RowFailure
+    from transforms.quality.validate import Outcome, RowFailure, read_checked
 
     try:
-        return validator.validate_batch(tables, run_name=run_id)
+        return validator.validate_parts(files, drop_docs, run_name=run_id)
     except Exception as exc:  # noqa: BLE001
         log.warning("validation of the batch failed (%s: %s): retrying document by document", type(exc).__name__, exc)
+    tables = read_checked(files, drop_docs)
     outcome = Outcome()
     for doc_id in tables["documents"]["doc_id"].to_pylist():
         one = _one_document(tables, doc_id)

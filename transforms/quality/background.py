@@ -61,6 +61,13 @@ def finish() -> list[str]:
 
 
 class _InWorker:
+    def validate_parts(self, files, drop_docs=frozenset(), run_name: str | None = None):
+        """The worker reads the part files itself: the run never holds the validated tables."""
+        try:
+            return _pool.submit(_validate_parts, files, drop_docs, run_name).result()
+        except BrokenProcessPool:
+            return _fallback().validate_parts(files, drop_docs, run_name=run_name)
+
     def validate_batch(self, tables, run_name: str | None = None):
         try:
             return _pool.submit(_validate, tables, run_name).result()
@@ -98,6 +105,10 @@ def _load(parent: int, project: str) -> None:
 
 def _loaded() -> bool:
     return _validator is not None
+
+
+def _validate_parts(files, drop_docs, run_name):
+    return _validator.validate_parts(files, drop_docs, run_name=run_name)
 
 
 def _validate(tables, run_name):

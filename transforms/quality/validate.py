@@ -78,6 +78,18 @@ def suite_parameters() -> dict:
     return params
 
 
+def read_checked(files: dict[str, list[Path]], drop_docs: set[str] = frozenset()) -> dict[str, pa.Table]:
+    """The validated columns of staged part files (``table -> files``, the parts in the same order for every
+    table), without the documents ``drop_docs`` and their rows."""
+    import pyarrow.parquet as pq
+
+    from transforms.lake.store import without
+
+    tables = {t: pa.concat_tables([pq.read_table(f, columns=validated_columns(t)) for f in paths])
+              for t, paths in files.items()}
+    return without(tables, set(drop_docs), set())
+
+
 def validation_frames(tables: dict[str, pa.Table]):
     """The pandas frames the suites run on: each table's validated columns (the tables may hold only
     these) plus the join columns the cross-table checks need."""
@@ -160,6 +172,11 @@ class Validator:
         except Exception:  # GX raises DataContextError for a missing definition
             suite = ctx.suites.get(name)
             return ctx.validation_definitions.add(gx.ValidationDefinition(name=name, data=batch, suite=suite))
+
+    def validate_parts(self, files: dict[str, list[Path]], drop_docs: set[str] = frozenset(),
+                       run_name: str | None = None) -> Outcome:
+        """Validate staged part files (read here: ``read_checked``) as one batch."""
+        return self.validate_batch(read_checked(files, drop_docs), run_name=run_name)
 
     def validate_batch(self, tables: dict[str, pa.Table], run_name: str | None = None) -> Outcome:
         from great_expectations.core.run_identifier import RunIdentifier
