@@ -84,12 +84,18 @@ def _matchers():
             by_first.setdefault(v.split()[0], []).append(v)
     for names in by_first.values():
         names.sort(key=len, reverse=True)
-    initials = "".join(sorted({k[0] for k in by_first}))
-    token_re = re.compile("[%s][^\\s,;:!?()\"“”]*" % re.escape(initials))
+    # a token's head (up to its first character other than a letter, digit, "_" or "&") is the head of every
+    # index key that could match it: tokens with another head are skipped without a lookup
+    heads = frozenset(k[:m.start()] if (m := _CUT_RE.search(k)) else k for k in by_first)
+    initials = sorted({k[0] for k in by_first})
+    word_initials = "".join(c for c in initials if _CUT_RE.match(c) is None)
+    other_initials = "".join(c for c in initials if _CUT_RE.match(c) is not None)
+    head = "([%s][\\w&]*)" % re.escape(word_initials) + ("|[%s]" % re.escape(other_initials) if other_initials else "")
+    token_re = re.compile("(?:%s)[^\\s,;:!?()\"“”]*" % head)
     lower_initial = tuple(sorted((v for v in variants if v[:1].islower()), key=len, reverse=True))
     cap = r"(?:[A-Z][\w&'’.-]*[\w&]|[A-Z])"
     run_re = re.compile(cap + r"(?:(?:[ \t]+(?:of|and|for|the|de|du|&))*[ \t]+" + cap + r")+")
-    return (by_first, token_re), variants, lower, run_re, lower_initial
+    return (by_first, token_re, heads), variants, lower, run_re, lower_initial
 
 
 _POSS = re.compile(r"['’]s$")
@@ -219,18 +225,23 @@ def find(text: str, spans: list[tuple[int, int]] | None = None) -> list[Actor]:
 _CUT_RE = re.compile(r"[^\w&]")
 
 
-def _indexed(text: str, by_first: dict[str, list[str]], token_re: re.Pattern):
+def _indexed(text: str, by_first: dict[str, list[str]], token_re: re.Pattern, heads: frozenset):
     """``(start, end, alias)`` of the aliases in ``text``: at each capitalised token (and after a hyphen or
     slash inside it: "Glaxo-Wellcome", "AU-UN"), the longest alias that starts with its first word
     ("Alibaba's" tries "Alibaba's", then "Alibaba") and ends at a word end."""
     last = -1
     for m in token_re.finditer(text):
         token, start = m.group(), m.start()
-        subs = [start] + [start + k + 1 for k, ch in enumerate(token[:-1]) if ch in "-/"]
-        for s0 in subs:
-            if s0 >= last and (hit := _alias_at(text, s0, token[s0 - start:], by_first)) is not None:
-                yield s0, hit[0], hit[1]
-                last = hit[0]
+        if (m.group(1) or "") in heads and start >= last \
+                and (hit := _alias_at(text, start, token, by_first)) is not None:
+            yield start, hit[0], hit[1]
+            last = hit[0]
+        if "-" in token or "/" in token:
+            for k, ch in enumerate(token[:-1]):
+                if ch in "-/" and (s0 := start + k + 1) >= last \
+                        and (hit := _alias_at(text, s0, token[k + 1:], by_first)) is not None:
+                    yield s0, hit[0], hit[1]
+                    last = hit[0]
 
 
 def _alias_at(text: str, start: int, word: str, by_first: dict[str, list[str]]) -> tuple[int, str] | None:
