@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from transforms import knowledge
 from transforms.extract import organisations
 from transforms.extract.sentences import SpanSet
-from transforms.extract.textmatch import occurrences
+from transforms.extract.textmatch import by_next, occurrences
 
 __all__ = ["Actor", "find", "normalise", "in_span", "place_masks"]
 
@@ -84,12 +84,19 @@ def _matchers():
             by_first.setdefault(v.split()[0], []).append(v)
     for names in by_first.values():
         names.sort(key=len, reverse=True)
-    initials = "".join(sorted({k[0] for k in by_first}))
-    token_re = re.compile("[%s][^\\s,;:!?()\"“”]*" % re.escape(initials))
+    by_first = {k: by_next(k, names) for k, names in by_first.items()}
+    # a token's head (up to its first character other than a letter, digit, "_" or "&") is the head of every
+    # index key that could match it: tokens with another head are skipped without a lookup
+    heads = frozenset(k[:m.start()] if (m := _CUT_RE.search(k)) else k for k in by_first)
+    initials = sorted({k[0] for k in by_first})
+    word_initials = "".join(c for c in initials if _CUT_RE.match(c) is None)
+    other_initials = "".join(c for c in initials if _CUT_RE.match(c) is not None)
+    head = "([%s][\\w&]*)" % re.escape(word_initials) + ("|[%s]" % re.escape(other_initials) if other_initials else "")
+    token_re = re.compile("(?:%s)[^\\s,;:!?()\"“”]*" % head)
     lower_initial = tuple(sorted((v for v in variants if v[:1].islower()), key=len, reverse=True))
     cap = r"(?:[A-Z][\w&'’.-]*[\w&]|[A-Z])"
     run_re = re.compile(cap + r"(?:(?:[ \t]+(?:of|and|for|the|de|du|&))*[ \t]+" + cap + r")+")
-    return (by_first, token_re), variants, lower, run_re, lower_initial
+    return (by_first, token_re, heads), variants, lower, run_re, lower_initial
 
 
 _POSS = re.compile(r"['’]s$")
@@ -112,18 +119,17 @@ def normalise(name: str) -> str:
     return name
 
 
-def _is_place(words: list[str]) -> bool:
-    from transforms.extract import markets
-    al = markets.aliases()
-    return " ".join(words) in al
+_TOK_RE = re.compile(r"\S+")
+_PREV_RE = re.compile(r"(\S+)\s+$")
+_NEXT_RE = re.compile(r"\s+(\S+)")
+_POSS_ENDS = ("'s", "’s")
+_LEAD_CUT = frozenset(("of", "and", "for", "the", "&"))
+_TAIL_CUT = frozenset(("of", "and", "for", "the", "&", "de", "du"))
 
 
 def _heuristic(text: str, taken, spans=None) -> list[Actor]:
     w = _words()
-    from transforms.extract import markets
-    al = markets.aliases()
     run_re = _matchers()[3]
-    home_suffixes = tuple(organisations.words()["home_suffixes"])
     out = []
     taken = SpanSet(taken)
     if spans is None:
@@ -132,54 +138,74 @@ def _heuristic(text: str, taken, spans=None) -> list[Actor]:
         matches = (m for s, e in spans for m in run_re.finditer(text, s, e))
     for m in matches:
         start, end = m.start(), m.end()
-        if taken.overlaps(start, end):
+        if taken.overlaps(start, end) or (found := _run_actor(m.group())) is None:
             continue
-        toks = [(t.start(), t.end(), t.group()) for t in re.finditer(r"\S+", m.group())]
-        toks = [(s + start, e + start, t) for s, e, t in toks]
-        # split at possessives: "India's Ministry of ..." -> owner "India", name "Ministry of ..."
-        owner = None
-        for i, (s, e, t) in enumerate(toks):
-            if _POSS.search(t) and i < len(toks) - 1:
-                owner = _POSS.sub("", " ".join(x[2] for x in toks[: i + 1]))
-                toks = toks[i + 1:]
-                break
-        while toks and (toks[0][2] in w["stop"] or toks[0][2].lower() in ("of", "and", "for", "the", "&")):
-            toks = toks[1:]
-        while toks and (toks[-1][2] in w["stop"] or toks[-1][2] in ("of", "and", "for", "the", "&", "de", "du")):
-            toks = toks[:-1]
-        based = [i for i, (_, _, t) in enumerate(toks) if t.endswith(home_suffixes)]
-        if based:
-            toks = toks[based[-1] + 1:]                   # "Tokyo-based Zorgo Corp.": the name after it
-        of = [i for i, (_, _, t) in enumerate(toks) if t == "of"]
-        if of and of[-1] >= 2 and " ".join(t for _, _, t in toks[of[-1] + 1:]) in al:
-            toks = toks[:of[-1]]                          # "Zorgo Holdings of Japan": the name, then its home
-        if not toks:
-            continue
-        words = [t for _, _, t in toks]
-        last = words[-1].rstrip(".,’'")
-        s0, e0 = toks[0][0], toks[-1][1]
-        name = text[s0:e0]
-        kind = None
-        if len(words) >= 2 and (last in w["org_suffixes"] or last.rstrip(".") in w["org_suffixes"]):
-            kind = "media" if last in w["media_suffixes"] else "org"
-        elif len(words) >= 3 and words[0] in w["org_heads"] and words[1] == "of":
-            kind = "org"
-        elif 2 <= len(words) <= 3 and all(x[:1].isupper() and x.isalpha() for x in words) \
-                and not any(x in al for x in words) and not any(x in w["stop"] for x in words):
-            prev = re.search(r"(\S+)\s+$", text[max(0, s0 - 30):s0])
-            nxt = re.match(r"\s+(\S+)", text[e0:e0 + 30])
-            if (prev and prev.group(1).strip(",") in w["person_titles"]) or \
-                    (nxt and nxt.group(1).strip(",.") in w["person_verbs"]):
-                kind = "person"
-        if kind is None or _is_place(words):
-            continue
-        canon = normalise(name)
-        if kind == "org" and owner and owner in al and words[0] in w["org_heads"] and canon == name:
-            code = al[owner][0]
-            if code not in ("-",):
-                canon = f"{name} ({code})"
+        rs0, re0, name, canon, kind = found
+        s0, e0 = start + rs0, start + re0
+        if kind == "person?":                             # a title before or a speech verb after the name
+            prev = _PREV_RE.search(text[max(0, s0 - 30):s0])
+            nxt = _NEXT_RE.match(text[e0:e0 + 30])
+            if not ((prev and prev.group(1).strip(",") in w["person_titles"]) or
+                    (nxt and nxt.group(1).strip(",.") in w["person_verbs"])):
+                continue
+            kind = "person"
         out.append(_make(s0, e0, name, canon, kind, kind in ("media", "org")))
     return out
+
+
+@functools.lru_cache(maxsize=16384)
+def _run_actor(run: str) -> tuple[int, int, str, str, str] | None:
+    """What a capitalised run names as far as its words tell (the same runs recur in every document):
+    ``(start, end, name, canonical name, kind)`` relative to the run, kind "person?" when the words around
+    it decide; None when it is no actor."""
+    w = _words()
+    stop, org_suffixes, org_heads = w["stop"], w["org_suffixes"], w["org_heads"]
+    from transforms.extract import markets
+    al = markets.aliases()
+    home_suffixes = tuple(organisations.words()["home_suffixes"])
+    toks = [(t.start(), t.end(), t.group()) for t in _TOK_RE.finditer(run)]
+    # split at possessives: "India's Ministry of ..." -> owner "India", name "Ministry of ..."
+    owner = None
+    for i in range(len(toks) - 1):
+        if toks[i][2].endswith(_POSS_ENDS):
+            owner = " ".join(x[2] for x in toks[: i + 1])[:-2]
+            toks = toks[i + 1:]
+            break
+    i, j = 0, len(toks)
+    while i < j and (toks[i][2] in stop or toks[i][2].lower() in _LEAD_CUT):
+        i += 1
+    while i < j and (toks[j - 1][2] in stop or toks[j - 1][2] in _TAIL_CUT):
+        j -= 1
+    words = [t for _, _, t in toks[i:j]]
+    for k in range(len(words) - 1, -1, -1):
+        if words[k].endswith(home_suffixes):              # "Tokyo-based Zorgo Corp.": the name after it
+            i, words = i + k + 1, words[k + 1:]
+            break
+    if "of" in words:
+        k = len(words) - 1 - words[::-1].index("of")
+        if k >= 2 and " ".join(words[k + 1:]) in al:
+            words = words[:k]                             # "Zorgo Holdings of Japan": the name, then its home
+    if not words:
+        return None
+    last = words[-1].rstrip(".,’'")
+    kind = None
+    if len(words) >= 2 and (last in org_suffixes or last.rstrip(".") in org_suffixes):
+        kind = "media" if last in w["media_suffixes"] else "org"
+    elif len(words) >= 3 and words[0] in org_heads and words[1] == "of":
+        kind = "org"
+    elif 2 <= len(words) <= 3 and all(x[:1].isupper() and x.isalpha() for x in words) \
+            and not any(x in al for x in words) and not any(x in stop for x in words):
+        kind = "person?"
+    if kind is None or " ".join(words) in al:            # a place, not an actor
+        return None
+    s0, e0 = toks[i][0], toks[i + len(words) - 1][1]
+    name = run[s0:e0]
+    canon = normalise(name)
+    if kind == "org" and owner and owner in al and words[0] in org_heads and canon == name:
+        code = al[owner][0]
+        if code not in ("-",):
+            canon = f"{name} ({code})"
+    return s0, e0, name, canon, kind
 
 
 def find(text: str, spans: list[tuple[int, int]] | None = None) -> list[Actor]:
@@ -219,30 +245,38 @@ def find(text: str, spans: list[tuple[int, int]] | None = None) -> list[Actor]:
 _CUT_RE = re.compile(r"[^\w&]")
 
 
-def _indexed(text: str, by_first: dict[str, list[str]], token_re: re.Pattern):
+def _indexed(text: str, by_first: dict[str, dict], token_re: re.Pattern, heads: frozenset):
     """``(start, end, alias)`` of the aliases in ``text``: at each capitalised token (and after a hyphen or
     slash inside it: "Glaxo-Wellcome", "AU-UN"), the longest alias that starts with its first word
     ("Alibaba's" tries "Alibaba's", then "Alibaba") and ends at a word end."""
     last = -1
     for m in token_re.finditer(text):
         token, start = m.group(), m.start()
-        subs = [start] + [start + k + 1 for k, ch in enumerate(token[:-1]) if ch in "-/"]
-        for s0 in subs:
-            if s0 >= last and (hit := _alias_at(text, s0, token[s0 - start:], by_first)) is not None:
-                yield s0, hit[0], hit[1]
-                last = hit[0]
+        if (m.group(1) or "") in heads and start >= last \
+                and (hit := _alias_at(text, start, token, by_first)) is not None:
+            yield start, hit[0], hit[1]
+            last = hit[0]
+        if "-" in token or "/" in token:
+            for k, ch in enumerate(token[:-1]):
+                if ch in "-/" and (s0 := start + k + 1) >= last \
+                        and (hit := _alias_at(text, s0, token[k + 1:], by_first)) is not None:
+                    yield s0, hit[0], hit[1]
+                    last = hit[0]
 
 
-def _alias_at(text: str, start: int, word: str, by_first: dict[str, list[str]]) -> tuple[int, str] | None:
+def _alias_at(text: str, start: int, word: str, by_first: dict[str, dict]) -> tuple[int, str] | None:
+    key = word
     cands = by_first.get(word)
     if cands is None:
         for cut in reversed([c.start() for c in _CUT_RE.finditer(word)]):
             if (cands := by_first.get(word[:cut])) is not None:
+                key = word[:cut]
                 break
         else:
             return None
+    k = start + len(key)
     n = len(text)
-    for alias in cands:
+    for alias in cands.get(text[k:k + 2], cands[None]):
         if text.startswith(alias, start):
             end = start + len(alias)
             if not (end < n and (text[end].isalnum() or text[end] in "_&"
@@ -310,10 +344,12 @@ def _mid_sentence(text: str, word: str) -> bool:
 # a single capitalised name after a title, or acting as a company: "Compaq's stock", "Compaq reported",
 # "Compaq said it". The scans start at the literal words (fast); the name is read backwards from there.
 _TITLE_RE = re.compile(r"(?:Mr|Ms|Mrs|Dr)\.[ \t]+([A-Z][a-z]+)\b")
+# (the scan starts at the apostrophe or the blank before the verb: a leading character set lets the regex
+# engine skip everything else quickly)
 _ACTS_RE = re.compile(
-    r"(?:['’]s[ \t]+(?:stock|shares|share|profit|earnings|net|revenue|sales|chairman|chief|board|bid|offer|"
-    r"unit|plan|results|loss|quarterly|(?:first|second|third|fourth)-quarter)"
-    r"|(?:reported|posted|earned|announced|agreed|acquired|lost|said[ \t]+(?:that[ \t]+)?its?))\b")
+    r"[ \t'’](?:(?<=['’])s[ \t]+(?:stock|shares|share|profit|earnings|net|revenue|sales|chairman|chief|board|bid|"
+    r"offer|unit|plan|results|loss|quarterly|(?:first|second|third|fourth)-quarter)"
+    r"|(?<=[ \t])(?:reported|posted|earned|announced|agreed|acquired|lost|said[ \t]+(?:that[ \t]+)?its?))\b")
 _NAME_BEFORE_RE = re.compile(r"(?<![\w&.’'-])([A-Z][a-z]+(?:[A-Z][a-z]+)?)$")
 
 
@@ -329,10 +365,7 @@ def _acting_in(text: str, start: int, end: int):
             yield m.group()[:3], m.start(1), m.group(1)
     for m in _ACTS_RE.finditer(text, start, end):
         s = m.start()
-        if text[s] not in "'’":
-            if not (s and text[s - 1] in " \t"):
-                continue
-            s -= 1
+        if text[s] not in "'’":                         # the blanks before the verb
             while s and text[s - 1] in " \t":
                 s -= 1
         b = _NAME_BEFORE_RE.search(text, max(start, s - 25), s)

@@ -78,21 +78,26 @@ def short_name(name: str) -> str:
 
 
 _TOKEN_RE = re.compile(r"[\w$%&'’.-]+|[$%]")
+_AFTER_RE = re.compile(r"(?:['’]s)?[ \t]+([\w&.-]+)")
+_CAP_BEFORE_RE = re.compile(r"([A-Z][\w.'’-]*)[ \t]+$")
+_SENT_FIRST_RE = re.compile(r"(?:^|[.!?\n\"“(])\s*\S+[ \t]+$")
+_OF_RE = re.compile(r",?\s+of\s+(?:the\s+)?")
+_SENT_END_RE = re.compile(r"[.!?]\s")
 
 
 def ambiguous_ok(text: str, start: int, end: int, sent: tuple[int, int] | None = None) -> bool:
     """Whether an ambiguous alias at [start, end) is the organisation: business context in its sentence
     (or 150 characters around it), not before a noun that makes it a word, not inside a longer name."""
     w = words()
-    after = re.match(r"(?:['’]s)?[ \t]+([\w&.-]+)", text[end:end + 40])
+    after = _AFTER_RE.match(text[end:end + 40])
     if after:
         nxt = after.group(1)
         if nxt.lower() in w["not_before"]:
             return False
         if nxt[:1].isupper() and not after.group(0).startswith(("'", "’")):
             return False                                  # "Ford Foundation", "Apple Records"
-    before = re.search(r"([A-Z][\w.'’-]*)[ \t]+$", text[max(0, start - 30):start])
-    if before and not re.search(r"(?:^|[.!?\n\"“(])\s*\S+[ \t]+$", text[max(0, start - 60):start]):
+    before = _CAP_BEFORE_RE.search(text[max(0, start - 30):start])
+    if before and not _SENT_FIRST_RE.search(text[max(0, start - 60):start]):
         return False                                      # "Harrison Ford", "Royal Shell" (not sentence-initial)
     s, e = sent if sent else (max(0, start - 150), min(len(text), end + 150))
     ctx = w["business_context"]
@@ -147,7 +152,7 @@ def evidence(text: str, orgs, ments) -> dict[str, tuple[str, str]]:
             out[a.name] = (p.code, text[p.start:a.start].strip())
             continue
         # "X of Japan"
-        m = re.match(r",?\s+of\s+(?:the\s+)?", text[a.end:a.end + 12])
+        m = _OF_RE.match(text[a.end:a.end + 12])
         if m and (p := by_start.get(a.end + m.end())) is not None and p.kind in ("name", "city"):
             out[a.name] = (p.code, text[a.start:p.end])
     # where its shares trade: "X ... in New York Stock Exchange composite trading"
@@ -157,7 +162,7 @@ def evidence(text: str, orgs, ments) -> dict[str, tuple[str, str]]:
             continue
         for x in exchanges:
             gap = text[a.end:x.start]
-            if 0 < x.start - a.end < 200 and "\n\n" not in gap and not re.search(r"[.!?]\s", gap) \
+            if 0 < x.start - a.end < 200 and "\n\n" not in gap and not _SENT_END_RE.search(gap) \
                     and any(t in gap.lower() or t in x.text.lower() for t in w["trading_words"]):
                 out[a.name] = (lookup(x.name).home, x.text)
                 break

@@ -24,6 +24,17 @@ def trie_regex(words) -> str:
     return emit(root)
 
 
+def by_next(key: str, names: list[str]) -> dict:
+    """The names that start with ``key`` (longest first), by the two characters after it ("China Mobile" under
+    " M"); names too short for that are in every list and in the one under None (any other two characters)."""
+    names = [v for v in names if v.startswith(key)]
+    short = [len(v) < len(key) + 2 for v in names]
+    out = {None: [v for v, sh in zip(names, short) if sh]}
+    for two in {v[len(key):len(key) + 2] for v, sh in zip(names, short) if not sh}:
+        out[two] = [v for v, sh in zip(names, short) if sh or v[len(key):len(key) + 2] == two]
+    return out
+
+
 def occurrences(text: str, word: str, left: str = "_&", right: str = "_&"):
     """Offsets of ``word`` in ``text`` as a whole word: no letter, digit or character of ``left`` right before
     it, none of ``right`` right after. A plain substring search: for the few names with a lower-case
