@@ -8,7 +8,8 @@ the pipeline through the entry point users use,
     .venv/bin/timeline run --source CORPUS --lake LAKE --warehouse WAREHOUSE
 
 and prints per stage documents/s, MB/s and events/s, total wall time, peak RSS of the run (children's
-ru_maxrss), lake and warehouse sizes, and query latencies on the published warehouse. With
+ru_maxrss), lake and warehouse sizes, and query latencies on the published warehouse; after a full run, the
+extraction speed per core inside the pipeline against isolated `events.extract` on the same corpus. With
 --incremental K it then adds K new documents and runs again; with --correct K it then rewrites K
 existing documents (a correction appended: each becomes a new version of its article) and runs again.
 With --reuse a corpus, lake and warehouse kept by an earlier --keep run are used as they are (no full
@@ -164,6 +165,24 @@ def report(label: str, n_docs: int, n_bytes: int, result: dict, work: Path) -> N
             print(f"  {line.strip()}")
 
 
+def extraction_share(corpus: Path, work: Path, extract_seconds: float, sample: int = 2000) -> None:
+    """In-pipeline extraction per core (the documents' characters over the extract stage's wall time times
+    the workers that shared it) against isolated ``events.extract`` on a sample of the same corpus (this
+    process, best CPU time of 2 rounds, measured now: same machine, same moment)."""
+    import duckdb
+    from extract_speed import corpus_documents, isolated_speed
+
+    with duckdb.connect(str(work / "timeline.duckdb"), read_only=True) as con:
+        chars = con.execute("SELECT sum(chars) FROM documents").fetchone()[0] or 0
+    workers = int(os.environ.get("TIMELINE_WORKERS") or 0) or os.cpu_count() or 1
+    per_core = chars / extract_seconds / workers / 1e6
+    iso = isolated_speed(corpus_documents(corpus, sample), rounds=2)
+    print(f"  extraction in the pipeline  {per_core:5.2f} M chars/s per core ({chars / 1e6:.1f} M chars, "
+          f"{extract_seconds:.1f} s x {workers} workers)")
+    print(f"  isolated events.extract     {iso['mchars_per_s']:5.2f} M chars/s (one process, CPU, "
+          f"{iso['docs']} documents of this corpus)  -> in-pipeline = {per_core / iso['mchars_per_s']:.0%} of isolated")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", type=int, nargs="+", default=[10_000])
@@ -192,7 +211,9 @@ def main() -> None:
             t0 = time.perf_counter()
             n_bytes = write_corpus(corpus, n)
             print(f"\ncorpus of {n} documents written in {time.perf_counter() - t0:.1f} s")
-            report(f"full run N={n}", n, n_bytes, run_pipeline(corpus, work), work)
+            result = run_pipeline(corpus, work)
+            report(f"full run N={n}", n, n_bytes, result, work)
+            extraction_share(corpus, work, result["summary"]["stage_seconds"]["extract (all tasks)"])
         if args.incremental:
             k_bytes = write_corpus(corpus, args.incremental, start=sum(1 for _ in corpus.rglob("*.txt")))
             report(f"incremental run +{args.incremental} on N={n}", args.incremental, k_bytes,
