@@ -7,13 +7,81 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from re import _constants as sre, _parser as sre_parse
 from dataclasses import dataclass
 from functools import lru_cache
 
 from transforms import knowledge
 from transforms.lake.schema import MAX_DATE, MIN_DATE
 
-_CODE_PUNCT = set("{}();=<>[]")
+_CODE_PUNCT = "{}();=<>[]"
+
+
+# --- prefilters: literal text a regex cannot match without ------------------------------------------
+
+@dataclass(frozen=True)
+class Prefilter:
+    """A necessary condition for some patterns to match: the text contains one of ``literals``.
+
+    ``literals`` is None when some pattern has no literal every match must contain (always try it).
+    ``fold``: the literals are lower-case ASCII, looked for in the lower-cased text, and only an ASCII
+    text is filtered (under IGNORECASE, ASCII letters also match a few non-ASCII ones, like the Kelvin sign).
+    """
+    literals: tuple[str, ...] | None
+    fold: bool
+
+    def may_match(self, text: str) -> bool:
+        if self.literals is None:
+            return True
+        if self.fold:
+            if not text.isascii():
+                return True
+            text = text.lower()
+        return any(lit in text for lit in self.literals)
+
+
+def prefilter(*patterns: re.Pattern) -> Prefilter:
+    """The literals read from the patterns' parse trees: every match of each pattern contains one."""
+    fold = any(p.flags & re.IGNORECASE for p in patterns)
+    found: set[str] = set()
+    for pattern in patterns:
+        try:
+            tree = sre_parse.parse(pattern.pattern, pattern.flags)
+        except Exception:  # noqa: BLE001 - a parser change: no prefilter, never a wrong one
+            return Prefilter(None, fold)
+        options = _required(list(tree), fold)
+        if not options:
+            return Prefilter(None, fold)
+        found |= options
+    return Prefilter(tuple(sorted(found)), fold)
+
+
+_REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT)
+
+
+def _required(items: list, fold: bool) -> frozenset[str] | None:
+    """Strings of which every match of this parsed sequence contains one (the best found), or None."""
+    options, run = [], []
+    for op, av in [*items, (None, None)]:
+        if op == sre.LITERAL and (not fold or av < 128):
+            run.append(chr(av))
+            continue
+        if run:
+            options.append(frozenset({"".join(run).lower() if fold else "".join(run)}))
+            run = []
+        inner = None
+        if op == sre.SUBPATTERN and not av[1] and not av[2]:  # a group without flags of its own
+            inner = _required(list(av[3]), fold)
+        elif op == sre.ATOMIC_GROUP:
+            inner = _required(list(av), fold)
+        elif op in _REPEATS and av[0] >= 1:
+            inner = _required(list(av[2]), fold)
+        elif op == sre.BRANCH:
+            branches = [_required(list(b), fold) for b in av[1]]
+            inner = None if not all(branches) else frozenset().union(*branches)
+        if inner:
+            options.append(inner)
+    return max(options, key=lambda o: min(map(len, o)), default=None)
 
 
 @dataclass(frozen=True)
@@ -25,6 +93,7 @@ class Rules:
     footer: re.Pattern
     code: re.Pattern
     code_punct_ratio: float
+    code_prefilter: Prefilter  # a line none of whose literals occurs cannot match ``code``
 
 
 def _alternation(patterns: list[str]) -> re.Pattern:
@@ -43,6 +112,7 @@ def rules() -> Rules:
         footer=_alternation(cfg["footer_markers"]),
         code=_alternation(cfg["code_signatures"]),
         code_punct_ratio=float(cfg["code_punct_ratio"]),
+        code_prefilter=prefilter(*(re.compile(p, re.IGNORECASE) for p in cfg["code_signatures"])),
     )
 
 
@@ -144,10 +214,12 @@ def is_code(line: str) -> bool:
     if not s:
         return False
     r = rules()
-    if r.code.search(s):
+    if r.code_prefilter.may_match(s) and r.code.search(s):
         return not _is_prose(s)  # prose may mention "<script" or "function(": a sentence is not code
-    punct = sum(ch in _CODE_PUNCT for ch in s)
-    return (";" in s or "{" in s) and punct / len(s) >= r.code_punct_ratio and not s.endswith((".", '"', "”"))
+    if ";" not in s and "{" not in s:
+        return False
+    punct = sum(map(s.count, _CODE_PUNCT))
+    return punct / len(s) >= r.code_punct_ratio and not s.endswith((".", '"', "”"))
 
 
 def _is_prose(s: str) -> bool:
