@@ -37,7 +37,7 @@ class Prefilter:
             if not text.isascii():
                 return True
             text = text.lower()
-        return any(lit in text for lit in self.literals)
+        return any(map(text.__contains__, self.literals))
 
 
 def prefilter(*patterns: re.Pattern) -> Prefilter:
@@ -193,18 +193,21 @@ def guess_title(text: str) -> str | None:
 _MD_LINK = re.compile(r"\[([^\]\n]{1,300})\]\((?:[^)\s]{1,2000})\)")
 _MD_EMPH = re.compile(r"(\*\*|__)(?=\S)([^\n]{1,500}?)(?<=\S)\1")
 _MD_ITAL = re.compile(r"(?<![\w*])\*(?=\S)([^*\n]{1,500}?)(?<=\S)\*(?![\w*])")
+_MARKUP_PREFILTER = {p: prefilter(p) for p in (_HEADING, _MD_LINK, _MD_EMPH, _MD_ITAL)}
 
 
 def strip_markup(text: str) -> str:
     """Markdown to plain text: heading marks, emphasis and link syntax go, the words stay."""
-    out = []
-    for line in text.split("\n"):
-        m = _HEADING.match(line)
-        out.append(m.group(1) if m else line)
-    text = "\n".join(out)
-    text = _MD_LINK.sub(r"\1", text)
-    text = _MD_EMPH.sub(r"\2", text)
-    return _MD_ITAL.sub(r"\1", text)
+    if _MARKUP_PREFILTER[_HEADING].may_match(text):
+        out = []
+        for line in text.split("\n"):
+            m = _HEADING.match(line)
+            out.append(m.group(1) if m else line)
+        text = "\n".join(out)
+    for pattern, repl in ((_MD_LINK, r"\1"), (_MD_EMPH, r"\2"), (_MD_ITAL, r"\1")):
+        if _MARKUP_PREFILTER[pattern].may_match(text):  # most texts have no markup at all
+            text = pattern.sub(repl, text)
+    return text
 
 
 # --- boilerplate ------------------------------------------------------------------------------------
@@ -287,8 +290,11 @@ _TRAILING = re.compile(r"[ \t]+\n")
 def tidy(text: str) -> str:
     """Normalise line ends and collapse runs of blank lines (keeps one blank line between paragraphs)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
-    text = _TRAILING.sub("\n", text)
-    return _BLANKS.sub("\n\n", text).strip()
+    if " \n" in text or "\t\n" in text:  # what _TRAILING needs
+        text = _TRAILING.sub("\n", text)
+    if "\n\n\n" in text:  # _BLANKS needs three line ends with only blanks between, and none end a line now
+        text = _BLANKS.sub("\n\n", text)
+    return text.strip()
 
 
 def normalised_for_hash(text: str) -> str:
