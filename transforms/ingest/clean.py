@@ -36,8 +36,18 @@ class Prefilter:
         if self.fold:
             if not text.isascii():
                 return True
+            if not self.literals:
+                return False
             text = text.lower()
         return any(map(text.__contains__, self.literals))
+
+    def within(self, text: str) -> Prefilter:
+        """This prefilter for the parts of ``text`` (its lines): only the literals ``text`` contains.
+        Sound for a non-ASCII text too: an ASCII run lower-cases the same wherever it stands."""
+        if self.literals is None:
+            return self
+        hay = text.lower() if self.fold else text
+        return Prefilter(tuple(lit for lit in self.literals if lit in hay), self.fold)
 
 
 def prefilter(*patterns: re.Pattern) -> Prefilter:
@@ -213,11 +223,15 @@ def strip_markup(text: str) -> str:
 # --- boilerplate ------------------------------------------------------------------------------------
 
 def is_code(line: str) -> bool:
-    s = line.strip()
+    return _is_code(line.strip(), rules().code_prefilter)
+
+
+def _is_code(s: str, code_prefilter: Prefilter) -> bool:
+    """``is_code`` of a stripped line; ``code_prefilter``: the rules' own, or that one ``within`` the text."""
     if not s:
         return False
     r = rules()
-    if r.code_prefilter.may_match(s) and r.code.search(s):
+    if code_prefilter.may_match(s) and r.code.search(s):
         return not _is_prose(s)  # prose may mention "<script" or "function(": a sentence is not code
     if ";" not in s and "{" not in s:
         return False
@@ -249,11 +263,12 @@ def remove_boilerplate(text: str) -> str:
                 keep[j] = False
             break
 
+    code_prefilter = r.code_prefilter.within(text)
     for i, line in enumerate(lines):
         s = line.strip()
         if not keep[i] or not s:
             continue
-        if r.drop.search(s) or is_code(s):
+        if r.drop.search(s) or _is_code(s, code_prefilter):
             keep[i] = False
         elif r.teaser.search(s):
             keep[i] = False
