@@ -188,14 +188,23 @@ def split_header(text: str) -> Header:
 
 def guess_title(text: str) -> str | None:
     """First Markdown heading, else a short first line without final punctuation."""
-    for line in text.split("\n")[:12]:
+    for line in text.split("\n", 12)[:12]:  # the first twelve lines, without splitting the rest
         m = _HEADING.match(line)
         if m:
             return m.group(1).strip("*_ ")
-    first = next((line.strip() for line in text.split("\n") if line.strip()), "")
+    first = next((line.strip() for line in _lines(text) if line.strip()), "")
     if 0 < len(first) <= 160 and not first.endswith((".", "!", "?", ":", ";", ",")):
         return first.strip("*_# ")
     return None
+
+
+def _lines(text: str):
+    """``text.split("\\n")``, lazily."""
+    start = 0
+    while (end := text.find("\n", start)) >= 0:
+        yield text[start:end]
+        start = end + 1
+    yield text[start:]
 
 
 # --- light markup -----------------------------------------------------------------------------------
