@@ -232,14 +232,14 @@ def strip_markup(text: str) -> str:
 # --- boilerplate ------------------------------------------------------------------------------------
 
 def is_code(line: str) -> bool:
-    return _is_code(line.strip(), rules().code_prefilter)
+    r = rules()
+    return _is_code(line.strip(), r, r.code_prefilter)
 
 
-def _is_code(s: str, code_prefilter: Prefilter) -> bool:
+def _is_code(s: str, r: Rules, code_prefilter: Prefilter) -> bool:
     """``is_code`` of a stripped line; ``code_prefilter``: the rules' own, or that one ``within`` the text."""
     if not s:
         return False
-    r = rules()
     if code_prefilter.may_match(s) and r.code.search(s):
         return not _is_prose(s)  # prose may mention "<script" or "function(": a sentence is not code
     if ";" not in s and "{" not in s:
@@ -273,15 +273,18 @@ def remove_boilerplate(text: str) -> str:
             break
 
     code_prefilter = r.code_prefilter.within(text)
+    drop, teaser = r.drop.search, r.teaser.search
     for i, line in enumerate(lines):
         s = line.strip()
-        if not keep[i] or not s:
+        if not s or not keep[i]:
             continue
-        if r.drop.search(s) or _is_code(s, code_prefilter):
+        if drop(s) or _is_code(s, r, code_prefilter):
             keep[i] = False
-        elif r.teaser.search(s):
+        elif teaser(s):
             keep[i] = False
             _drop_teaser_block(lines, keep, i)
+    if all(keep):
+        return text  # what joining all the lines again gives
     return "\n".join(line for line, k in zip(lines, keep) if k)
 
 
