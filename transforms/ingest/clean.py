@@ -273,12 +273,14 @@ def remove_boilerplate(text: str) -> str:
             break
 
     code_prefilter = r.code_prefilter.within(text)
+    # a line is code by a signature (it has one of the prefilter's literals) or by its ';' or '{'
+    any_code = code_prefilter.may_match(text) or ";" in text or "{" in text
     drop, teaser = r.drop.search, r.teaser.search
     for i, line in enumerate(lines):
         s = line.strip()
         if not s or not keep[i]:
             continue
-        if drop(s) or _is_code(s, r, code_prefilter):
+        if drop(s) or (any_code and _is_code(s, r, code_prefilter)):
             keep[i] = False
         elif teaser(s):
             keep[i] = False
