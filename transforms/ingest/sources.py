@@ -319,8 +319,8 @@ def read_source(sf: SourceFile, max_bytes: int, position: Position | None = None
 
 def _finish(body: str) -> str:
     body = clean.tidy(body)
-    body = clean.remove_boilerplate(body)
-    return clean.tidy(body)
+    kept = clean.remove_boilerplate(body)
+    return body if kept is body else clean.tidy(kept)  # tidy(tidy(x)) == tidy(x)
 
 
 def _require_text(text: str) -> str:
