@@ -7,13 +7,91 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from re import _constants as sre, _parser as sre_parse
 from dataclasses import dataclass
 from functools import lru_cache
 
 from transforms import knowledge
 from transforms.lake.schema import MAX_DATE, MIN_DATE
 
-_CODE_PUNCT = set("{}();=<>[]")
+_CODE_PUNCT = "{}();=<>[]"
+
+
+# --- prefilters: literal text a regex cannot match without ------------------------------------------
+
+@dataclass(frozen=True)
+class Prefilter:
+    """A necessary condition for some patterns to match: the text contains one of ``literals``.
+
+    ``literals`` is None when some pattern has no literal every match must contain (always try it).
+    ``fold``: the literals are lower-case ASCII, looked for in the lower-cased text, and only an ASCII
+    text is filtered (under IGNORECASE, ASCII letters also match a few non-ASCII ones, like the Kelvin sign).
+    """
+    literals: tuple[str, ...] | None
+    fold: bool
+
+    def may_match(self, text: str) -> bool:
+        if self.literals is None:
+            return True
+        if self.fold:
+            if not text.isascii():
+                return True
+            if not self.literals:
+                return False
+            text = text.lower()
+        return any(map(text.__contains__, self.literals))
+
+    def within(self, text: str) -> Prefilter:
+        """This prefilter for the parts of ``text`` (its lines): only the literals ``text`` contains.
+        Sound for a non-ASCII text too: an ASCII run lower-cases the same wherever it stands."""
+        if self.literals is None:
+            return self
+        hay = text.lower() if self.fold else text
+        return Prefilter(tuple(lit for lit in self.literals if lit in hay), self.fold)
+
+
+def prefilter(*patterns: re.Pattern) -> Prefilter:
+    """The literals read from the patterns' parse trees: every match of each pattern contains one."""
+    fold = any(p.flags & re.IGNORECASE for p in patterns)
+    found: set[str] = set()
+    for pattern in patterns:
+        try:
+            tree = sre_parse.parse(pattern.pattern, pattern.flags)
+        except Exception:  # noqa: BLE001 - a parser change: no prefilter, never a wrong one
+            return Prefilter(None, fold)
+        options = _required(list(tree), fold)
+        if not options:
+            return Prefilter(None, fold)
+        found |= options
+    return Prefilter(tuple(sorted(found)), fold)
+
+
+_REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT)
+
+
+def _required(items: list, fold: bool) -> frozenset[str] | None:
+    """Strings of which every match of this parsed sequence contains one (the best found), or None."""
+    options, run = [], []
+    for op, av in [*items, (None, None)]:
+        if op == sre.LITERAL and (not fold or av < 128):
+            run.append(chr(av))
+            continue
+        if run:
+            options.append(frozenset({"".join(run).lower() if fold else "".join(run)}))
+            run = []
+        inner = None
+        if op == sre.SUBPATTERN and not av[1] and not av[2]:  # a group without flags of its own
+            inner = _required(list(av[3]), fold)
+        elif op == sre.ATOMIC_GROUP:
+            inner = _required(list(av), fold)
+        elif op in _REPEATS and av[0] >= 1:
+            inner = _required(list(av[2]), fold)
+        elif op == sre.BRANCH:
+            branches = [_required(list(b), fold) for b in av[1]]
+            inner = None if not all(branches) else frozenset().union(*branches)
+        if inner:
+            options.append(inner)
+    return max(options, key=lambda o: min(map(len, o)), default=None)
 
 
 @dataclass(frozen=True)
@@ -25,6 +103,7 @@ class Rules:
     footer: re.Pattern
     code: re.Pattern
     code_punct_ratio: float
+    code_prefilter: Prefilter  # a line none of whose literals occurs cannot match ``code``
 
 
 def _alternation(patterns: list[str]) -> re.Pattern:
@@ -43,6 +122,7 @@ def rules() -> Rules:
         footer=_alternation(cfg["footer_markers"]),
         code=_alternation(cfg["code_signatures"]),
         code_punct_ratio=float(cfg["code_punct_ratio"]),
+        code_prefilter=prefilter(*(re.compile(p, re.IGNORECASE) for p in cfg["code_signatures"])),
     )
 
 
@@ -108,14 +188,23 @@ def split_header(text: str) -> Header:
 
 def guess_title(text: str) -> str | None:
     """First Markdown heading, else a short first line without final punctuation."""
-    for line in text.split("\n")[:12]:
+    for line in text.split("\n", 12)[:12]:  # the first twelve lines, without splitting the rest
         m = _HEADING.match(line)
         if m:
             return m.group(1).strip("*_ ")
-    first = next((line.strip() for line in text.split("\n") if line.strip()), "")
+    first = next((line.strip() for line in _lines(text) if line.strip()), "")
     if 0 < len(first) <= 160 and not first.endswith((".", "!", "?", ":", ";", ",")):
         return first.strip("*_# ")
     return None
+
+
+def _lines(text: str):
+    """``text.split("\\n")``, lazily."""
+    start = 0
+    while (end := text.find("\n", start)) >= 0:
+        yield text[start:end]
+        start = end + 1
+    yield text[start:]
 
 
 # --- light markup -----------------------------------------------------------------------------------
@@ -123,31 +212,40 @@ def guess_title(text: str) -> str | None:
 _MD_LINK = re.compile(r"\[([^\]\n]{1,300})\]\((?:[^)\s]{1,2000})\)")
 _MD_EMPH = re.compile(r"(\*\*|__)(?=\S)([^\n]{1,500}?)(?<=\S)\1")
 _MD_ITAL = re.compile(r"(?<![\w*])\*(?=\S)([^*\n]{1,500}?)(?<=\S)\*(?![\w*])")
+_MARKUP_PREFILTER = {p: prefilter(p) for p in (_HEADING, _MD_LINK, _MD_EMPH, _MD_ITAL)}
 
 
 def strip_markup(text: str) -> str:
     """Markdown to plain text: heading marks, emphasis and link syntax go, the words stay."""
-    out = []
-    for line in text.split("\n"):
-        m = _HEADING.match(line)
-        out.append(m.group(1) if m else line)
-    text = "\n".join(out)
-    text = _MD_LINK.sub(r"\1", text)
-    text = _MD_EMPH.sub(r"\2", text)
-    return _MD_ITAL.sub(r"\1", text)
+    if _MARKUP_PREFILTER[_HEADING].may_match(text):
+        out = []
+        for line in text.split("\n"):
+            m = _HEADING.match(line)
+            out.append(m.group(1) if m else line)
+        text = "\n".join(out)
+    for pattern, repl in ((_MD_LINK, r"\1"), (_MD_EMPH, r"\2"), (_MD_ITAL, r"\1")):
+        if _MARKUP_PREFILTER[pattern].may_match(text):  # most texts have no markup at all
+            text = pattern.sub(repl, text)
+    return text
 
 
 # --- boilerplate ------------------------------------------------------------------------------------
 
 def is_code(line: str) -> bool:
-    s = line.strip()
+    r = rules()
+    return _is_code(line.strip(), r, r.code_prefilter)
+
+
+def _is_code(s: str, r: Rules, code_prefilter: Prefilter) -> bool:
+    """``is_code`` of a stripped line; ``code_prefilter``: the rules' own, or that one ``within`` the text."""
     if not s:
         return False
-    r = rules()
-    if r.code.search(s):
+    if code_prefilter.may_match(s) and r.code.search(s):
         return not _is_prose(s)  # prose may mention "<script" or "function(": a sentence is not code
-    punct = sum(ch in _CODE_PUNCT for ch in s)
-    return (";" in s or "{" in s) and punct / len(s) >= r.code_punct_ratio and not s.endswith((".", '"', "”"))
+    if ";" not in s and "{" not in s:
+        return False
+    punct = sum(map(s.count, _CODE_PUNCT))
+    return punct / len(s) >= r.code_punct_ratio and not s.endswith((".", '"', "”"))
 
 
 def _is_prose(s: str) -> bool:
@@ -174,15 +272,21 @@ def remove_boilerplate(text: str) -> str:
                 keep[j] = False
             break
 
+    code_prefilter = r.code_prefilter.within(text)
+    # a line is code by a signature (it has one of the prefilter's literals) or by its ';' or '{'
+    any_code = code_prefilter.may_match(text) or ";" in text or "{" in text
+    drop, teaser = r.drop.search, r.teaser.search
     for i, line in enumerate(lines):
         s = line.strip()
-        if not keep[i] or not s:
+        if not s or not keep[i]:
             continue
-        if r.drop.search(s) or is_code(s):
+        if drop(s) or (any_code and _is_code(s, r, code_prefilter)):
             keep[i] = False
-        elif r.teaser.search(s):
+        elif teaser(s):
             keep[i] = False
             _drop_teaser_block(lines, keep, i)
+    if all(keep):
+        return text  # what joining all the lines again gives
     return "\n".join(line for line, k in zip(lines, keep) if k)
 
 
@@ -215,8 +319,11 @@ _TRAILING = re.compile(r"[ \t]+\n")
 def tidy(text: str) -> str:
     """Normalise line ends and collapse runs of blank lines (keeps one blank line between paragraphs)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
-    text = _TRAILING.sub("\n", text)
-    return _BLANKS.sub("\n\n", text).strip()
+    if " \n" in text or "\t\n" in text:  # what _TRAILING needs
+        text = _TRAILING.sub("\n", text)
+    if "\n\n\n" in text:  # _BLANKS needs three line ends with only blanks between, and none end a line now
+        text = _BLANKS.sub("\n\n", text)
+    return text.strip()
 
 
 def normalised_for_hash(text: str) -> str:

@@ -177,11 +177,12 @@ def _is_sidecar(name: str, siblings: set[str]) -> bool:
 def _sidecar(path: Path) -> tuple[dict, list[str]]:
     """The sidecar's fields and the notes on what was rejected (an unreadable or invalid sidecar is
     ignored, and said so)."""
-    for candidate in (path.with_name(path.name + SIDECAR_SUFFIX), path.with_suffix(SIDECAR_SUFFIX)):
-        if candidate.is_file():
-            where = f"sidecar {candidate.name}"
+    for candidate in _sidecar_paths(path):
+        if _is_file(candidate):
+            where = f"sidecar {candidate.rpartition('/')[2] if os.sep == '/' else Path(candidate).name}"
             try:
-                raw = candidate.read_bytes()
+                with open(candidate, "rb") as fh:
+                    raw = fh.read()
                 if len(raw) > MAX_SIDECAR_BYTES:
                     raise BadInput(f"{where} ignored: larger than {MAX_SIDECAR_BYTES // 1000} KB")
                 value = parse_json_record(raw.decode("utf-8"), where)
@@ -193,6 +194,39 @@ def _sidecar(path: Path) -> tuple[dict, list[str]]:
                 return {}, [f"{where} ignored: {exc}" if not str(exc).startswith(where) else str(exc)]
             return value, []
     return {}, []
+
+
+def _sidecar_paths(path: Path) -> tuple[str, str]:
+    """``path.with_name(path.name + SIDECAR_SUFFIX)`` and ``path.with_suffix(SIDECAR_SUFFIX)``, as strings
+    (two Paths per file read cost more than the rest of finding the sidecar)."""
+    full, suffix = str(path), path.suffix
+    if not path.name:
+        return str(path.with_name(path.name + SIDECAR_SUFFIX)), str(path.with_suffix(SIDECAR_SUFFIX))  # raises
+    return full + SIDECAR_SUFFIX, (full[: -len(suffix)] if suffix else full) + SIDECAR_SUFFIX
+
+
+_NOT_THERE = (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP)  # what Path.is_file takes for "no file"
+
+
+def _is_file(path: str) -> bool:
+    """``Path(path).is_file()`` without the Path."""
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except OSError as exc:
+        if exc.errno not in _NOT_THERE:
+            raise
+        return False
+    except ValueError:
+        return False
+
+
+def _suffix(rel: str) -> str:
+    """``Path(rel).suffix`` without the Path, for the usual ``folder/name.ext``."""
+    name = rel.rpartition("/")[2]
+    if os.sep != "/" or name in ("", ".", ".."):
+        return Path(rel).suffix
+    i = name.rfind(".")
+    return name[i:] if 0 < i < len(name) - 1 else ""
 
 
 # --- decoding ---------------------------------------------------------------------------------------
@@ -253,7 +287,7 @@ def read_source(sf: SourceFile, max_bytes: int, position: Position | None = None
 
     A JSONL feed is read from ``position`` on (default: its start), which is advanced as lines are consumed.
     """
-    fmt = FORMATS.get(Path(sf.rel).suffix.lower())
+    fmt = FORMATS.get(_suffix(sf.rel).lower())
     if fmt is None:
         yield Rejected(sf.rel, sf.root, "ingest", f"unsupported file type '{Path(sf.rel).suffix or '(none)'}'")
         return
@@ -265,7 +299,9 @@ def read_source(sf: SourceFile, max_bytes: int, position: Position | None = None
         if fmt == "jsonl":
             yield from _read_jsonl(sf, max_bytes, position or Position())
             return
-        data = sf.path.read_bytes()
+        path = sf.path
+        with open(path, "rb") as fh:  # Path.read_bytes, one Path fewer
+            data = fh.read()
     except OSError as exc:
         yield Rejected(sf.rel, sf.root, "ingest", f"unreadable file: {exc.strerror or exc}")
         return
@@ -276,15 +312,15 @@ def read_source(sf: SourceFile, max_bytes: int, position: Position | None = None
             doc.doc_id = doc_id_for(doc.text)
         else:
             doc = _from_text(sf, text, encoding, fmt)
-        yield _with_sidecar(doc, sf.path)
+        yield _with_sidecar(doc, path)
     except BadInput as exc:
         yield Rejected(sf.rel, sf.root, "ingest", str(exc))
 
 
 def _finish(body: str) -> str:
     body = clean.tidy(body)
-    body = clean.remove_boilerplate(body)
-    return clean.tidy(body)
+    kept = clean.remove_boilerplate(body)
+    return body if kept is body else clean.tidy(kept)  # tidy(tidy(x)) == tidy(x)
 
 
 def _require_text(text: str) -> str:

@@ -1,0 +1,77 @@
+"""The reader's fast paths give what the slow ones gave: the literal prefilters of transforms.ingest.clean
+(a necessary condition read from the patterns, never a reason to skip a line the pattern would match) and
+the path handling of transforms.ingest.sources without pathlib."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from transforms.ingest import clean, sources
+
+
+@pytest.mark.parametrize("pattern, flags, literals", [
+    (r"\bconsole\.log\(", re.I, ("console.log(",)),
+    (r"\b(let|const)\s+\w+\s*=", re.I, ("const", "let")),            # a group of alternatives: one of them
+    (r"<\/?script\b", re.I, ("script",)),                            # an optional part breaks the run
+    (r"#{1,6}\s", 0, ("#",)),                                        # a repeat of at least one
+    (r"(\*\*|__)x", 0, ("**", "__")),
+    (r"Kelvin", 0, ("Kelvin",)),                                     # case kept when case counts
+    (r"\d+\s*\w", re.I, None),                                       # no literal at all: always try it
+    (r"a?b*", 0, None),
+])
+def test_required_literals(pattern, flags, literals):
+    assert clean.prefilter(re.compile(pattern, flags)).literals == literals
+
+
+def test_one_pattern_without_literals_disables_the_prefilter():
+    pf = clean.prefilter(re.compile(r"\bvar\s", re.I), re.compile(r"^[{}]+$", re.I))
+    assert pf.literals is None and pf.may_match("anything at all")
+
+
+def test_case_insensitive_prefilter_never_skips_a_match():
+    pattern = re.compile(r"\bfunction\s*\(|ſcript", re.I)
+    pf = clean.prefilter(pattern)
+    lines = ["FUNCTION (", "Function(x)", "a fun ction", "\u212aelvin function(", "ſcript", "Script", "SCRIPT tag",
+             "no code here", "scrİpt"]
+    for line in lines:
+        assert pf.may_match(line) or not pattern.search(line), line
+    assert not pf.may_match("no code here")
+
+
+def test_within_keeps_only_the_literals_of_the_text():
+    pf = clean.prefilter(re.compile(r"\bvar\s+\w+\s*=", re.I), re.compile(r"\bsetAttribute\(", re.I))
+    narrowed = pf.within("Various things.\nNothing else.")
+    assert narrowed.literals == ("var",)
+    assert narrowed.may_match("VAR x = 1;") and not narrowed.may_match("el.setAttribute(1)")
+    assert narrowed.may_match("Ünïcode lines are always tried")
+
+
+def test_code_lines_found_as_before_the_prefilter():
+    r = clean.rules()
+    lines = ["var x = document.getElementById('a');", "window.dataLayer = window.dataLayer || [];",
+             "CONST A=1", "body, div { margin: 0; padding: 0; }", "It was a various, constant market.",
+             "Researchers found a <script tag injected into the checkout page of the shop, they said.",
+             "\u212aelvin var q = 2", "x = f(a); y = g(b); z = {c};"]
+    for line in lines:
+        by_regex = bool(r.code.search(line)) and not clean._is_prose(line)
+        by_punct = (";" in line or "{" in line) and not r.code.search(line) and \
+            sum(ch in "{}();=<>[]" for ch in line) / len(line) >= r.code_punct_ratio and \
+            not line.endswith((".", '"', "”"))
+        assert clean.is_code(line) == (by_regex or by_punct), line
+
+
+@pytest.mark.parametrize("rel", ["a.txt", "a/b.txt", "a/..txt", "a/.txt", "a/b.", "a/b..txt", "a/b.tar.gz", "a/b",
+                                 "a//b.md", "a/b.txt/", "a/b.txt/.", "..", ".", "x/..", "a/b.TXT", "a/ .txt"])
+def test_paths_as_pathlib_gives_them(rel):
+    assert sources._suffix(rel) == Path(rel).suffix
+    path = Path("/srv/root") / rel
+    assert sources._sidecar_paths(path) == (str(path.with_name(path.name + sources.SIDECAR_SUFFIX)),
+                                            str(path.with_suffix(sources.SIDECAR_SUFFIX)))
+
+
+def test_is_file_as_pathlib_gives_it(tmp_path):
+    (tmp_path / "f.json").write_text("{}")
+    for p in (tmp_path / "f.json", tmp_path, tmp_path / "missing.json", tmp_path / "f.json" / "below.json"):
+        assert sources._is_file(str(p)) == p.is_file()
