@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import re
 from itertools import compress
+from operator import itemgetter
 from dataclasses import dataclass
 
 from transforms import knowledge
@@ -153,6 +154,7 @@ def _find_triggers(text: str, start: int, end: int, exclude) -> list[Trigger]:
 
 
 _GROUP = re.Match.group
+_FIRST = itemgetter(0)
 
 
 def _word_triggers(word: str) -> tuple[tuple[tuple[str, ...], str, int], ...]:
@@ -194,8 +196,7 @@ def classify(text: str, date_start: int, date_end: int, clause: tuple[int, int] 
             dist = len(_TOKEN_RE.findall(text, date_end, t.start))
         return (0 if in_clause else 1, dist - 2 * t.priority, t.start)
 
-    best = min(trigs, key=key)
-    out_of_clause, score, _ = key(best)
+    (out_of_clause, score, _), best = min(((key(t), t) for t in trigs), key=_FIRST)
     if out_of_clause and score + 2 * best.priority > MAX_OUT_OF_CLAUSE:
         return "other", None
     return best.type, best.text

@@ -267,10 +267,9 @@ def _role(text: str, start: int, end: int, code: str, kind: str) -> str:
         return "global"
     if kind == "institution":
         return "institution"
-    tail = text[end:end + 20]
-    if tail.startswith(origin_suffixes):
+    if text.startswith(origin_suffixes, end, end + 20):
         return "origin"
-    if tail.startswith("-"):
+    if text.startswith("-", end, end + 20):
         return "place"                                 # "China-foreign joint venture", "pro-Moscow"
     head = text[max(0, start - 40):start].rstrip()
     low = head.lower()
@@ -305,6 +304,8 @@ def find(text: str, exclude: list[tuple[int, int]] | tuple = ()) -> list[Mention
     out: list[Mention] = []
     langs = SpanSet(langs)
     exclude = SpanSet(exclude)
+    amb = _ambiguous_sets()
+    person_places = _person_places()
     for i, (start, end, alias) in enumerate(raw):
         code, kind = al[alias]
         if kind == "block" or code == "-":
@@ -329,9 +330,8 @@ def find(text: str, exclude: list[tuple[int, int]] | tuple = ()) -> list[Mention
             nxt = al[raw[i + 1][2]]
             if nxt[1] in ("region", "name") and nxt[0] not in (code, "-"):
                 continue                               # "St. Petersburg, Fla.", "London, Ontario": the next name
-        if alias in _person_places() and _a_person(text, start, end):
+        if alias in person_places and _a_person(text, start, end):
             continue                                   # "Mr. Washington", "George Washington", "Washington state"
-        amb = _ambiguous_sets()
         if alias in needs_context:
             if alias in amb["food_names"]:
                 nxt = [w.lower() for w in _next_words(text, end, 1)]

@@ -33,6 +33,8 @@ def abbreviations() -> dict[str, str]:
 
 
 def _strip(text: str, start: int, end: int) -> tuple[int, int] | None:
+    if start < end and not text[start].isspace() and not text[end - 1].isspace():
+        return (start, end)                       # the usual case: nothing to trim
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
