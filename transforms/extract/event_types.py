@@ -187,6 +187,8 @@ def classify(text: str, date_start: int, date_end: int, clause: tuple[int, int] 
              if not (t.start < date_end and date_start < t.end)]
     if not trigs:
         return "other", None
+    if clause is not None:                  # a trigger in the date's clause beats any outside it
+        trigs = [t for t in trigs if clause[0] <= t.start < clause[1]] or trigs
 
     def key(t: Trigger):
         in_clause = clause is not None and clause[0] <= t.start < clause[1]
