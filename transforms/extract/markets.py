@@ -263,11 +263,11 @@ def _inst_heads() -> tuple[str, ...]:
 
 
 def _role(text: str, start: int, end: int, code: str, kind: str) -> str:
-    origin_nouns, inst_nouns, people_nouns, origin_suffixes, *_ = _sets()
     if code == "GLOBAL":
         return "global"
     if kind == "institution":
         return "institution"
+    origin_nouns, inst_nouns, people_nouns, origin_suffixes = _sets()[:4]
     if text.startswith(origin_suffixes, end, end + 20):
         return "origin"
     if text.startswith("-", end, end + 20):
@@ -281,8 +281,7 @@ def _role(text: str, start: int, end: int, code: str, kind: str) -> str:
         return "origin"
     if head.endswith(" of") and head[:-3].rstrip().endswith(_inst_heads()):
         return "institution"
-    poss = _POSS_RE.match(text, end).group()
-    words = [w.lower() for w in _next_words(text, end + len(poss), 2)]
+    words = [w.lower() for w in _next_words(text, _POSS_RE.match(text, end).end(), 2)]
     if words and words[0] in people_nouns:
         return "place"
     for w in words[:2]:
