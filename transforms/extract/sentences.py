@@ -131,8 +131,9 @@ def _split(text: str) -> list[tuple[int, int]]:
 # ------------------------------------------------------------------------------------------ clauses
 
 _CLAUSE_PUNCT_RE = re.compile(r"[,;:()\[\]—–\"“”]|\s-\s")
+# no leading \b (it disables the engine's first-character scan): ``_cuts`` checks the left word boundary
 _CLAUSE_WORD_RE = re.compile(
-    r"\b(?:that|which|who|whom|whose|where|because|while|whereas|although|though|but|after|before|when|"
+    r"(?:that|which|who|whom|whose|where|because|while|whereas|although|though|but|after|before|when|"
     r"unless|since(?=\s+[a-z]))\b")
 _TOKEN_RE = re.compile(r"\w+")
 
@@ -170,7 +171,8 @@ def _cuts(text: str, start: int, end: int) -> list[tuple[int, int]]:
     if hit is not None and hit[0] is text:
         return hit[1]
     cuts = [m.span() for m in _CLAUSE_PUNCT_RE.finditer(text, start, end)]
-    cuts += [(p, p) for p in map(_START, _CLAUSE_WORD_RE.finditer(text, start, end))]
+    cuts += [(p, p) for p in map(_START, _CLAUSE_WORD_RE.finditer(text, start, end))
+             if not p or not (text[p - 1].isalnum() or text[p - 1] == "_")]   # a word start (\b)
     cuts.sort()
     _LAST_CUTS.clear()
     _LAST_CUTS[key] = (text, cuts)
