@@ -35,7 +35,7 @@ from transforms.extract import markets
 from transforms.lake import schema
 
 __all__ = ["Attribution", "Market", "BASIS_WEIGHT", "ROLE_RANK", "BASIS_RANK", "dominant", "dateline",
-           "happening_key", "happenings", "confidence", "acted_on"]
+           "happening_key", "happenings", "confidence", "acted_on", "best_acted_on"]
 
 BASIS_WEIGHT = {"sentence": 1.0, "clause": 0.9, "actor_home": 0.85, "dateline": 0.8, "paragraph": 0.75,
                 "document": 0.6, None: 0.4}
@@ -71,9 +71,19 @@ def acted_on(mkts: dict[str, Market]) -> list[Market]:
                   key=lambda m: (BASIS_RANK[m.basis], ROLE_RANK[m.role], m.code))
 
 
+def best_acted_on(mkts: dict[str, Market]) -> Market | None:
+    """``acted_on(mkts)[0]`` without sorting them all (None when there is none)."""
+    return min((m for m in mkts.values() if m.role != "origin"),
+               key=lambda m: (BASIS_RANK[m.basis], ROLE_RANK[m.role], m.code), default=None)
+
+
 def confidence(anchor_weight: float, mkts: dict[str, Market]) -> float:
-    best = acted_on(mkts)
-    return round(anchor_weight * BASIS_WEIGHT[best[0].basis if best else None], 3)
+    # the best market's basis is the best basis of any market acted on: no need to rank the markets
+    ranks = [BASIS_RANK[m.basis] for m in mkts.values() if m.role != "origin"]
+    return round(anchor_weight * BASIS_WEIGHT[_BASIS_OF_RANK[min(ranks)] if ranks else None], 3)
+
+
+_BASIS_OF_RANK = {i: b for b, i in BASIS_RANK.items()}
 
 
 def happening_key(date_start, date_end, event_type: str, actor: str | None, market: str | None = "") -> str | None:
@@ -115,7 +125,8 @@ def happenings(mentions: list) -> list[list]:
 
 
 def _agree(a: dict[str, Market], b: dict[str, Market]) -> bool:
-    ma, mb = {m.code for m in acted_on(a)}, {m.code for m in acted_on(b)}
+    ma = {m.code for m in a.values() if m.role != "origin"}
+    mb = {m.code for m in b.values() if m.role != "origin"}
     return not ma or not mb or bool(ma & mb)
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import functools
 import re
+from itertools import compress
+from operator import itemgetter
 from dataclasses import dataclass
 
 from transforms import knowledge
@@ -120,38 +122,60 @@ _LAST: dict = {}
 
 
 def _find_triggers(text: str, start: int, end: int, exclude) -> list[Trigger]:
-    toks = [(m.start(), m.end(), m.group()) for m in _TOKEN_RE.finditer(text, start, end)]
+    ms = list(_TOKEN_RE.finditer(text, start, end))
+    words = list(map(_GROUP, ms))
     exclude = SpanSet(exclude) if not isinstance(exclude, SpanSet) else exclude
     out: list[Trigger] = []
-    i = 0
-    while i < len(toks):
-        s, e, w = toks[i]
-        cands = _word_triggers(w)
-        if cands and not (exclude and exclude.overlaps(s, e)):
-            for parts, name, prio in cands:
-                if len(parts) == 1 and w[:1].isupper() and i > 0 \
-                        and not _CLAUSE_START_RE.search(text, max(start, s - 3), s):
+    n = len(ms)
+    nxt = 0                                           # tokens before this belong to an earlier phrase
+    # only the tokens with candidate triggers are visited (the per-word lookup runs in C)
+    for i in compress(range(n), map(_WORD_TRIGGERS.__getitem__, words)):
+        if i < nxt:
+            continue
+        s, e = ms[i].span()
+        if exclude and exclude.overlaps(s, e):
+            continue
+        w = words[i]
+        for parts, name, prio in _WORD_TRIGGERS[w]:
+            k = len(parts)
+            if k == 1 and w[:1].isupper() and i > 0 \
+                    and not _CLAUSE_START_RE.search(text, max(start, s - 3), s):
+                continue
+            if k > 1:
+                if i + k > n:
                     continue
-                if len(parts) > 1:
-                    if i + len(parts) > len(toks):
-                        continue
-                    if not all(parts[k] in lemmas(toks[i + k][2]) for k in range(1, len(parts))):
-                        continue
-                last = toks[i + len(parts) - 1]
-                out.append(Trigger(s, last[1], text[s:last[1]], name, prio, i))
-                i += len(parts) - 1
-                break
-        i += 1
+                if not all(parts[j] in lemmas(words[i + j]) for j in range(1, k)):
+                    continue
+            last_end = ms[i + k - 1].end()
+            out.append(Trigger(s, last_end, text[s:last_end], name, prio, i))
+            nxt = i + k
+            break
     return out
 
 
-@functools.lru_cache(maxsize=65536)
+_GROUP = re.Match.group
+_FIRST = itemgetter(0)
+
+
 def _word_triggers(word: str) -> tuple[tuple[tuple[str, ...], str, int], ...]:
     """Trigger entries whose first word is a lemma of ``word``, longest phrases first."""
     idx = _index()
     found = [entry for lem in lemmas(word) for entry in idx.get(lem, ())]
     found.sort(key=lambda x: -len(x[0]))
     return tuple(found)
+
+
+class _TriggerCache(dict):
+    """``word -> _word_triggers(word)``, filled on first use (a plain dict: lookups stay in C)."""
+
+    def __missing__(self, word: str):
+        if len(self) > 200_000:
+            self.clear()
+        out = self[word] = _word_triggers(word)
+        return out
+
+
+_WORD_TRIGGERS = _TriggerCache()
 
 
 def classify(text: str, date_start: int, date_end: int, clause: tuple[int, int] | None = None,
@@ -163,6 +187,8 @@ def classify(text: str, date_start: int, date_end: int, clause: tuple[int, int] 
              if not (t.start < date_end and date_start < t.end)]
     if not trigs:
         return "other", None
+    if clause is not None:                  # a trigger in the date's clause beats any outside it
+        trigs = [t for t in trigs if clause[0] <= t.start < clause[1]] or trigs
 
     def key(t: Trigger):
         in_clause = clause is not None and clause[0] <= t.start < clause[1]
@@ -172,8 +198,7 @@ def classify(text: str, date_start: int, date_end: int, clause: tuple[int, int] 
             dist = len(_TOKEN_RE.findall(text, date_end, t.start))
         return (0 if in_clause else 1, dist - 2 * t.priority, t.start)
 
-    best = min(trigs, key=key)
-    out_of_clause, score, _ = key(best)
+    (out_of_clause, score, _), best = min(((key(t), t) for t in trigs), key=_FIRST)
     if out_of_clause and score + 2 * best.priority > MAX_OUT_OF_CLAUSE:
         return "other", None
     return best.type, best.text

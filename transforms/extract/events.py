@@ -96,9 +96,9 @@ def _heuristic_spans(event_sents, sents) -> list[tuple[int, int]]:
 
 
 def _story_key(head, mk) -> str | None:
-    best = attribution.acted_on(mk)
+    best = attribution.best_acted_on(mk)
     return attribution.happening_key(head.timex.date_start, head.timex.date_end, head.event_type, head.lead,
-                                     best[0].code if best else None)
+                                     best.code if best else None)
 
 
 def _acting(acts: list, sent: tuple[int, int], clause: tuple[int, int]) -> tuple[list, str | None]:

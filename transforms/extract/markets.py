@@ -150,8 +150,10 @@ def _raw_matches(text: str, alias_re: re.Pattern) -> list[tuple[int, int, str]]:
 
 _PREV_WORD_RE = re.compile(r"([\w][\w.&'’-]*)[^\w\n]*$")
 _POSS_RE = re.compile(r"(?:['’]s|['’])?")
-
-
+_BLANK_RE, _WORD_GAP_RE, _SENT_FIRST_RE = re.compile(r"[ \t]"), re.compile(r"\w[ \t]+$"), \
+    re.compile(r"(?:^|[.!?\n\"“])\s*\S+\s*$")
+_POSS_LOWER_RE, _LIST_SEP_RE = re.compile(r"['’]s\s+[a-z]"), re.compile(r"\s*(?:,|and|or|,\s*and)\s*")
+_CAPS_WORD_RE = re.compile(r"[A-Za-z]{2,}")
 _NEXT_WORDS_RE = re.compile(r"[^\w,.;:!?\n()\"“”]{0,40}?([\w][\w.&'’-]*)"
                             r"(?:[^\w,.;:!?\n()\"“”]{0,40}?([\w][\w.&'’-]*))?")
 
@@ -177,19 +179,17 @@ def _prev_word(text: str, pos: int) -> str:
     return m.group(1)
 
 
-
-
 def _in_a_name(text: str, start: int, end: int, al) -> bool:
     """True when the mention sits inside a longer proper name: "Sofia Coppola", "Michael Jordan",
     "Grand InterContinental Seoul Parnas" (a capitalised non-place word right before or after it)."""
     nxt = _next_words(text, end + len(_POSS_RE.match(text, end).group()), 1)
     if nxt and nxt[0][:1].isupper() and nxt[0] not in al and nxt[0] not in _ambiguous_sets()["place_name_suffixes"] \
-            and re.match(r"[ \t]", text[end:end + 1]):
+            and _BLANK_RE.match(text[end:end + 1]):
         return True
     prev = _prev_word(text, start)
-    if prev and prev[:1].isupper() and prev not in al and re.search(r"\w[ \t]+$", text[max(0, start - 3):start]):
+    if prev and prev[:1].isupper() and prev not in al and _WORD_GAP_RE.search(text[max(0, start - 3):start]):
         before = text[max(0, start - 60):start]
-        if not re.search(r"(?:^|[.!?\n\"“])\s*\S+\s*$", before):
+        if not _SENT_FIRST_RE.search(before):
             return True                               # not merely the sentence's first word ("In Seoul")
     return False
 
@@ -202,12 +202,12 @@ def _context_ok(text: str, start: int, end: int, raw: list[tuple[int, int, str]]
     prev = _prev_word(text, start)
     if prev.lower() in _locative():
         return True
-    if re.match(r"['’]s\s+[a-z]", after):
+    if _POSS_LOWER_RE.match(after):
         return True                                   # "Jordan's economy"
     for s, e, _ in raw[max(0, i - 1):i] + raw[i + 1:i + 2]:   # list context: "Syria, Jordan and Iraq"
-        if 0 <= start - e <= 6 and re.fullmatch(r"\s*(?:,|and|or|,\s*and)\s*", text[e:start]):
+        if 0 <= start - e <= 6 and _LIST_SEP_RE.fullmatch(text[e:start]):
             return True
-        if 0 <= s - end <= 6 and re.fullmatch(r"\s*(?:,|and|or|,\s*and)\s*", text[end:s]):
+        if 0 <= s - end <= 6 and _LIST_SEP_RE.fullmatch(text[end:s]):
             return True
     return False
 
@@ -223,7 +223,7 @@ def _a_person(text: str, start: int, end: int) -> bool:
     amb = config()["ambiguous"]
     prev = _prev_word(text, start)
     if prev in amb["person_titles"] or (prev[:1].isupper() and prev.lower() not in _locative()
-                                        and re.search(r"\w[ \t]+$", text[max(0, start - 3):start])):
+                                        and _WORD_GAP_RE.search(text[max(0, start - 3):start])):
         return True
     nxt = _next_words(text, end, 1)
     return bool(nxt) and nxt[0] in amb["person_places_not_before"]
@@ -238,7 +238,8 @@ def _locative() -> frozenset[str]:
 def _ambiguous_sets() -> dict:
     a = config()["ambiguous"]
     sets = {k: frozenset(a[k]) for k in ("food_names", "us_state_names", "seat_place_words", "place_name_suffixes")}
-    return {**sets, "seat_names": dict(a["seat_names"])}
+    us_re = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, a["us_context"])) + r")(?!\w)")  # any, one scan
+    return {**sets, "seat_names": dict(a["seat_names"]), "us_context_re": us_re}
 
 
 @functools.cache
@@ -262,15 +263,14 @@ def _inst_heads() -> tuple[str, ...]:
 
 
 def _role(text: str, start: int, end: int, code: str, kind: str) -> str:
-    origin_nouns, inst_nouns, people_nouns, origin_suffixes, *_ = _sets()
     if code == "GLOBAL":
         return "global"
     if kind == "institution":
         return "institution"
-    tail = text[end:end + 20]
-    if tail.startswith(origin_suffixes):
+    origin_nouns, inst_nouns, people_nouns, origin_suffixes = _sets()[:4]
+    if text.startswith(origin_suffixes, end, end + 20):
         return "origin"
-    if tail.startswith("-"):
+    if text.startswith("-", end, end + 20):
         return "place"                                 # "China-foreign joint venture", "pro-Moscow"
     head = text[max(0, start - 40):start].rstrip()
     low = head.lower()
@@ -281,8 +281,7 @@ def _role(text: str, start: int, end: int, code: str, kind: str) -> str:
         return "origin"
     if head.endswith(" of") and head[:-3].rstrip().endswith(_inst_heads()):
         return "institution"
-    poss = _POSS_RE.match(text, end).group()
-    words = [w.lower() for w in _next_words(text, end + len(poss), 2)]
+    words = [w.lower() for w in _next_words(text, _POSS_RE.match(text, end).end(), 2)]
     if words and words[0] in people_nouns:
         return "place"
     for w in words[:2]:
@@ -299,12 +298,14 @@ def find(text: str, exclude: list[tuple[int, int]] | tuple = ()) -> list[Mention
     """All market mentions in ``text`` in order; spans in ``exclude`` (e.g. actor names) are skipped."""
     alias_re, glob_re, media_after, media_before = _matchers()
     al = aliases()
-    _, _, _, _, needs_context, food_words, us_context = _sets()
+    _, _, _, _, needs_context, food_words, _ = _sets()
     langs = language_spans(text)
     raw = _raw_matches(text, alias_re)
     out: list[Mention] = []
     langs = SpanSet(langs)
     exclude = SpanSet(exclude)
+    amb = _ambiguous_sets()
+    person_places = _person_places()
     for i, (start, end, alias) in enumerate(raw):
         code, kind = al[alias]
         if kind == "block" or code == "-":
@@ -320,7 +321,7 @@ def find(text: str, exclude: list[tuple[int, int]] | tuple = ()) -> list[Mention
             continue
         if alias == "US":
             around = text[max(0, start - 12):end + 12]
-            words = [w for w in re.findall(r"[A-Za-z]{2,}", around) if w != "US"]
+            words = [w for w in _CAPS_WORD_RE.findall(around) if w != "US"]
             if words and all(w.isupper() for w in words):
                 continue                               # "LET US KNOW"
         if kind == "city" and _in_a_name(text, start, end, al):
@@ -329,9 +330,8 @@ def find(text: str, exclude: list[tuple[int, int]] | tuple = ()) -> list[Mention
             nxt = al[raw[i + 1][2]]
             if nxt[1] in ("region", "name") and nxt[0] not in (code, "-"):
                 continue                               # "St. Petersburg, Fla.", "London, Ontario": the next name
-        if alias in _person_places() and _a_person(text, start, end):
+        if alias in person_places and _a_person(text, start, end):
             continue                                   # "Mr. Washington", "George Washington", "Washington state"
-        amb = _ambiguous_sets()
         if alias in needs_context:
             if alias in amb["food_names"]:
                 nxt = [w.lower() for w in _next_words(text, end, 1)]
@@ -342,7 +342,7 @@ def find(text: str, exclude: list[tuple[int, int]] | tuple = ()) -> list[Mention
                 continue
             if alias in amb["us_state_names"]:
                 window = text[max(0, start - 120):end + 120]
-                if any(re.search(r"(?<!\w)" + re.escape(w) + r"(?!\w)", window) for w in us_context):
+                if amb["us_context_re"].search(window):
                     code = "US"
         if alias in amb["seat_names"] and _prev_word(text, start).lower() not in amb["seat_place_words"]:
             code, kind = amb["seat_names"][alias], "institution"   # "Brussels said": the EU

@@ -33,6 +33,8 @@ def abbreviations() -> dict[str, str]:
 
 
 def _strip(text: str, start: int, end: int) -> tuple[int, int] | None:
+    if start < end and not text[start].isspace() and not text[end - 1].isspace():
+        return (start, end)                       # the usual case: nothing to trim
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
@@ -129,8 +131,9 @@ def _split(text: str) -> list[tuple[int, int]]:
 # ------------------------------------------------------------------------------------------ clauses
 
 _CLAUSE_PUNCT_RE = re.compile(r"[,;:()\[\]—–\"“”]|\s-\s")
+# no leading \b (it disables the engine's first-character scan): ``_cuts`` checks the left word boundary
 _CLAUSE_WORD_RE = re.compile(
-    r"\b(?:that|which|who|whom|whose|where|because|while|whereas|although|though|but|after|before|when|"
+    r"(?:that|which|who|whom|whose|where|because|while|whereas|although|though|but|after|before|when|"
     r"unless|since(?=\s+[a-z]))\b")
 _TOKEN_RE = re.compile(r"\w+")
 
@@ -141,13 +144,12 @@ def clauses(text: str, start: int = 0, end: int | None = None,
     brackets, quotes and dashes and before subordinating words (that, which, where, because, ...).
     Boundaries inside a ``protect`` span (e.g. the date "September 25th, 2024") are ignored."""
     end = len(text) if end is None else end
-    cuts: list[tuple[int, int]] = []      # (cut_start, cut_end): text removed between clauses
-    for m in _CLAUSE_PUNCT_RE.finditer(text, start, end):
-        cuts.append((m.start(), m.end()))
-    for m in _CLAUSE_WORD_RE.finditer(text, start, end):
-        cuts.append((m.start(), m.start()))
-    cuts = [c for c in cuts if not any(s < c[1] and c[0] < e or s < c[0] < e for s, e in protect)]
-    cuts.sort()
+    cuts = _cuts(text, start, end)
+    if len(protect) == 1:
+        (ps, pe), = protect
+        cuts = [c for c in cuts if not (ps < c[1] and c[0] < pe or ps < c[0] < pe)]
+    elif protect:
+        cuts = [c for c in cuts if not any(s < c[1] and c[0] < e or s < c[0] < e for s, e in protect)]
     out: list[tuple[int, int]] = []
     pos = start
     for cs, ce in cuts:
@@ -159,6 +161,26 @@ def clauses(text: str, start: int = 0, end: int | None = None,
     if span:
         out.append(span)
     return out or [(start, end)]
+
+
+def _cuts(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Sorted ``(cut_start, cut_end)`` (text removed between clauses) of ``text[start:end]``; the last
+    sentence's are kept, since the dates of one sentence come one after another."""
+    key = (id(text), start, end)
+    hit = _LAST_CUTS.get(key)
+    if hit is not None and hit[0] is text:
+        return hit[1]
+    cuts = [m.span() for m in _CLAUSE_PUNCT_RE.finditer(text, start, end)]
+    cuts += [(p, p) for p in map(_START, _CLAUSE_WORD_RE.finditer(text, start, end))
+             if not p or not (text[p - 1].isalnum() or text[p - 1] == "_")]   # a word start (\b)
+    cuts.sort()
+    _LAST_CUTS.clear()
+    _LAST_CUTS[key] = (text, cuts)
+    return cuts
+
+
+_LAST_CUTS: dict = {}
+_START = re.Match.start
 
 
 def date_clause(text: str, clause_spans: list[tuple[int, int]], start: int, end: int,
