@@ -1,5 +1,6 @@
-"""The scanner: all rules of rules.toml compiled into per-first-character alternations, tried
-only at positions where a timex can begin (numbers, standalone table words, chains of table words).
+"""The scanner: the rules of rules.toml, tried only at positions where a timex can begin (numbers,
+standalone table words, chains of table words), and there only the rules whose first character and
+beginning (prefix.py: the first few characters, as classes) fit the text.
 
 Leftmost-first, non-overlapping: at a position the first rule (in table order) that matches wins
 and the scan resumes after it, so candidates come out sorted and never overlap - no pairwise
@@ -11,6 +12,7 @@ import re
 
 from transforms.extract.textmatch import trie_regex
 
+from .prefix import CLASS_TABLE, DEPTH, build_trie, candidates, char_class
 from .tables import APPROX, CENTWORDS, DECWORDS, FIXED, HOLIDAYS, K, MODIFIERS, MONTHS, NUMBERS, ORDINALS, PLACEHOLDERS, PODS, SEASONS, SETADV, UNITS, VAGUE, WEEKDAYS
 
 def _lower_pattern(p: str) -> str:
@@ -109,24 +111,30 @@ def _first_chars(pattern: str) -> frozenset[str] | None:
 
 
 _FIRST = [_first_chars(p) for p in _parts]
-_SUB_SCANNERS: dict[str, re.Pattern | None] = {}
+_RULES_AT: dict[str, tuple] = {}  # first character + classes of the next ones -> the rules to try
+_prefix_state: list = []  # [(trie, compiled matchers)] once built
 
 
 def warm_up() -> None:
-    """Compile every per-character scanner now (they are otherwise compiled on first use, ~0.2 s)."""
-    for c in "abcdefghijklmnopqrstuvwxyz0123456789'":
-        _scanner_for(c)
+    """Compile the rules and build the index of their beginnings now (otherwise done on first use)."""
+    if not _prefix_state:
+        _prefix_state.append((build_trie(_parts), [re.compile(p).match for p in _parts]))
 
 
-def _scanner_for(c: str):
-    """The alternation of the rules (in priority order) that can begin with character c."""
-    try:
-        return _SUB_SCANNERS[c]
-    except KeyError:
-        alts = [p for p, f in zip(_parts, _FIRST) if f is None or c in f]
-        sc = re.compile("|".join(alts)).match if alts else None
-        _SUB_SCANNERS[c] = sc
-        return sc
+def _rules_at(key: str) -> tuple:
+    """The rules (in priority order) that can match where the text reads `key` (first character
+    as is, the others as classes): those whose first character fits (as before) and some beginning
+    of which fits the key (prefix.py) - the first of them that matches is the first of all rules."""
+    warm_up()
+    trie, matchers = _prefix_state[0]
+    c = key[0]
+    found = candidates(trie, char_class(c) + key[1:])
+    rules = tuple((matchers[i], _group_maps[i], _kinds[i]) for i, f in enumerate(_FIRST)
+                  if i in found and (f is None or c in f))
+    if len(_RULES_AT) > 200_000:  # bounded memory in a long-running process
+        _RULES_AT.clear()
+    _RULES_AT[key] = rules
+    return rules
 
 
 def _trigger_words() -> frozenset[str]:
@@ -195,22 +203,25 @@ def scan(text: str):
     chain: list[int] = []  # starts of adjacent non-standalone trigger words
     chain_content = False  # does the chain hold a word that is not a function word ("aug", "year")?
     chain_end = -10
+    rules_at = _RULES_AT
 
     def attempt(p):
         nonlocal last
-        match = _scanner_for(low[p])
-        if match is None:
-            return
-        m = match(low, p)
-        if m is None:
-            return
-        last = m.end()
-        i = int(m.lastgroup[2:])
-        gd = {}
-        for full, n in _group_maps[i]:
-            a, b = m.span(full)
-            gd[n] = text[a:b] if a >= 0 else None
-        out.append((m.start(), m.end(), _kinds[i], gd))
+        key = low[p:p + DEPTH]
+        key = key[0] + (key[1:].translate(CLASS_TABLE) if key.isascii() else "".join(map(char_class, key[1:])))
+        rules = rules_at.get(key)
+        if rules is None:
+            rules = _rules_at(key)
+        for match, groups, kind in rules:
+            m = match(low, p)
+            if m is not None:
+                last = m.end()
+                gd = {}
+                for full, n in groups:
+                    a, b = m.span(full)
+                    gd[n] = text[a:b] if a >= 0 else None
+                out.append((p, last, kind, gd))
+                return
 
     for t in _TRIG_RE.finditer(low):
         p = t.start()
