@@ -9,6 +9,7 @@ cost per position is bounded and a document is scanned in linear time."""
 from __future__ import annotations
 
 import re
+from itertools import chain as _then
 
 from transforms.extract.textmatch import trie_regex
 
@@ -166,10 +167,23 @@ _CODES = frozenset(K["scanner"]["codes"]) | frozenset(_PREFIX_CODES)
 _CODE_FIRST = frozenset(c[0] for c in _CODES)
 
 
-_TRIG_RE = re.compile(
-    r"(?<![^\W_])(?:(?:" + trie_regex(sorted((TRIGGERS - frozenset(K["scanner"]["not_tokens"])) | set(K["scanner"]["codes"])))
-    + r")(?![^\W_])|(?:" + "|".join(_PREFIX_CODES) + r")(?=\d)|\d{1,8}(?!\d))"
-)
+_TOKEN_WORDS = sorted((TRIGGERS - frozenset(K["scanner"]["not_tokens"])) | set(K["scanner"]["codes"]))
+_TOKEN = (r"((?:" + trie_regex(_TOKEN_WORDS) + r")(?![^\W_])|(?:" + "|".join(_PREFIX_CODES) + r")(?=\d)|\d{1,8}(?!\d))")
+_TRIG_RE = re.compile(r"(?<![^\W_])" + _TOKEN)  # a token: not right after a letter or digit
+# the same tokens after the first position, found from the character before them: a search for a
+# first character the regex engine skips to quickly ([\W_]).  The same matches because no token
+# ends in such a character (so none is needed as the end of one token and the start of the next).
+_AFTER_RE = re.compile(r"[\W_]" + _TOKEN) if all(w[-1].isalnum() for w in _TOKEN_WORDS + _PREFIX_CODES) else None
+
+
+def _tokens(low: str):
+    """The trigger tokens of the lower-cased text: matches whose group 1 is the token."""
+    if _AFTER_RE is None:
+        return _TRIG_RE.finditer(low)
+    m0 = _TRIG_RE.match(low)
+    if m0 is None:
+        return _AFTER_RE.finditer(low)
+    return _then((m0,), _AFTER_RE.finditer(low, m0.end()))
 _NEXT_LOW = re.compile(r"\s{1,3}([a-z]+)")
 _SC = K["scanner"]
 # words that may follow a number that starts a timex ("five days", "25 September", "5 p.m.", "5 to 7")
@@ -223,8 +237,8 @@ def scan(text: str):
                 out.append((p, last, kind, gd))
                 return
 
-    for t in _TRIG_RE.finditer(low):
-        p = t.start()
+    for t in _tokens(low):
+        p = t.start(1)
         e = t.end()
         if chain and p - chain_end > 4:
             # the chain ended without a content word after it: worth a try only if it holds one
@@ -237,7 +251,7 @@ def scan(text: str):
         if p < last:
             chain = []
             continue
-        w = t.group()
+        w = t.group(1)
         isdig = w[0].isdigit()
         if isdig:
             q = p
