@@ -51,6 +51,11 @@ def _had_before(words: list[str], i: int) -> bool:
     return j >= 0 and i - j <= 4 and words[j] in _FUT_PAST
 
 
+# the words _cue_kind may find a cue at, with the words holding "'" and the -ed forms longer than 4:
+# it is tried only on those (most words are none of them)
+_CUE_WORDS = frozenset(_FUTM) | frozenset(_PASTM) | _FUT1 | _PAST1
+
+
 def _cue_kind(words: list[str], i: int) -> str | None:
     w = words[i]
     for tbl1, tblm, kind in ((_FUT1, _FUTM, "future"), (_PAST1, _PASTM, "past")):
@@ -96,16 +101,16 @@ def tense_cue(text: str, start: int, end: int) -> tuple[str | None, int]:
         hi = m.start()
     L = _WORD_RE.findall(text[lo:start].lower().replace("’", "'"))
     R = _WORD_RE.findall(text[end:hi].lower().replace("’", "'"))
-    nl, nr = len(L), len(R)
-    for k in range(max(nl, nr)):
-        if k < nl:
-            kind = _cue_kind(L, nl - 1 - k)
-            if kind:
-                return kind, k
-        if k < nr:
-            kind = _cue_kind(R, k)
-            if kind:
-                return kind, k
+    nl = len(L)
+    # nearest first, the left word before the right one at the same distance
+    cue, sfx = _CUE_WORDS, _SUFFIX
+    tries = [(nl - 1 - i, 0, i) for i, w in enumerate(L) if w in cue or "'" in w or len(w) > 4 and w.endswith(sfx)]
+    tries += [(i, 1, i) for i, w in enumerate(R) if w in cue or "'" in w or len(w) > 4 and w.endswith(sfx)]
+    tries.sort()
+    for k, side, i in tries:
+        kind = _cue_kind(R if side else L, i)
+        if kind:
+            return kind, k
     return None, 99
 
 

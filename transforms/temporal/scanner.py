@@ -1,5 +1,6 @@
-"""The scanner: all rules of rules.toml compiled into per-first-character alternations, tried
-only at positions where a timex can begin (numbers, standalone table words, chains of table words).
+"""The scanner: the rules of rules.toml, tried only at positions where a timex can begin (numbers,
+standalone table words, chains of table words), and there only the rules whose first character and
+beginning (prefix.py: the first few characters, as classes) fit the text.
 
 Leftmost-first, non-overlapping: at a position the first rule (in table order) that matches wins
 and the scan resumes after it, so candidates come out sorted and never overlap - no pairwise
@@ -8,9 +9,11 @@ cost per position is bounded and a document is scanned in linear time."""
 from __future__ import annotations
 
 import re
+from itertools import chain as _then
 
 from transforms.extract.textmatch import trie_regex
 
+from .prefix import CLASS_TABLE, DEPTH, build_trie, candidates, char_class
 from .tables import APPROX, CENTWORDS, DECWORDS, FIXED, HOLIDAYS, K, MODIFIERS, MONTHS, NUMBERS, ORDINALS, PLACEHOLDERS, PODS, SEASONS, SETADV, UNITS, VAGUE, WEEKDAYS
 
 def _lower_pattern(p: str) -> str:
@@ -109,24 +112,30 @@ def _first_chars(pattern: str) -> frozenset[str] | None:
 
 
 _FIRST = [_first_chars(p) for p in _parts]
-_SUB_SCANNERS: dict[str, re.Pattern | None] = {}
+_RULES_AT: dict[str, tuple] = {}  # first character + classes of the next ones -> the rules to try
+_prefix_state: list = []  # [(trie, compiled matchers)] once built
 
 
 def warm_up() -> None:
-    """Compile every per-character scanner now (they are otherwise compiled on first use, ~0.2 s)."""
-    for c in "abcdefghijklmnopqrstuvwxyz0123456789'":
-        _scanner_for(c)
+    """Compile the rules and build the index of their beginnings now (otherwise done on first use)."""
+    if not _prefix_state:
+        _prefix_state.append((build_trie(_parts), [re.compile(p).match for p in _parts]))
 
 
-def _scanner_for(c: str):
-    """The alternation of the rules (in priority order) that can begin with character c."""
-    try:
-        return _SUB_SCANNERS[c]
-    except KeyError:
-        alts = [p for p, f in zip(_parts, _FIRST) if f is None or c in f]
-        sc = re.compile("|".join(alts)).match if alts else None
-        _SUB_SCANNERS[c] = sc
-        return sc
+def _rules_at(key: str) -> tuple:
+    """The rules (in priority order) that can match where the text reads `key` (first character
+    as is, the others as classes): those whose first character fits (as before) and some beginning
+    of which fits the key (prefix.py) - the first of them that matches is the first of all rules."""
+    warm_up()
+    trie, matchers = _prefix_state[0]
+    c = key[0]
+    found = candidates(trie, char_class(c) + key[1:])
+    rules = tuple((matchers[i], _group_maps[i], _kinds[i]) for i, f in enumerate(_FIRST)
+                  if i in found and (f is None or c in f))
+    if len(_RULES_AT) > 200_000:  # bounded memory in a long-running process
+        _RULES_AT.clear()
+    _RULES_AT[key] = rules
+    return rules
 
 
 def _trigger_words() -> frozenset[str]:
@@ -158,10 +167,23 @@ _CODES = frozenset(K["scanner"]["codes"]) | frozenset(_PREFIX_CODES)
 _CODE_FIRST = frozenset(c[0] for c in _CODES)
 
 
-_TRIG_RE = re.compile(
-    r"(?<![^\W_])(?:(?:" + trie_regex(sorted((TRIGGERS - frozenset(K["scanner"]["not_tokens"])) | set(K["scanner"]["codes"])))
-    + r")(?![^\W_])|(?:" + "|".join(_PREFIX_CODES) + r")(?=\d)|\d{1,8}(?!\d))"
-)
+_TOKEN_WORDS = sorted((TRIGGERS - frozenset(K["scanner"]["not_tokens"])) | set(K["scanner"]["codes"]))
+_TOKEN = (r"((?:" + trie_regex(_TOKEN_WORDS) + r")(?![^\W_])|(?:" + "|".join(_PREFIX_CODES) + r")(?=\d)|\d{1,8}(?!\d))")
+_TRIG_RE = re.compile(r"(?<![^\W_])" + _TOKEN)  # a token: not right after a letter or digit
+# the same tokens after the first position, found from the character before them: a search for a
+# first character the regex engine skips to quickly ([\W_]).  The same matches because no token
+# ends in such a character (so none is needed as the end of one token and the start of the next).
+_AFTER_RE = re.compile(r"[\W_]" + _TOKEN) if all(w[-1].isalnum() for w in _TOKEN_WORDS + _PREFIX_CODES) else None
+
+
+def _tokens(low: str):
+    """The trigger tokens of the lower-cased text: matches whose group 1 is the token."""
+    if _AFTER_RE is None:
+        return _TRIG_RE.finditer(low)
+    m0 = _TRIG_RE.match(low)
+    if m0 is None:
+        return _AFTER_RE.finditer(low)
+    return _then((m0,), _AFTER_RE.finditer(low, m0.end()))
 _NEXT_LOW = re.compile(r"\s{1,3}([a-z]+)")
 _SC = K["scanner"]
 # words that may follow a number that starts a timex ("five days", "25 September", "5 p.m.", "5 to 7")
@@ -195,25 +217,28 @@ def scan(text: str):
     chain: list[int] = []  # starts of adjacent non-standalone trigger words
     chain_content = False  # does the chain hold a word that is not a function word ("aug", "year")?
     chain_end = -10
+    rules_at = _RULES_AT
 
     def attempt(p):
         nonlocal last
-        match = _scanner_for(low[p])
-        if match is None:
-            return
-        m = match(low, p)
-        if m is None:
-            return
-        last = m.end()
-        i = int(m.lastgroup[2:])
-        gd = {}
-        for full, n in _group_maps[i]:
-            a, b = m.span(full)
-            gd[n] = text[a:b] if a >= 0 else None
-        out.append((m.start(), m.end(), _kinds[i], gd))
+        key = low[p:p + DEPTH]
+        key = key[0] + (key[1:].translate(CLASS_TABLE) if key.isascii() else "".join(map(char_class, key[1:])))
+        rules = rules_at.get(key)
+        if rules is None:
+            rules = _rules_at(key)
+        for match, groups, kind in rules:
+            m = match(low, p)
+            if m is not None:
+                last = m.end()
+                gd = {}
+                for full, n in groups:
+                    a, b = m.span(full)
+                    gd[n] = text[a:b] if a >= 0 else None
+                out.append((p, last, kind, gd))
+                return
 
-    for t in _TRIG_RE.finditer(low):
-        p = t.start()
+    for t in _tokens(low):
+        p = t.start(1)
         e = t.end()
         if chain and p - chain_end > 4:
             # the chain ended without a content word after it: worth a try only if it holds one
@@ -226,7 +251,7 @@ def scan(text: str):
         if p < last:
             chain = []
             continue
-        w = t.group()
+        w = t.group(1)
         isdig = w[0].isdigit()
         if isdig:
             q = p

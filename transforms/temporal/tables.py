@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from transforms import knowledge
 
@@ -24,6 +25,7 @@ K = _load()
 SHORT_WHOLE = frozenset(K["ambiguous_months"]["short_whole"])
 
 
+@lru_cache(maxsize=16384)
 def norm(s: str) -> str:
     """A matched phrase as the tables spell it: lower case, no dots, one space, straight apostrophe."""
     return " ".join(s.lower().replace(".", "").replace("’", "'").split())
