@@ -1,7 +1,10 @@
 """Event types (transforms.extract.event_types): the table, lemmas, trigger choice."""
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 
 import pytest
 
@@ -86,3 +89,14 @@ def test_far_triggers_outside_the_clause_are_ignored():
          "Turkish, Portuguese, Indonesian, Russian and other languages - English being the default offered to "
          "those countries with languages outside the preceding list.")
     assert classify(s, "2016") == ("other", None)
+
+
+def test_trigger_order_does_not_depend_on_the_hash_seed():
+    """"ruling" is a lawsuit trigger as written and a regulatory one as "rule": the word's own trigger wins,
+    in every process (lemmas are ordered, not a set in hash order)."""
+    code = ("from transforms.extract import event_types as t; "
+            "print(t.classify('The court ruling came on 3 May 2024.', 24, 34)[0], t.lemmas('ruling')[0])")
+    outs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                           env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout.strip()
+            for seed in range(6)}
+    assert outs == {"lawsuit ruling"}

@@ -62,31 +62,34 @@ MAX_OUT_OF_CLAUSE = 20   # tokens: a trigger outside the date's clause must be t
 
 
 @functools.lru_cache(maxsize=65536)
-def lemmas(word: str) -> frozenset[str]:
-    """Candidate lemmas of a word (lower-cased) by suffix stripping; over-generation is harmless."""
+def lemmas(word: str) -> tuple[str, ...]:
+    """Candidate lemmas of a word (lower-cased) by suffix stripping; over-generation is harmless. In a fixed
+    order, the word itself first (its own triggers win over a stripped form's: "ruling" before "rule"), then
+    the irregular form, then the suffix rules in the order written; never in a set's hash order, which
+    would change event types from one process to the next."""
     w = word.lower()
-    out = {w}
+    out = [w]
     irregular = _irregular()
     if w in irregular:
-        out.add(irregular[w])
+        out.append(irregular[w])
     n = len(w)
     if n > 4 and w.endswith("ies"):
-        out.add(w[:-3] + "y")
+        out.append(w[:-3] + "y")
     if n > 4 and w.endswith("ied"):
-        out.add(w[:-3] + "y")
+        out.append(w[:-3] + "y")
     if n > 3 and w.endswith("es"):
-        out.add(w[:-2])
+        out.append(w[:-2])
     if n > 3 and w.endswith("s") and not w.endswith("ss"):
-        out.add(w[:-1])
+        out.append(w[:-1])
     if n > 4 and w.endswith("ed"):
-        out.update((w[:-2], w[:-1]))
+        out.extend((w[:-2], w[:-1]))
         if w[-3] == w[-4]:
-            out.add(w[:-3])
+            out.append(w[:-3])
     if n > 5 and w.endswith("ing"):
-        out.update((w[:-3], w[:-3] + "e"))
+        out.extend((w[:-3], w[:-3] + "e"))
         if w[-4] == w[-5]:
-            out.add(w[:-4])
-    return frozenset(out)
+            out.append(w[:-4])
+    return tuple(dict.fromkeys(out))
 
 
 @functools.cache
