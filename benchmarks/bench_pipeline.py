@@ -96,7 +96,7 @@ _MEASURE = ("import resource, subprocess, sys; rc = subprocess.call(sys.argv[1:]
 
 
 def run_pipeline(corpus: Path, work: Path) -> dict:
-    env = dict(os.environ, TIMELINE_BATCH_SIZE=os.environ.get("TIMELINE_BATCH_SIZE", "2000"))
+    env = dict(os.environ)  # the settings a user gets (TIMELINE_BATCH_SIZE etc. only if set here)
     cmd = [str(TIMELINE), "run", "--source", str(corpus), "--lake", str(work / "lake"),
            "--warehouse", str(work / "timeline.duckdb")]
     t0 = time.perf_counter()

@@ -21,7 +21,7 @@ import pytest
 from transforms.lake import store as lake
 from transforms.quality.validate import Validator
 from transforms.settings import Settings
-from transforms.orchestration.extract_batch import worker_count
+from transforms.orchestration.extract_batch import split_by_size, worker_count
 from transforms.orchestration.pipeline import ValidationFailed, plan, process_batch, run_lock, RunLocked, validate_and_commit
 from transforms.temporal import tag
 from transforms.warehouse.builder import build
@@ -106,6 +106,16 @@ def test_a_batch_too_small_to_repay_forking_is_extracted_in_one_process():
     feed = ["file", "/src", "feed.jsonl", 5_000_000, 0, 4_990_000, 9_000]  # resumed near its end: 10 KB to read
     assert worker_count([feed] * 4, workers=2, min_bytes=512_000) == 1
     assert worker_count(files[:3], workers=2, min_bytes=0) == 1  # at least two files per worker
+
+
+def test_a_batch_is_shared_between_workers_by_bytes_to_read_not_by_count():
+    files = [["file", "/src", f"{i}.txt", n, 0] for i, n in enumerate([40_000] + [2_000] * 20)]
+    first, second = split_by_size(files, 2)
+    assert first == files[:1] and second == files[1:]      # one long article weighs as much as twenty short
+    feed = ["file", "/src", "feed.jsonl", 5_000_000, 0, 4_990_000, 9_000]  # 10 KB left to read
+    assert [len(r) for r in split_by_size([feed] + files[1:6], 2)] == [1, 5]  # its 10 KB, not 5 MB
+    assert [len(r) for r in split_by_size(files[:3], 8)] == [1, 1, 1]   # never an empty part
+    assert sum(split_by_size(files, 3), []) == files                    # in order, each once
 
 
 def pid_extract(doc, run_id):

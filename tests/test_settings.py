@@ -40,7 +40,7 @@ def test_defaults_and_overrides(tmp_path: Path):
     assert (s.batch_size, s.max_doc_bytes, s.workers, s.schedule) == (7, 500_000, 0, "@daily")
     run = Settings.from_params({"lake": "/x/lake", "sources": "/x/src", "workers": 3, "batch_size": 99}, env)
     assert (run.lake, run.sources, run.workers) == (Path("/x/lake"), (Path("/x/src"),), 3)
-    assert run.batch_size == 7  # not a per-run setting: a run's conf cannot change it
+    assert run.batch_size == 99  # a per-run setting (timeline run passes its own)
     assert Settings.from_params(run.as_params(), env) == run
 
 
@@ -65,7 +65,7 @@ def test_command_line_paths_are_relative_to_the_current_folder(tmp_path: Path, m
 
 @pytest.mark.parametrize("env,message", [
     ({"TIMELINE_MAX_DOC_MB": "abc"}, "TIMELINE_MAX_DOC_MB='abc' is not a number"),
-    ({"TIMELINE_BATCH_SIZE": "0"}, "TIMELINE_BATCH_SIZE='0' must be at least 1"),
+    ({"TIMELINE_BATCH_SIZE": "-1"}, "TIMELINE_BATCH_SIZE='-1' must be at least 0"),
     ({"TIMELINE_MAX_DOC_MB": "-1"}, "TIMELINE_MAX_DOC_MB='-1' must be at least 0.001"),
 ])
 def test_a_bad_setting_is_one_clear_line(env, message, monkeypatch, capsys):

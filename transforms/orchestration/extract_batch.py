@@ -70,9 +70,8 @@ def process_batch(manifest_path: str, extract=None, workers: int | None = None) 
     if workers == 1:  # the matchers are compiled lazily, by the first document that needs them
         stats = _process_part(manifest, entries, manifest["batch"], extract)
     else:
-        size = -(-len(entries) // workers)
-        parts = [(manifest, entries[i:i + size], f"{manifest['batch']}-{k}", extract)
-                 for k, i in enumerate(range(0, len(entries), size))]
+        parts = [(manifest, chunk, f"{manifest['batch']}-{k}", extract)
+                 for k, chunk in enumerate(split_by_size(entries, workers))]
         stats = Counter()
         pool, kept = _pool(workers, extract)
         try:
@@ -126,6 +125,31 @@ def _pool(workers: int, extract):
     return pool, bool(_kept.get("on"))
 
 
+def _todo(entry: list) -> int:
+    """Bytes still to read of a manifest entry (a resumed feed from its offset; a rejected input: none)."""
+    return entry[3] - (entry[5] if len(entry) > 5 else 0) if entry[0] == "file" else 0
+
+
+def split_by_size(entries: list, parts: int) -> list[list]:
+    """``entries`` cut into ``parts`` runs of about equal bytes to read (the work: extraction time follows
+    the text's length), in order; a run is never empty. Equal counts would leave a worker idle while the
+    other finishes a run of long articles."""
+    parts = max(1, min(parts, len(entries)))
+    weights = [_todo(e) for e in entries]
+    if not any(weights):                                   # nothing to read: equal counts
+        weights = [1] * len(entries)
+    total = sum(weights)
+    out, run, done = [], [], 0
+    for i, (entry, weight) in enumerate(zip(entries, weights)):
+        run.append(entry)
+        done += weight
+        left = len(entries) - i - 1                        # entries not yet placed
+        if len(out) < parts - 1 and (done >= total * (len(out) + 1) / parts or left == parts - 1 - len(out)):
+            out.append(run)
+            run = []
+    return out + ([run] if run else [])
+
+
 def worker_count(entries: list, workers: int, min_bytes: int) -> int:
     """How many processes a batch is worth: at most ``workers``, with at least two files and ``min_bytes``
     of input still to read (TIMELINE_WORKER_MIN_KB) for each; 1 means no pool at all.
@@ -136,7 +160,7 @@ def worker_count(entries: list, workers: int, min_bytes: int) -> int:
     process and in two when the machine is idle, 1.1 s against 2 s when it is busy; 500 articles (1 MB)
     1.7 s in one process, 1.3 s in two. 256 KB of text per worker lies past the break-even in both
     cases. One process compiles the matchers lazily as it extracts (no warm-up)."""
-    todo = sum(e[3] - (e[5] if len(e) > 5 else 0) for e in entries if e[0] == "file")  # e[5]: a feed's resume offset
+    todo = sum(_todo(e) for e in entries)
     by_size = todo // min_bytes if min_bytes else workers
     return max(1, min(workers, len(entries) // 2, by_size))
 
@@ -165,10 +189,10 @@ def _process_part(manifest: dict, entries: list, part: str, extract=None) -> Cou
     run_id, lake_dir = manifest["run_id"], Path(manifest["lake"])
     now = utc_now()
     seen_here = SeenDocuments()
-    stats, group, flushed = Counter(), [], 0
+    stats, group, flushed, held = Counter(), [], 0, 0  # held: documents in ``group``
 
     def flush() -> None:
-        nonlocal group, flushed
+        nonlocal group, flushed, held
         name = part if not flushed else f"{part}_{flushed}"
         try:
             lake.stage(lake_dir, run_id, name, _merge(group))
@@ -179,12 +203,13 @@ def _process_part(manifest: dict, entries: list, part: str, extract=None) -> Cou
         for b in group:
             stats.update(b["stats"])
             stats["events"] += len(b["rows"]["events"])
-        group, flushed = [], flushed + 1
+        group, flushed, held = [], flushed + 1, 0
 
     for entry in entries:
         for bundle in _bundles(entry, manifest, extract, seen_here, run_id, now):
             group.append(bundle)
-            if sum(len(b["rows"]["documents"]) for b in group) >= STAGE_DOCS:
+            held += len(bundle["rows"]["documents"])
+            if held >= STAGE_DOCS:
                 flush()
     if group or not flushed:
         flush()

@@ -32,6 +32,10 @@ __all__ = ["RunLocked", "ValidationFailed", "new_run_id", "plan", "process_batch
 log = logging.getLogger("timeline")
 
 
+SCHEDULED_BATCH = 200               # files per extraction task when TIMELINE_BATCH_SIZE is 0, under a scheduler
+IN_PROCESS_BATCH_PER_WORKER = 2500  # ... and under `timeline run`, per worker process sharing each batch
+
+
 def new_run_id(now: dt.datetime | None = None) -> str:
     now = now or dt.datetime.now(dt.UTC)
     return now.strftime("%Y%m%dT%H%M%S%fZ")
@@ -121,7 +125,7 @@ def plan(settings: Settings, run_id: str, walk: bool = True) -> list[str]:
                 entry += [start.offset, start.lines]
         entries.append(entry)
         total += 1
-        if len(entries) >= settings.batch_size:
+        if len(entries) >= (settings.batch_size or SCHEDULED_BATCH):
             flush()
             entries = []
     if entries:

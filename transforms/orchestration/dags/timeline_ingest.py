@@ -22,7 +22,7 @@ from transforms.orchestration.dag_support import (DEFAULTS, INBOX, INGEST_SCHEDU
     max_active_runs=1,
     tags=["timeline"],
     default_args={"on_failure_callback": record_failure},  # why a task failed, for `timeline run`
-    params=run_params("sources", "lake", "warehouse", "reports", "workers", "inbox"),
+    params=run_params("sources", "lake", "warehouse", "reports", "workers", "batch_size", "inbox"),
     doc_md=__doc__,
 )
 def timeline_ingest():
