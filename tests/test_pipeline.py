@@ -163,6 +163,19 @@ def test_validation_rewrites_only_the_parts_that_lose_rows(settings, validator, 
     assert committed[last] > staged[last]  # the part holding the duplicate was rewritten without it
 
 
+def test_the_warehouse_is_built_in_a_process_of_its_own(settings, validator, tmp_path):
+    from transforms.warehouse.builder import build_apart
+
+    run_once(settings, validator, "r1")
+    result = build_apart(settings.lake, settings.warehouse, memory="256MB")
+    assert result["status"] == "built" and result["documents"] == 4
+    assert table_rows(settings.warehouse, "SELECT count(*) FROM documents") == [(4,)]
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    with pytest.raises(OSError):  # the child's error reaches the caller
+        build_apart(settings.lake, blocker / "t.duckdb")
+
+
 def test_a_copy_in_another_batch_of_the_same_run_is_a_duplicate(settings, validator, seeds_copy):
     shutil.copy(seeds_copy / "000_5486dea1e26f082a.txt", seeds_copy / "zz-copy.txt")  # lands in the last batch
     summary = run_once(settings, validator, "r1")

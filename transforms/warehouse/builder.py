@@ -167,6 +167,20 @@ def build(lake_dir: Path, warehouse: Path, force: bool = False, memory: str = "1
             "fingerprint": fp, "seconds": round(time.perf_counter() - t0, 3), **counts}
 
 
+def build_apart(lake_dir: Path, warehouse: Path, memory: str = "1GB") -> dict:
+    """``build`` in a fresh process (spawned, not forked): the build's peak memory is an interpreter plus
+    DuckDB's buffer pool, never on top of the calling task's (a `timeline run` process holds Airflow and the
+    run). The child dies with the caller; its exceptions reach the caller."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from transforms.orchestration.processes import die_with_parent
+
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
+                             initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
+        return pool.submit(build, lake_dir, warehouse, memory=memory).result()
+
+
 def summary(warehouse: Path) -> dict:
     """What a finished run reports: counts and events per market, read from the published file."""
     import duckdb

@@ -26,10 +26,10 @@ from transforms.orchestration.dag_support import LAKE, WAREHOUSE, announce, reco
 def timeline_warehouse():
     @task(outlets=[WAREHOUSE])
     def publish() -> dict:
-        from transforms.warehouse.builder import build
+        from transforms.warehouse.builder import build_apart
 
         s = settings()
-        result = build(s.lake, s.warehouse, memory=s.build_memory)
+        result = build_apart(s.lake, s.warehouse, memory=s.build_memory)
         announce(WAREHOUSE, s)
         return result
 
