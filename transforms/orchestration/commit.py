@@ -13,6 +13,8 @@ import json
 import logging
 import time
 from collections import Counter
+from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -67,6 +69,7 @@ def validate_and_commit(settings: Settings, run_id: str, validator=None, batch_s
     now = utc_now()
     totals = Counter({k: sum(b.get(k, 0) for b in batch_stats) for k in ("feed_lines_read", "feed_lines_incomplete")})
     group: list[_Part] = []
+    pending = None  # (group, validation started): restaged while the next group is validated
     for i, name in enumerate(parts):
         part = _Part(name, {t: pq.read_table(staging / t / f"part-{name}.parquet", columns=c) for t, c in IDS.items()})
         for doc_id, row in dups.get(name, ()):
@@ -76,8 +79,12 @@ def validate_and_commit(settings: Settings, run_id: str, validator=None, batch_s
         totals["duplicates"] += len(part.dup_ids)
         group.append(part)
         if sum(p.ids["documents"].num_rows for p in group) >= VALIDATE_DOCS or i == len(parts) - 1:
-            _validate_group(settings, run_id, validator, group, now, totals)
-            group = []
+            started = _start_validation(validator, staging, group, run_id)
+            if pending:
+                _finish_group(settings, run_id, validator, *pending, now, totals)
+            pending, group = (group, started), []
+    if pending:
+        _finish_group(settings, run_id, validator, *pending, now, totals)
     t_validated = time.perf_counter()
     plan_file = staging / "plan.json"
     planned = json.loads(plan_file.read_text()) if plan_file.exists() else {}
@@ -121,12 +128,27 @@ def _duplicates(lake_dir: Path, staging: Path, parts: list[str], run_id: str) ->
     return out
 
 
-def _validate_group(settings: Settings, run_id: str, validator, group: list[_Part], now: dt.datetime,
-                    totals: Counter) -> None:
-    """Validate a group of parts together (less their duplicates); quarantine failing rows; restage what changed."""
-    staging = lake.staging_dir(settings.lake, run_id)
+def _start_validation(validator, staging: Path, group: list[_Part], run_id: str):
+    """Start validating a group of parts (less their duplicates): ``(files, dropped ids, Future)``. The
+    validator of `timeline run` works in its own process (``submit_parts``), so the caller restages the
+    previous group meanwhile; an in-process one has validated when this returns."""
     files = {t: [staging / t / f"part-{p.name}.parquet" for p in group] for t in CHECKED}
-    outcome = _validate_isolating(validator, files, set().union(*(p.dup_ids for p in group)), run_id)
+    drop = set().union(*(p.dup_ids for p in group))
+    submit = getattr(validator, "submit_parts", None)
+    if submit is not None:
+        return files, drop, submit(files, drop, run_name=run_id)
+    future: Future = Future()
+    try:
+        future.set_result(validator.validate_parts(files, drop, run_name=run_id))
+    except Exception as exc:  # noqa: BLE001 - handled where the outcome is used
+        future.set_exception(exc)
+    return files, drop, future
+
+
+def _finish_group(settings: Settings, run_id: str, validator, group: list[_Part], started, now: dt.datetime,
+                  totals: Counter) -> None:
+    """The outcome of a group's validation: quarantine failing rows; restage what changed."""
+    outcome = _validate_isolating(validator, *started, run_id)
     if outcome.batch_failures:
         raise ValidationFailed("; ".join(outcome.batch_failures))
     where, doc_of_event = {}, {}
@@ -184,14 +206,18 @@ def _restage(lake_dir: Path, run_id: str, part: _Part, bad_docs: set[str], bad_e
     totals["quarantine"] += quarantine.num_rows
 
 
-def _validate_isolating(validator, files: dict[str, list[Path]], drop_docs: set[str], run_id: str):
-    """Validate the parts; when validation itself fails (an error, not a failed expectation), no record
-    explains it yet: validate document by document, and a document that cannot be validated is
+def _validate_isolating(validator, files: dict[str, list[Path]], drop_docs: set[str], started: Future,
+                        run_id: str):
+    """The parts' outcome; when their validation itself failed (an error, not a failed expectation), no
+    record explains it yet: validate document by document, and a document that cannot be validated is
     quarantined with the error while the others go on."""
     from transforms.quality.validate import Outcome, RowFailure, read_checked
 
     try:
-        return validator.validate_parts(files, drop_docs, run_name=run_id)
+        try:
+            return started.result()
+        except BrokenProcessPool:  # the validation worker died: the validator falls back to this process
+            return validator.validate_parts(files, drop_docs, run_name=run_id)
     except Exception as exc:  # noqa: BLE001
         log.warning("validation of the batch failed (%s: %s): retrying document by document", type(exc).__name__, exc)
     tables = read_checked(files, drop_docs)

@@ -61,8 +61,17 @@ def finish() -> list[str]:
 
 
 class _InWorker:
+    def submit_parts(self, files, drop_docs=frozenset(), run_name: str | None = None) -> Future:
+        """Validation of staged part files, started in the worker (which reads them itself: the run never
+        holds the validated tables); if the worker has died, done here before returning."""
+        try:
+            return _pool.submit(_validate_parts, files, drop_docs, run_name)
+        except BrokenProcessPool:
+            future: Future = Future()
+            future.set_result(self.validate_parts(files, drop_docs, run_name))
+            return future
+
     def validate_parts(self, files, drop_docs=frozenset(), run_name: str | None = None):
-        """The worker reads the part files itself: the run never holds the validated tables."""
         try:
             return _pool.submit(_validate_parts, files, drop_docs, run_name).result()
         except BrokenProcessPool:
