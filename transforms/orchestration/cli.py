@@ -213,7 +213,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from rich.console import Console
 
     from transforms.lake import store as lake_mod
-    from transforms.orchestration.extract_batch import kept_workers, start_kept_pool
+    from transforms.orchestration.extract_batch import kept_workers
     from transforms.orchestration.pipeline import IN_PROCESS_BATCH_PER_WORKER
     from transforms.orchestration.lock import RunLocked, run_lock
     from transforms.quality import background
@@ -237,7 +237,6 @@ def cmd_run(args: argparse.Namespace) -> int:
                 console.print(f"removed a leftover of an interrupted run: {leftover}")
             log_path = home / "logs" / f"timeline-run-{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S}.log"
             log_path.parent.mkdir(parents=True, exist_ok=True)
-            start_kept_pool(settings.workers, log_path)  # the extraction workers warm up while Airflow starts
             before = set(lake_mod.committed_runs(settings.lake))
             for label, module in (("ingest (timeline_ingest DAG)", "timeline_ingest"),
                                   ("warehouse (timeline_warehouse DAG)", "timeline_warehouse")):

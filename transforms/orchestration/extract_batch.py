@@ -107,31 +107,6 @@ def kept_workers():
             entry[1].shutdown(cancel_futures=True)
 
 
-def start_kept_pool(workers: int, log_path: Path | None = None) -> None:
-    """Inside kept_workers(): fork the pool now, from a process that has not loaded Airflow yet (`timeline
-    run` calls this first), and let each worker compile the extractor's matchers while Airflow starts on
-    the other core; the workers write what they print to ``log_path`` (the run's Airflow log)."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    if not _kept.get("on") or workers < 2 or "pool" in _kept:
-        return
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_early_worker,
-                               initargs=(os.getpid(), str(log_path) if log_path else None))
-    pool.submit(int)  # a forking pool starts all its workers at the first task
-    _kept["pool"] = ((workers, None), pool)
-
-
-def _early_worker(parent: int, log_path: str | None) -> None:
-    die_with_parent(parent)
-    if log_path:
-        fd = os.open(log_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT)
-        os.dup2(fd, 1)
-        os.dup2(fd, 2)
-        os.close(fd)
-    _warm_up()
-
-
 def _pool(workers: int, extract):
     """``(pool, kept)``: the kept pool when one is kept for these workers and extractor, else a new one."""
     import multiprocessing
