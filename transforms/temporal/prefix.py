@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from re import _constants as C, _parser as P
 
-DEPTH = 8
+DEPTH = 6
 _MAX_SET = 6  # a set of more classes than this is treated as any class
 _MAX_SEQS = 50000  # beyond this many beginnings a rule is not filtered
 
