@@ -101,6 +101,18 @@ def _backfill_identity(con, files: list[Path]) -> None:
     con.unregister("_identities")
 
 
+def build_mode(fp: str, runs_now: list[str], previous: dict | None) -> str:
+    """``unchanged`` (built from these runs by this definition), ``incremental`` (the same definition built it
+    from a subset of the runs, and replaced derived tables have not left the file mostly free blocks: then a
+    full rebuild compacts it) or ``full``."""
+    if previous and previous["fingerprint"] == fp:
+        return "unchanged"
+    if (previous and previous["definition"] == definition_fingerprint() and set(previous["runs"]) <= set(runs_now)
+            and previous["free_share"] < MAX_FREE_SHARE):
+        return "incremental"
+    return "full"
+
+
 def build(lake_dir: Path, warehouse: Path, force: bool = False, memory: str = "1GB") -> dict:
     """Bring the warehouse up to date with the lake and publish it atomically; returns what was done.
 
@@ -114,15 +126,12 @@ def build(lake_dir: Path, warehouse: Path, force: bool = False, memory: str = "1
     from transforms.extract.markets import market_table
 
     lake_dir, warehouse = Path(lake_dir), Path(warehouse)
-    fp, definition = fingerprint(lake_dir), definition_fingerprint()
-    runs_now = lake.committed_runs(lake_dir)
+    fp, runs_now = fingerprint(lake_dir), lake.committed_runs(lake_dir)
     previous = None if force else current_build(warehouse)
-    if previous and previous["fingerprint"] == fp:
+    mode = build_mode(fp, runs_now, previous)
+    if mode == "unchanged":
         return {"status": "unchanged", "warehouse": str(warehouse), "fingerprint": fp}
-    # incremental when the same definition built it from a subset of the runs, and replaced derived tables
-    # have not left the file mostly free blocks (then a full rebuild compacts it)
-    incremental = bool(previous and previous["definition"] == definition
-                       and set(previous["runs"]) <= set(runs_now) and previous["free_share"] < MAX_FREE_SHARE)
+    incremental = mode == "incremental"
     new_runs = set(runs_now) - set(previous["runs"]) if incremental else set(runs_now)
     t0 = time.perf_counter()
     warehouse.parent.mkdir(parents=True, exist_ok=True)
@@ -154,7 +163,7 @@ def build(lake_dir: Path, warehouse: Path, force: bool = False, memory: str = "1
                 con.execute(path.read_text(encoding="utf-8"))
             con.execute(f"CREATE OR REPLACE TABLE {BUILD_TABLE} AS SELECT ? AS fingerprint, ? AS definition, "
                         "?::VARCHAR[] AS runs, ? AS built_at, ? AS seconds, ? AS mode",
-                        [fp, definition, runs_now, dt.datetime.now(dt.UTC).isoformat(),
+                        [fp, definition_fingerprint(), runs_now, dt.datetime.now(dt.UTC).isoformat(),
                          round(time.perf_counter() - t0, 3), "incremental" if incremental else "full"])
             counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
                       for t in ("documents", "events", "event_markets", "quarantine", "markets")}
@@ -168,14 +177,17 @@ def build(lake_dir: Path, warehouse: Path, force: bool = False, memory: str = "1
 
 
 def build_apart(lake_dir: Path, warehouse: Path, memory: str = "1GB") -> dict:
-    """``build`` in a fresh process (spawned, not forked): the build's peak memory is an interpreter plus
+    """``build``, a full one in a fresh process (spawned, not forked): its peak memory is an interpreter plus
     DuckDB's buffer pool, never on top of the calling task's (a `timeline run` process holds Airflow and the
-    run). The child dies with the caller; its exceptions reach the caller."""
+    run); the child dies with the caller and its exceptions reach the caller. An incremental build (a small
+    update: little memory) runs here, without the second or so a new interpreter costs."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     from transforms.orchestration.processes import die_with_parent
 
+    if build_mode(fingerprint(lake_dir), lake.committed_runs(lake_dir), current_build(Path(warehouse))) != "full":
+        return build(lake_dir, warehouse, memory=memory)
     with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
                              initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
         return pool.submit(build, lake_dir, warehouse, memory=memory).result()
