@@ -4,7 +4,8 @@ Nothing is decoded twice and no text is read back: duplicates are found by joini
 against the lake's in Arrow; the validator reads the checked columns of the staged part files itself (in
 `timeline run`, the Great Expectations worker: this process holds only ids); a part is rewritten only when it
 loses rows (a duplicate, a quarantined document or event), and then only its tables that do; otherwise only
-its quarantine rows are restaged. The parts the extraction wrote are what is committed.
+its quarantine rows are restaged. Groups are pipelined: a group is restaged while the next one is validated.
+The parts the extraction wrote are what is committed.
 """
 from __future__ import annotations
 
