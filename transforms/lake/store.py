@@ -133,11 +133,6 @@ def read_committed(lake: Path, table: str, columns: list[str], where: pc.Express
     return _scan(committed_files(lake, table), table, columns, where)
 
 
-def read_staged(lake: Path, run_id: str, table: str, columns: list[str]) -> pa.Table:
-    """A few columns of the parts the run ``run_id`` staged for ``table``, in one scan."""
-    return _scan(staged_parts(lake, run_id, table), table, columns)
-
-
 def _scan(files: list[Path], table: str, columns: list[str], where: pc.Expression | None = None) -> pa.Table:
     import pyarrow.dataset as ds  # here: it imports pandas (0.2 s), which a process that only writes never needs
 
