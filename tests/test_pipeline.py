@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import gc
 import hashlib
 import os
 import shutil
@@ -147,6 +148,25 @@ def test_kept_workers_serve_every_batch_of_a_run_and_end_with_it(settings, valid
     for i in range(8):
         (settings.sources[0] / f"more-{i}.txt").write_text(f"On {i + 1} June 2024 Alibaba opened shop {i} in Lima.\n")
     assert len(worker_pids("r2", kept=False)) > 2             # outside the block: fresh workers per batch
+
+
+def frozen_extract(doc, run_id):
+    """An extractor recording how many objects its process has frozen out of the garbage collector."""
+    rows = fake_extract(doc, run_id)
+    for ev in rows["events"]:
+        ev["trigger"] = str(gc.get_freeze_count())
+    return rows
+
+
+def test_forked_workers_keep_the_inherited_heap_out_of_the_garbage_collector(settings, validator):
+    settings = replace(settings, batch_size=100, workers=2, worker_min_kb=0)
+    for i in range(4):
+        (settings.sources[0] / f"extra-{i}.txt").write_text(f"On {i + 1} May 2024 Alibaba opened office {i} in Lima.\n")
+    stats = [process_batch(m, extract=frozen_extract) for m in plan(settings, "r1")]
+    validate_and_commit(settings, "r1", validator=validator, batch_stats=stats)
+    frozen = {int(t) for t in pq.read_table(settings.lake / "events" / "run_id=r1")["trigger"].to_pylist() if t}
+    assert frozen and min(frozen) > 1000    # each worker froze what it inherited (this process: thousands)
+    assert gc.get_freeze_count() == 0       # the forking process itself is left as it was
 
 
 def test_validation_rewrites_only_the_parts_that_lose_rows(settings, validator, seeds_copy):

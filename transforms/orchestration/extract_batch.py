@@ -23,7 +23,7 @@ from transforms.ingest.models import Document, Rejected
 from transforms.ingest.sources import SourceFile, is_feed, read_source
 from transforms.lake import store as lake
 from transforms.lake.dedup import SeenDocuments
-from transforms.orchestration.processes import die_with_parent
+from transforms.orchestration.processes import forked_worker
 
 log = logging.getLogger("timeline")
 
@@ -119,7 +119,7 @@ def _pool(workers: int, extract):
         entry[1].shutdown(cancel_futures=True)
     _warm_up(extract)  # build the lazily compiled matchers once, before forking, so workers inherit them
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
-                               initializer=die_with_parent, initargs=(os.getpid(),))
+                               initializer=forked_worker, initargs=(os.getpid(),))
     if _kept.get("on"):
         _kept["pool"] = ((workers, extract), pool)
     return pool, bool(_kept.get("on"))

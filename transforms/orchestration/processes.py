@@ -7,6 +7,7 @@ process (the OOM killer) takes the whole run down at once and no orphan keeps th
 """
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import sys
@@ -28,6 +29,16 @@ def die_with_parent(parent: int | None = None) -> None:
         _watchdog(parent)
     if os.getppid() != parent:  # the parent died before the request took effect
         os.kill(os.getpid(), signal.SIGKILL)
+
+
+def forked_worker(parent: int) -> None:
+    """First thing in a worker forked from a large process (`timeline run` holds Airflow): die with the
+    parent, and freeze the inherited objects out of the garbage collector. Otherwise every full collection
+    in the worker walks the parent's whole heap: measured 0.46 s each in an extraction worker forked from
+    `timeline run`, a few per 5,000 documents; 0.01 s frozen. Nothing inherited is ever freed by it, which
+    a worker does not need."""
+    die_with_parent(parent)
+    gc.freeze()
 
 
 def _watchdog(parent: int, every: float = 0.5) -> None:

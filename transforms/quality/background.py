@@ -105,10 +105,10 @@ def _fallback():
 
 def _load(parent: int, project: str) -> None:
     global _validator
-    from transforms.orchestration.processes import die_with_parent
+    from transforms.orchestration.processes import forked_worker
     from transforms.quality.validate import Validator
 
-    die_with_parent(parent)
+    forked_worker(parent)
     _validator = Validator(Path(project))
 
 
