@@ -196,6 +196,20 @@ def test_the_warehouse_is_built_in_a_process_of_its_own(settings, validator, tmp
         build_apart(settings.lake, blocker / "t.duckdb")
 
 
+def test_long_text_is_stored_with_the_compression_the_schema_names(settings, validator):
+    from transforms.extract.events import extract
+    from transforms.lake.schema import WAREHOUSE_COMPRESSION
+    from transforms.warehouse.builder import build
+
+    run_once(settings, validator, "r1", extract=extract)
+    build(settings.lake, settings.warehouse)
+    for table, columns in WAREHOUSE_COMPRESSION.items():
+        for column, compression in columns.items():
+            stored = table_rows(settings.warehouse, f"SELECT DISTINCT compression FROM pragma_storage_info('{table}') "
+                                                    f"WHERE column_name = '{column}' AND segment_type = 'VARCHAR'")
+            assert stored == [(compression.upper(),)], (table, column)
+
+
 def test_a_copy_in_another_batch_of_the_same_run_is_a_duplicate(settings, validator, seeds_copy):
     shutil.copy(seeds_copy / "000_5486dea1e26f082a.txt", seeds_copy / "zz-copy.txt")  # lands in the last batch
     summary = run_once(settings, validator, "r1")

@@ -118,6 +118,15 @@ WAREHOUSE_COLUMNS: dict[str, list[pa.Field]] = {
     "events": [pa.field("superseded_by", pa.string()), pa.field("valid_to", TS)],
 }
 
+# Long text the warehouse stores compressed with zstd instead of DuckDB's default choice for strings: on 100k
+# documents it is written faster (documents 2.3 -> 1.5 s, event_mentions 1.1 -> 0.7 s) and smaller (text 97 ->
+# 63 MB); a full scan for a word in the sentences is slower (28 -> 45 ms over 490k events).
+WAREHOUSE_COMPRESSION: dict[str, dict[str, str]] = {
+    "documents": {"text": "zstd"},
+    "events": {"sentence": "zstd"},
+    "event_mentions": {"sentence": "zstd"},
+}
+
 
 def warehouse_schema(table: str) -> pa.Schema:
     """A lake table's schema as the warehouse holds it (with WAREHOUSE_COLUMNS)."""

@@ -62,8 +62,12 @@ def current_build(warehouse: Path) -> dict | None:
 
 
 def _create(con, name: str, arrow_schema: pa.Schema) -> None:
+    """The table with the schema's columns (Arrow types as DuckDB maps them) and storage compression."""
     con.register("_empty", arrow_schema.empty_table())
-    con.execute(f"CREATE TABLE {name} AS SELECT * FROM _empty")
+    compression = schema.WAREHOUSE_COMPRESSION.get(name, {})
+    columns = ", ".join(f'"{col}" {kind}' + (f" USING COMPRESSION {compression[col]}" if col in compression else "")
+                        for col, kind, *_ in con.execute("DESCRIBE SELECT * FROM _empty").fetchall())
+    con.execute(f"CREATE TABLE {name} ({columns})")
     con.unregister("_empty")
 
 
