@@ -24,6 +24,7 @@ from transforms.quality.validate import Validator
 from transforms.settings import Settings
 from transforms.orchestration.extract_batch import split_by_size, worker_count
 from transforms.orchestration.pipeline import ValidationFailed, plan, process_batch, run_lock, RunLocked, validate_and_commit
+from transforms.orchestration.processes import YOUNG_COLLECTION_EVERY
 from transforms.temporal import tag
 from transforms.warehouse.builder import build
 
@@ -154,7 +155,7 @@ def frozen_extract(doc, run_id):
     """An extractor recording how many objects its process has frozen out of the garbage collector."""
     rows = fake_extract(doc, run_id)
     for ev in rows["events"]:
-        ev["trigger"] = str(gc.get_freeze_count())
+        ev["trigger"] = f"{gc.get_freeze_count()} {gc.get_threshold()[0]}"
     return rows
 
 
@@ -164,9 +165,10 @@ def test_forked_workers_keep_the_inherited_heap_out_of_the_garbage_collector(set
         (settings.sources[0] / f"extra-{i}.txt").write_text(f"On {i + 1} May 2024 Alibaba opened office {i} in Lima.\n")
     stats = [process_batch(m, extract=frozen_extract) for m in plan(settings, "r1")]
     validate_and_commit(settings, "r1", validator=validator, batch_stats=stats)
-    frozen = {int(t) for t in pq.read_table(settings.lake / "events" / "run_id=r1")["trigger"].to_pylist() if t}
-    assert frozen and min(frozen) > 1000    # each worker froze what it inherited (this process: thousands)
-    assert gc.get_freeze_count() == 0       # the forking process itself is left as it was
+    seen = {tuple(map(int, t.split())) for t in pq.read_table(settings.lake / "events" / "run_id=r1")["trigger"].to_pylist()}
+    assert seen and min(frozen for frozen, _ in seen) > 1000      # each worker froze what it inherited (thousands)
+    assert {young for _, young in seen} == {YOUNG_COLLECTION_EVERY}  # and collects its young objects less often
+    assert gc.get_freeze_count() == 0 and gc.get_threshold()[0] != YOUNG_COLLECTION_EVERY  # this process: as it was
 
 
 def test_validation_rewrites_only_the_parts_that_lose_rows(settings, validator, seeds_copy):
