@@ -279,7 +279,7 @@ def doc_id_for(text: str) -> str:
 
 def is_feed(rel: str) -> bool:
     """Whether a file is a JSONL feed, read incrementally (transforms.ingest.feeds)."""
-    return FORMATS.get(Path(rel).suffix.lower()) == "jsonl"
+    return FORMATS.get(_suffix(rel).lower()) == "jsonl"
 
 
 def read_source(sf: SourceFile, max_bytes: int, position: Position | None = None) -> Iterator[Document | Rejected]:
