@@ -31,7 +31,8 @@ from transforms.settings import Settings
 
 log = logging.getLogger("timeline")
 
-VALIDATE_DOCS = 20_000  # documents per Great Expectations validation (parts are grouped up to this)
+VALIDATE_DOCS = 10_000  # documents per Great Expectations validation (parts are grouped up to this); on 100k
+# documents the validating process peaks at 0.58 GB with 10,000 (0.68 GB with 20,000), validation 8.8 s (8.4 s)
 CHECKED = ("documents", "events", "event_markets")  # the tables the suites check
 DEDUP_COLUMNS = ["doc_id", "source", "source_root", "identity", "ingested_at"]
 EVENT_TABLES = ("events", "event_mentions", "event_markets")
