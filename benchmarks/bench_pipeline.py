@@ -180,7 +180,7 @@ def extraction_share(corpus: Path, work: Path, extract_seconds: float, sample: i
     per_core = chars / extract_seconds / workers / 1e6
     once = json.loads(subprocess.run([sys.executable, str(ROOT / "benchmarks" / "extract_speed.py"), "--stream",
                                       "--corpus", str(corpus), "--docs", str(sample)],
-                                     capture_output=True, text=True, check=True).stdout)
+                                     stdout=subprocess.PIPE, text=True, check=True).stdout)
     print(f"  extraction in the pipeline  {per_core:5.2f} M chars/s per core ({chars / 1e6:.1f} M chars, "
           f"{extract_seconds:.1f} s x {workers} workers)")
     print(f"  isolated events.extract     {once['mchars_per_s']:5.2f} M chars/s (a fresh process, CPU, one pass over "

@@ -48,7 +48,9 @@ def stream_speed(corpus: Path, n: int) -> dict:
     """The speed on a stream, as in the pipeline: each of ``n`` documents of ``corpus`` extracted once, after a
     warm-up on 20 others. Meaningful in a fresh process only (the extractor's caches start empty)."""
     docs = corpus_documents(corpus, n + 20)
-    return isolated_speed(docs, rounds=1, warm=docs[n:], measured=docs[:n])
+    if len(docs) < 40:
+        raise SystemExit(f"{corpus}: {len(docs)} documents, too few to measure (at least 40)")
+    return isolated_speed(docs, rounds=1, warm=docs[-20:], measured=docs[:-20])
 
 
 def main() -> None:

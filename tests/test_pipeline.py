@@ -171,6 +171,14 @@ def test_forked_workers_keep_the_inherited_heap_out_of_the_garbage_collector(set
     assert gc.get_freeze_count() == 0 and gc.get_threshold()[0] != YOUNG_COLLECTION_EVERY  # this process: as it was
 
 
+def test_setting_up_the_extractor_in_advance_is_an_optimisation_that_may_fail(monkeypatch):
+    from transforms.orchestration import extract_batch
+
+    assert extract_batch.warm_up() is True
+    monkeypatch.setattr(extract_batch, "_warm_up", lambda: 1 / 0)
+    assert extract_batch.warm_up() is False  # logged; the run goes on and the batches set up as they go
+
+
 def test_validation_rewrites_only_the_parts_that_lose_rows(settings, validator, seeds_copy):
     shutil.copy(seeds_copy / "000_5486dea1e26f082a.txt", seeds_copy / "zz-copy.txt")  # a duplicate, in the last part
     manifests = plan(settings, "r1")
@@ -204,7 +212,10 @@ def test_long_text_is_stored_with_the_compression_the_schema_names(settings, val
     from transforms.warehouse.builder import build
 
     run_once(settings, validator, "r1", extract=extract)
-    build(settings.lake, settings.warehouse)
+    assert build(settings.lake, settings.warehouse)["status"] == "built"
+    (settings.sources[0] / "new.txt").write_text("On 1 May 2023 AliExpress opened a warehouse in Kyiv, Ukraine.\n")
+    run_once(settings, validator, "r2", extract=extract)
+    assert build(settings.lake, settings.warehouse)["status"] == "incremental"  # rows appended to the copied file
     for table, columns in WAREHOUSE_COMPRESSION.items():
         for column, compression in columns.items():
             stored = table_rows(settings.warehouse, f"SELECT DISTINCT compression FROM pragma_storage_info('{table}') "

@@ -213,7 +213,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from rich.console import Console
 
     from transforms.lake import store as lake_mod
-    from transforms.orchestration.extract_batch import kept_workers
+    from transforms.orchestration.extract_batch import kept_workers, warm_up
     from transforms.orchestration.pipeline import IN_PROCESS_BATCH_PER_WORKER
     from transforms.orchestration.lock import RunLocked, run_lock
     from transforms.quality import background
@@ -233,6 +233,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         with run_lock(settings.lake), kept_workers():  # the lock first: a second run exits 2 before it touches Airflow
             home = prepare_airflow(settings)
             background.start(settings.expectations)  # Great Expectations loads on the other core meanwhile
+            warm_up()                                 # ... and the extractor is set up on this one
             for leftover in remove_leftovers(settings):
                 console.print(f"removed a leftover of an interrupted run: {leftover}")
             log_path = home / "logs" / f"timeline-run-{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S}.log"

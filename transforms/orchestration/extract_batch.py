@@ -23,7 +23,7 @@ from transforms.ingest.models import Document, Rejected
 from transforms.ingest.sources import SourceFile, is_feed, read_source
 from transforms.lake import store as lake
 from transforms.lake.dedup import SeenDocuments
-from transforms.orchestration.processes import forked_worker
+from transforms.orchestration.processes import YOUNG_COLLECTION_EVERY, forked_worker
 
 log = logging.getLogger("timeline")
 
@@ -67,7 +67,7 @@ def process_batch(manifest_path: str, extract=None, workers: int | None = None) 
     entries = manifest["entries"]
     workers = worker_count(entries, workers or manifest.get("workers") or 1, manifest.get("worker_min_bytes", 0))
     t0 = time.perf_counter()
-    if workers == 1:  # the matchers are compiled lazily, by the first document that needs them
+    if workers == 1:  # the matchers are compiled lazily, by the first document that needs them (or warm_up())
         stats = _process_part(manifest, entries, manifest["batch"], extract)
     else:
         parts = [(manifest, chunk, f"{manifest['batch']}-{k}", extract)
@@ -96,10 +96,7 @@ def kept_workers():
     """Within this block every batch of this process shares one pool of forked workers (`timeline run`: the
     mapped tasks run one after another in one process). Workers fork once and keep what they compiled and
     cached; a pool forked per batch starts cold each time (measured: 25-30 % more CPU per document).
-    Elsewhere (a task under a scheduler, tests) each batch forks its own pool and ends it. The extractor's
-    matchers are built on entering (0.4 s, once per run; `timeline run` enters before Airflow starts), not
-    inside the first batch."""
-    _warm_up()
+    Elsewhere (a task under a scheduler, tests) each batch forks its own pool and ends it."""
     _kept["on"] = True
     try:
         yield
@@ -122,7 +119,7 @@ def _pool(workers: int, extract):
         entry[1].shutdown(cancel_futures=True)
     _warm_up(extract)  # build the lazily compiled matchers once, before forking, so workers inherit them
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
-                               initializer=forked_worker, initargs=(os.getpid(),))
+                               initializer=forked_worker, initargs=(os.getpid(), YOUNG_COLLECTION_EVERY))
     if _kept.get("on"):
         _kept["pool"] = ((workers, extract), pool)
     return pool, bool(_kept.get("on"))
@@ -166,6 +163,19 @@ def worker_count(entries: list, workers: int, min_bytes: int) -> int:
     todo = sum(_todo(e) for e in entries)
     by_size = todo // min_bytes if min_bytes else workers
     return max(1, min(workers, len(entries) // 2, by_size))
+
+
+def warm_up() -> bool:
+    """Set up the default extractor in this process now (`timeline run`: while Great Expectations loads on
+    the other core, before Airflow starts), not inside the first batch; whether it worked. It is an
+    optimisation only: if it fails, the batches set up as they go, and a failing extractor quarantines the
+    documents it fails on."""
+    try:
+        _warm_up()
+        return True
+    except Exception:  # noqa: BLE001
+        log.warning("setting up the extractor in advance failed; the batches will set it up", exc_info=True)
+        return False
 
 
 def _warm_up(extract=None) -> None:

@@ -64,11 +64,18 @@ def current_build(warehouse: Path) -> dict | None:
 def _create(con, name: str, arrow_schema: pa.Schema) -> None:
     """The table with the schema's columns (Arrow types as DuckDB maps them) and storage compression."""
     con.register("_empty", arrow_schema.empty_table())
-    compression = schema.WAREHOUSE_COMPRESSION.get(name, {})
-    columns = ", ".join(f'"{col}" {kind}' + (f" USING COMPRESSION {compression[col]}" if col in compression else "")
-                        for col, kind, *_ in con.execute("DESCRIBE SELECT * FROM _empty").fetchall())
-    con.execute(f"CREATE TABLE {name} ({columns})")
-    con.unregister("_empty")
+    try:
+        compression = schema.WAREHOUSE_COMPRESSION.get(name, {})
+        columns = ", ".join(
+            f"{_quoted(col)} {kind}" + (f" USING COMPRESSION {compression[col]}" if col in compression else "")
+            for col, kind, *_ in con.execute("DESCRIBE SELECT * FROM _empty").fetchall())
+        con.execute(f"CREATE TABLE {name} ({columns})")
+    finally:
+        con.unregister("_empty")
+
+
+def _quoted(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
 
 
 def _append(con, name: str, files: list[Path]) -> None:
@@ -79,7 +86,7 @@ def _append(con, name: str, files: list[Path]) -> None:
     source = "read_parquet(?, hive_partitioning = false, union_by_name = true)"
     present = {row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {source}", [paths]).fetchall()}
     cols = [c for c in schema.TABLES[name].names if c in present]
-    names = ", ".join(f'"{c}"' for c in cols)
+    names = ", ".join(map(_quoted, cols))
     con.execute(f"INSERT INTO {name} ({names}) SELECT {names} FROM {source}", [paths])
 
 
