@@ -56,8 +56,8 @@ class Settings:
                                  "DuckDB buffer pool while building the warehouse, in a process of its own (lower = "
                                  "less memory, slower: on 100k documents the build peaks at 0.58 GB in 12.6 s with "
                                  "384MB, 0.66 GB in 10.7 s with 448MB, 0.71 GB in 10.3 s with 512MB, 1.19 GB in "
-                                 "9.3 s with 1GB; with the default, the run's peak is 0.59 GB at 10k documents (the run's own process) "
-                                 "and 0.64 GB at 100k (the build))")
+                                 "9.3 s with 1GB; with the default, the run's peak is 0.59 GB at 10k documents (the "
+                                 "run's own process) and 0.64 GB at 100k (the build))")
     airflow_home: Path = _setting("AIRFLOW_HOME", ".airflow/", "Airflow's home for `timeline run` (SQLite metadata db, logs)")
 
     @property

@@ -159,7 +159,8 @@ def worker_count(entries: list, workers: int, min_bytes: int) -> int:
     Measured with 2 workers on 2 cores, articles of 2 KB: 100 articles (200 KB) take 0.9 s in one
     process and in two when the machine is idle, 1.1 s against 2 s when it is busy; 500 articles (1 MB)
     1.7 s in one process, 1.3 s in two. 256 KB of text per worker lies past the break-even in both
-    cases. One process compiles the matchers lazily as it extracts (no warm-up)."""
+    cases. One process compiles the matchers lazily as it extracts (unless `timeline run` set them up in
+    advance: ``warm_up``)."""
     todo = sum(_todo(e) for e in entries)
     by_size = todo // min_bytes if min_bytes else workers
     return max(1, min(workers, len(entries) // 2, by_size))
