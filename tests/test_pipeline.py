@@ -209,7 +209,6 @@ def test_the_warehouse_is_built_in_a_process_of_its_own(settings, validator, tmp
 def test_long_text_is_stored_with_the_compression_the_schema_names(settings, validator):
     from transforms.extract.events import extract
     from transforms.lake.schema import WAREHOUSE_COMPRESSION
-    from transforms.warehouse.builder import build
 
     run_once(settings, validator, "r1", extract=extract)
     assert build(settings.lake, settings.warehouse)["status"] == "built"
