@@ -69,18 +69,20 @@ def warehouse(tmp_path_factory, validator):
                         expectations=ROOT / "expectations", batch_size=50)
     from transforms.ingest import sources
 
-    def guarded_open(file, *args, **kwargs):  # as root, chmod 0 does not stop reading: make it stop, as for others
-        if os.path.basename(str(file)) == "unreadable.txt" and os.geteuid() == 0:
-            raise PermissionError(13, "Permission denied", str(file))
-        return open(file, *args, **kwargs)
+    read_bytes = sources.read_bytes
 
-    sources.open = guarded_open  # the reader's name for open(), shadowing the builtin in that module only
+    def guarded_read(path, size):  # as root, chmod 0 does not stop reading: make it stop, as for others
+        if os.path.basename(path) == "unreadable.txt" and os.geteuid() == 0:
+            raise PermissionError(13, "Permission denied", path)
+        return read_bytes(path, size)
+
+    sources.read_bytes = guarded_read  # the reader's one way to read a file
     try:
         for manifest in plan(settings, "bad1"):
             process_batch(manifest, workers=1)
         validate_and_commit(settings, "bad1", validator=validator)
     finally:
-        del sources.open
+        sources.read_bytes = read_bytes
     build(settings.lake, settings.warehouse)
     con = duckdb.connect(str(settings.warehouse), read_only=True)
     yield con

@@ -66,12 +66,42 @@ def test_code_lines_found_as_before_the_prefilter():
                                  "a//b.md", "a/b.txt/", "a/b.txt/.", "..", ".", "x/..", "a/b.TXT", "a/ .txt"])
 def test_paths_as_pathlib_gives_them(rel):
     assert sources._suffix(rel) == Path(rel).suffix
-    path = Path("/srv/root") / rel
-    assert sources._sidecar_paths(path) == (str(path.with_name(path.name + sources.SIDECAR_SUFFIX)),
-                                            str(path.with_suffix(sources.SIDECAR_SUFFIX)))
+    path = Path("/srv/root") / rel  # the reader passes the joined string, as the walk's names make it
+    assert sources._sidecar_paths(str(path)) == (str(path.with_name(path.name + sources.SIDECAR_SUFFIX)),
+                                                 str(path.with_suffix(sources.SIDECAR_SUFFIX)))
+
+
+@pytest.mark.parametrize("walked, now", [(0, 0), (0, 5), (5, 5), (5, 3), (5, 200_000), (70_000, 70_000), (3, 0)])
+def test_read_bytes_reads_the_whole_file_whatever_its_size_at_the_walk(tmp_path, walked, now):
+    data = bytes(range(256)) * (now // 256) + b"x" * (now % 256)
+    (tmp_path / "f.txt").write_bytes(data)
+    assert sources.read_bytes(str(tmp_path / "f.txt"), walked) == data
+
+
+def test_read_bytes_raises_what_open_raises(tmp_path):
+    for target in (tmp_path / "missing.txt", tmp_path):
+        with pytest.raises(OSError) as by_open:
+            open(target, "rb").read()
+        with pytest.raises(OSError) as by_us:
+            sources.read_bytes(str(target), 10)
+        assert type(by_us.value) is type(by_open.value) and by_us.value.errno == by_open.value.errno
 
 
 def test_is_file_as_pathlib_gives_it(tmp_path):
     (tmp_path / "f.json").write_text("{}")
     for p in (tmp_path / "f.json", tmp_path, tmp_path / "missing.json", tmp_path / "f.json" / "below.json"):
         assert sources._is_file(str(p)) == p.is_file()
+
+
+@pytest.mark.parametrize("raw", ["a\r\nb\rc\n", "x\u00a0y \n\n\n\nz\t\n", "\r\n\r\n  lead\r\r\rend  ", "plain\n\ntext",
+                                 "Title\n20220303\n\n**Bold** [link](http://x.org) text.\n\nAdvertisement\n\nMore."])
+def test_text_read_as_if_tidied_at_every_step(tmp_path, raw):
+    """The reader tidies once where nothing after the first tidy changed the text; the body is what tidying
+    after every step gives."""
+    (tmp_path / "a.md").write_text(raw, encoding="utf-8", newline="")
+    doc = next(sources.read_source(sources.SourceFile(str(tmp_path), "a.md", len(raw.encode()), 0), 10**6))
+    tidy = clean.tidy
+    body = clean.strip_markup(clean.split_header(tidy(raw.replace("\r\n", "\n").replace("\r", "\n"))).text)
+    kept = clean.remove_boilerplate(tidy(body))
+    assert doc.text == tidy(kept)
+    assert "\r" not in doc.text and "\u00a0" not in doc.text and "\n\n\n" not in doc.text

@@ -318,7 +318,9 @@ _TRAILING = re.compile(r"[ \t]+\n")
 
 def tidy(text: str) -> str:
     """Normalise line ends and collapse runs of blank lines (keeps one blank line between paragraphs)."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
+    if "\r" in text:  # one character is found fast; "\r\n" is looked for only where there is a "\r"
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\u00a0", " ")
     if " \n" in text or "\t\n" in text:  # what _TRAILING needs
         text = _TRAILING.sub("\n", text)
     if "\n\n\n" in text:  # _BLANKS needs three line ends with only blanks between, and none end a line now
