@@ -9,7 +9,8 @@ the pipeline through the entry point users use,
 
 and prints per stage documents/s, MB/s and events/s, total wall time, peak RSS of the run (children's
 ru_maxrss), lake and warehouse sizes, and query latencies on the published warehouse; after a full run, the
-extraction speed per core inside the pipeline against isolated `events.extract` on the same corpus. With
+extraction speed per core inside the pipeline against isolated `events.extract` on the same corpus (measured
+just before and just after the run). With
 --incremental K it then adds K new documents and runs again; with --correct K it then rewrites K
 existing documents (a correction appended: each becomes a new version of its article) and runs again.
 With --reuse a corpus, lake and warehouse kept by an earlier --keep run are used as they are (no full
@@ -165,26 +166,36 @@ def report(label: str, n_docs: int, n_bytes: int, result: dict, work: Path) -> N
             print(f"  {line.strip()}")
 
 
-def extraction_share(corpus: Path, work: Path, extract_seconds: float, sample: int = 2000) -> None:
+def isolated_speed(corpus: Path, sample: int = 2000) -> float:
+    """Isolated ``events.extract`` in M chars per CPU second, in a fresh process (`extract_speed.py --stream`):
+    one pass over ``sample`` documents of the corpus, each once as in the pipeline, after a warm-up on other
+    documents. A second pass over the same documents (or a process that has seen the same originals, as
+    this one has after a first size) is faster: the extractor's caches of words and phrases then always hit."""
+    once = json.loads(subprocess.run([sys.executable, str(ROOT / "benchmarks" / "extract_speed.py"), "--stream",
+                                      "--corpus", str(corpus), "--docs", str(sample)],
+                                     stdout=subprocess.PIPE, text=True, check=True).stdout)
+    return once["mchars_per_s"]
+
+
+def extraction_share(work: Path, summary: dict, isolated: list[float]) -> None:
     """In-pipeline extraction per core (the documents' characters over the extract stage's wall time times
-    the workers that shared it) against isolated ``events.extract`` on a sample of the same corpus, measured
-    now (same machine, same moment) in a fresh process (`extract_speed.py --stream`): CPU time of one pass,
-    each document once as in the pipeline, after a warm-up on other documents. A second pass over the same
-    documents (or a process that has seen the same originals, as this one has after a first size) is faster:
-    the extractor's caches of words and phrases then always hit."""
+    the workers that shared it) against isolated ``events.extract`` on the same corpus, measured just before
+    and just after the run (the machine's speed drifts: the two are shown, the ratio is to their mean); and
+    the share of the stage its workers spent inside ``events.extract`` (their own clocks, read during the
+    run: no drift between two measurements in it)."""
     import duckdb
 
     with duckdb.connect(str(work / "timeline.duckdb"), read_only=True) as con:
         chars = con.execute("SELECT sum(chars) FROM documents").fetchone()[0] or 0
     workers = int(os.environ.get("TIMELINE_WORKERS") or 0) or os.cpu_count() or 1
-    per_core = chars / extract_seconds / workers / 1e6
-    once = json.loads(subprocess.run([sys.executable, str(ROOT / "benchmarks" / "extract_speed.py"), "--stream",
-                                      "--corpus", str(corpus), "--docs", str(sample)],
-                                     stdout=subprocess.PIPE, text=True, check=True).stdout)
+    stage = summary["stage_seconds"]["extract (all tasks)"]
+    per_core, reference = chars / stage / workers / 1e6, statistics.mean(isolated)
     print(f"  extraction in the pipeline  {per_core:5.2f} M chars/s per core ({chars / 1e6:.1f} M chars, "
-          f"{extract_seconds:.1f} s x {workers} workers)")
-    print(f"  isolated events.extract     {once['mchars_per_s']:5.2f} M chars/s (a fresh process, CPU, one pass over "
-          f"{once['docs']} documents of this corpus)  -> in-pipeline = {per_core / once['mchars_per_s']:.0%} of isolated")
+          f"{stage:.1f} s x {workers} workers); {summary.get('extractor_seconds', 0) / stage / workers:.0%} of "
+          "the stage inside events.extract, the rest reading, cleaning, rows and staging")
+    print(f"  isolated events.extract     {' and '.join(f'{x:.2f}' for x in isolated)} M chars/s before and after "
+          f"the run (a fresh process, CPU, one pass over 2000 documents of this corpus)  -> in-pipeline = "
+          f"{per_core / reference:.0%} of isolated")
 
 
 def main() -> None:
@@ -215,9 +226,11 @@ def main() -> None:
             t0 = time.perf_counter()
             n_bytes = write_corpus(corpus, n)
             print(f"\ncorpus of {n} documents written in {time.perf_counter() - t0:.1f} s")
+            before = isolated_speed(corpus)
             result = run_pipeline(corpus, work)
+            after = isolated_speed(corpus)
             report(f"full run N={n}", n, n_bytes, result, work)
-            extraction_share(corpus, work, result["summary"]["stage_seconds"]["extract (all tasks)"])
+            extraction_share(work, result["summary"], [before, after])
         if args.incremental:
             k_bytes = write_corpus(corpus, args.incremental, start=sum(1 for _ in corpus.rglob("*.txt")))
             report(f"incremental run +{args.incremental} on N={n}", args.incremental, k_bytes,

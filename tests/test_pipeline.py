@@ -88,6 +88,15 @@ def test_runs_are_incremental_and_idempotent(settings, validator, seeds_copy):
     assert sources == {p.name for p in seeds_copy.iterdir()}
 
 
+def test_the_run_summary_says_how_much_of_the_extract_stage_the_extractor_took(settings, validator):
+    def slow_extract(doc, run_id):
+        time.sleep(0.05)
+        return fake_extract(doc, run_id)
+
+    summary = run_once(settings, validator, "r1", extract=slow_extract)  # 4 documents, one process per batch
+    assert 0.2 <= summary["extractor_seconds"] <= summary["stage_seconds"]["extract (all tasks)"]
+
+
 def test_a_file_restored_to_its_first_size_and_mtime_is_read_again(settings, validator, seeds_copy):
     path = seeds_copy / "001_dbc6307a8822ead6.txt"
     original, st = path.read_bytes(), path.stat()
@@ -118,6 +127,34 @@ def test_a_batch_is_shared_between_workers_by_bytes_to_read_not_by_count():
     assert [len(r) for r in split_by_size([feed] + files[1:6], 2)] == [1, 5]  # its 10 KB, not 5 MB
     assert [len(r) for r in split_by_size(files[:3], 8)] == [1, 1, 1]   # never an empty part
     assert sum(split_by_size(files, 3), []) == files                    # in order, each once
+
+
+def test_files_are_read_in_runs_ahead_of_extraction_in_order_and_bounded(tmp_path, monkeypatch):
+    from transforms.orchestration import extract_batch
+
+    for i in range(150):
+        (tmp_path / f"{i:03d}.txt").write_text(f"Article {i}.\n\nOn 3 March 2022 shop {i} opened.\n")
+    (tmp_path / "feed.jsonl").write_text('{"text": "On 4 May 2021 a feed record."}\n')
+    entries = [["file", str(tmp_path), f"{i:03d}.txt", (tmp_path / f"{i:03d}.txt").stat().st_size, 0] for i in range(150)]
+    entries[70:70] = [["rejected", str(tmp_path), "x.png", "unsupported"], ["file", str(tmp_path), "feed.jsonl", 40, 0]]
+    read = []
+    real = extract_batch.read_source
+    monkeypatch.setattr(extract_batch, "read_source", lambda sf, *a: (read.append(sf.rel), real(sf, *a))[1])
+    seen = []
+    for entry, items in extract_batch.read_ahead(entries, 10**6):
+        seen.append(entry)
+        if entry[0] == "file" and entry[2].endswith(".txt"):
+            assert [d.source for d in items] == [entry[2]] and entry[2] in read
+            ahead = len(read) - read.index(entry[2]) - 1      # files read beyond the one handed over
+            assert ahead < extract_batch.READ_AHEAD_FILES
+        else:
+            assert items is None                              # a feed is read by _bundles, line by line
+    assert seen == entries                                    # each entry once, in order
+    assert read == [e[2] for e in entries if e[2].endswith(".txt")]  # the feed was not read here
+    monkeypatch.setattr(extract_batch, "READ_AHEAD_BYTES", 1)  # the byte bound: every file is over it
+    read.clear()
+    for entry, items in extract_batch.read_ahead(entries[:5], 10**6):
+        assert read[-1] == entry[2]
 
 
 def pid_extract(doc, run_id):
