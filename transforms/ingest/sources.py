@@ -6,18 +6,17 @@ that end up in the quarantine table.
 """
 from __future__ import annotations
 
-import codecs
 import errno
 import hashlib
 import operator
 import os
-import re
 import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from transforms.ingest import clean
+from transforms.ingest.decoding import decode
 from transforms.ingest.feeds import Position, read_lines
 from transforms.ingest.html import from_html
 from transforms.ingest.models import BadInput, Document, Rejected
@@ -27,9 +26,6 @@ FORMATS = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md", ".json
            ".html": "html", ".htm": "html"}
 SIDECAR_SUFFIX = ".json"
 SIDECAR_FORMATS = [ext for ext, fmt in FORMATS.items() if fmt != "jsonl"]  # a JSONL record carries its own
-_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
-         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
-_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,45 +226,6 @@ def _suffix(rel: str) -> str:
     return name[i:] if 0 < i < len(name) - 1 else ""
 
 
-# --- decoding ---------------------------------------------------------------------------------------
-
-def decode(data: bytes) -> tuple[str, str]:
-    """Bytes to text, returning (text, encoding used). Raises BadInput for binary or undecodable data."""
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            try:
-                return data.decode(encoding), encoding
-            except UnicodeDecodeError as exc:
-                raise BadInput(f"invalid {encoding} despite its byte-order mark: {exc.reason}") from None
-    nul = data.find(b"\x00")
-    if nul >= 0:  # anywhere in the file, not only at its start
-        raise BadInput(f"binary content (NUL byte at offset {nul}), not text")
-    try:
-        text = data.decode("utf-8")
-        encoding = "utf-8"
-    except UnicodeDecodeError:
-        text, encoding = _decode_fallback(data)
-    sample = text[:8192]
-    if sample and len(_CONTROL.findall(sample)) / len(sample) > 0.05:
-        raise BadInput("binary content (control characters), not text")
-    return text, encoding
-
-
-def _decode_fallback(data: bytes) -> tuple[str, str]:
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data[: 1 << 20]).best()
-    if best is not None and best.encoding not in ("utf_8", "ascii"):
-        try:
-            return data.decode(best.encoding), best.encoding
-        except (UnicodeDecodeError, LookupError):
-            pass
-    try:
-        return data.decode("cp1252"), "cp1252"
-    except UnicodeDecodeError:
-        return data.decode("utf-8", errors="replace"), "utf-8 (invalid bytes replaced)"
-
-
 # --- dates in metadata ------------------------------------------------------------------------------
 
 def doc_id_for(text: str) -> str:
@@ -319,8 +276,9 @@ def read_source(sf: SourceFile, max_bytes: int, position: Position | None = None
 
 def read_bytes(path: str, size: int) -> bytes:
     """The whole file, as ``open(path, "rb").read()`` gives it, in four system calls (open, read, the read
-    that finds the end, close; a buffered file object makes eight, a quarter of the cost of reading a
-    short article). ``size`` (from the walk) sizes the first read; a file that grew since is read on."""
+    that finds the end, close), where a buffered file object makes nine (two fstat, an ioctl, two lseek):
+    5 us for a short article instead of 24. ``size`` (from the walk) sizes the first read; a file that
+    grew since is read on."""
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
     try:
         chunks = [os.read(fd, size + 1)]

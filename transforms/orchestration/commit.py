@@ -97,7 +97,9 @@ def validate_and_commit(settings: Settings, run_id: str, validator=None, batch_s
         "validate": round(t_validated - t0, 3),
     }
     summary = {"run_id": run_id, "committed_at": now.isoformat(), "parts": len(parts), **totals,
-               "stage_seconds": stage_seconds,  # wall clock; the extract stage's share in events.extract:
+               "stage_seconds": stage_seconds,  # wall clock
+               # time inside events.extract, summed over the worker processes (the rest of the extract stage
+               # is reading, cleaning, rows and staging)
                "extractor_seconds": round(sum(b.get("extractor_seconds", 0) for b in batch_stats), 3)}
     lake.commit(settings.lake, run_id, summary)
     validator.build_docs(run_id)
