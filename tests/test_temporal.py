@@ -379,8 +379,8 @@ def test_quarter_context():
             "The quarter's sales were flat, compared with the year-ago quarter.")
     dct = D(1989, 10, 26)
     assert find(text, dct, "third quarter").value == "1989-Q3"
-    t = find(text, dct, "A year")
-    assert (t.text, t.type, t.value, t.resolved, t.relation) == ("A year", "DURATION", "P1Y", "1988-Q3", "before")
+    t = find(text, dct, "A year earlier")  # the comparison: a DATE with its relation word inside
+    assert (t.text, t.type, t.value) == ("A year earlier", "DATE", "1988-Q3")
     assert find(text, dct, "The quarter").value == "1989-Q3"
     assert find(text, dct, "year-ago quarter").value == "1988-Q3"
 
@@ -505,6 +505,18 @@ def test_quarter_under_discussion_is_a_completed_one():
     assert find(text, D(1989, 10, 26), "year-ago period").value == "1988-Q3"
     # "due to" = "because of": no future cue
     assert find("It cut the dividend due to its third-quarter loss.", D(1989, 11, 2), "third-quarter").value == "1989-Q3"
+
+
+@pytest.mark.parametrize("text, needle, typ, value", [
+    ("Sales rose 5% from a year earlier.", "a year earlier", "DATE", "1988"),       # no quarter discussed
+    ("Exports in March fell from one year earlier.", "one year earlier", "DATE", "1988"),
+    ("Two years earlier, sales fell.", "Two years", "DURATION", "P2Y"),           # a distance, not the idiom
+    ("A year later, sales fell.", "A year", "DURATION", "P1Y"),
+    ("A month earlier, sales fell.", "A month", "DURATION", "P1M"),
+])
+def test_only_the_one_year_comparison_is_a_date(text, needle, typ, value):
+    t = find(text, D(1989, 11, 1), needle)
+    assert (t.text, t.type, t.value) == (needle, typ, value), values(text, D(1989, 11, 1))
 
 
 def test_earlier_quarter_in_comparison_keeps_the_reported_one():

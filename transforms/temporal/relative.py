@@ -30,6 +30,7 @@ _AGO = K["ago"]
 _INSIDE = frozenset(_AGO["inside"])
 _FROM_PREVIOUS = frozenset(_AGO["from_previous"])
 _TO_EVENT = frozenset(_AGO["to_event"])
+_COMPARISON = _AGO["comparison"]
 _WR = K["word_ref"]
 _DISCOURSE = frozenset(_WR["discourse_marker"])
 _IDIOM_AFTER = _WR["idiom_after"]
@@ -76,8 +77,9 @@ def _resolve_distance(doc, s, n, u, relation: str, base, ak) -> tuple[str, str]:
 
 def n_ago(kind, g, s, e, doc):
     """Rule kind ago: N units ago / earlier / later / before / after / from now / hence / since.
-    "three years ago" is a DATE; with the other relation words the TIMEX3 is the DURATION
-    ("three weeks" later, P3W) and the date it points to is kept as the resolved value."""
+    "three years ago" is a DATE, and so is the comparison "a year earlier"; with the other relation
+    words the TIMEX3 is the DURATION ("three weeks" later, P3W) and the date it points to is kept as
+    the resolved value."""
     text = doc.text
     u = unit(g["unit"])
     if u is None:
@@ -92,7 +94,7 @@ def n_ago(kind, g, s, e, doc):
         base, ak = doc.prev_anchor(u[2] if u[2] != "time" else "day")
     else:
         base, ak = doc.anchor, doc.anchor.kind
-    if signal in _INSIDE:
+    if signal in _INSIDE or n == 1 and _COMPARISON.get(signal) == u[2]:
         value, ak = _resolve_distance(doc, s, n, u, relation, base, ak)
         return Norm("DATE", value, amod, ak)
     inner = text[s:e - len(g["dir"])]  # the match without its relation word, then without blanks
