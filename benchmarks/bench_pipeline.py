@@ -166,7 +166,10 @@ def report(label: str, n_docs: int, n_bytes: int, result: dict, work: Path) -> N
             print(f"  {line.strip()}")
 
 
-def isolated_speed(corpus: Path, sample: int = 2000) -> float:
+ISOLATED_SAMPLE = 2000  # documents of the corpus the isolated extractor is timed on
+
+
+def isolated_speed(corpus: Path, sample: int = ISOLATED_SAMPLE) -> float:
     """Isolated ``events.extract`` in M chars per CPU second, in a fresh process (`extract_speed.py --stream`):
     one pass over ``sample`` documents of the corpus, each once as in the pipeline, after a warm-up on other
     documents. A second pass over the same documents (or a process that has seen the same originals, as
@@ -194,7 +197,7 @@ def extraction_share(work: Path, summary: dict, isolated: list[float]) -> None:
           f"{stage:.1f} s x {workers} workers); {summary.get('extractor_seconds', 0) / stage / workers:.0%} of "
           "the stage inside events.extract, the rest reading, cleaning, rows and staging")
     print(f"  isolated events.extract     {' and '.join(f'{x:.2f}' for x in isolated)} M chars/s before and after "
-          f"the run (a fresh process, CPU, one pass over 2000 documents of this corpus)  -> in-pipeline = "
+          f"the run (a fresh process, CPU, one pass over {ISOLATED_SAMPLE} documents of this corpus)  -> in-pipeline = "
           f"{per_core / reference:.0%} of isolated")
 
 
