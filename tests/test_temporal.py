@@ -183,6 +183,9 @@ DCT = D(2021, 12, 31)  # a Friday
     ("He is here now.", "now", "PRESENT_REF"),
     ("He was there recently.", "recently", "PAST_REF"),
     ("He will go in the future.", "future", "FUTURE_REF"),
+    ("Talks resume in the coming weeks.", "coming weeks", "PXW"),
+    ("Talks resume in the weeks ahead.", "weeks ahead", "PXW"),   # the same span of time as "the coming weeks"
+    ("Sales may fall in the months ahead.", "months ahead", "PXM"),
     ("The meeting is at 3 p.m. today.", "3 p.m.", "2021-12-31T15:00"),
     ("He arrived last night.", "last night", "2021-12-30TNI"),
     ("He arrived on Christmas Day.", "Christmas", "2021-12-25"),
