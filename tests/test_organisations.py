@@ -45,6 +45,7 @@ def test_apple_the_fruit_and_apple_the_company():
     assert found("Apple pie sales rose 5% in the quarter.") == []
     assert found("She picked an Apple from the tree.") == []
     assert found("Apple reported a profit of $5 billion.") == [("Apple", "org", "US")]
+    assert found("The utility stopped its dividend because of its Midland nuclear plant.") == []
 
 
 def test_shell_the_noun_and_shell_the_company():

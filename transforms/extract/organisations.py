@@ -80,6 +80,7 @@ def short_name(name: str) -> str:
 _TOKEN_RE = re.compile(r"[\w$%&'’.-]+|[$%]")
 _AFTER_RE = re.compile(r"(?:['’]s)?[ \t]+([\w&.-]+)")
 _CAP_BEFORE_RE = re.compile(r"([A-Z][\w.'’-]*)[ \t]+$")
+_WORD_BEFORE_RE = re.compile(r"(\w+)[ \t]+$")
 _SENT_FIRST_RE = re.compile(r"(?:^|[.!?\n\"“(])\s*\S+[ \t]+$")
 _OF_RE = re.compile(r",?\s+of\s+(?:the\s+)?")
 _SENT_END_RE = re.compile(r"[.!?]\s")
@@ -87,7 +88,8 @@ _SENT_END_RE = re.compile(r"[.!?]\s")
 
 def ambiguous_ok(text: str, start: int, end: int, sent: tuple[int, int] | None = None) -> bool:
     """Whether an ambiguous alias at [start, end) is the organisation: business context in its sentence
-    (or 150 characters around it), not before a noun that makes it a word, not inside a longer name."""
+    (or 150 characters around it), not before a noun that makes it a word, not after a possessive ("its"),
+    not inside a longer name."""
     w = words()
     after = _AFTER_RE.match(text[end:end + 40])
     if after:
@@ -96,6 +98,9 @@ def ambiguous_ok(text: str, start: int, end: int, sent: tuple[int, int] | None =
             return False
         if nxt[:1].isupper() and not after.group(0).startswith(("'", "’")):
             return False                                  # "Ford Foundation", "Apple Records"
+    prev = _WORD_BEFORE_RE.search(text[max(0, start - 12):start])
+    if prev and prev.group(1).lower() in w["not_after"]:
+        return False                                      # "its Midland nuclear plant"
     before = _CAP_BEFORE_RE.search(text[max(0, start - 30):start])
     if before and not _SENT_FIRST_RE.search(text[max(0, start - 60):start]):
         return False                                      # "Harrison Ford", "Royal Shell" (not sentence-initial)
