@@ -190,6 +190,7 @@ DCT = D(2021, 12, 31)  # a Friday
     ("He arrived last night.", "last night", "2021-12-30TNI"),
     ("He arrived on Christmas Day.", "Christmas", "2021-12-25"),
     ("It happened last summer.", "last summer", "2021-SU"),
+    ("It happened in the winter of nineteen ninety-four.", "the winter of nineteen ninety-four", "1994-WI"),
 ])
 def test_relative_dct(text, needle, value):
     assert find(text, DCT, needle).value == value, values(text, DCT)

@@ -8,10 +8,10 @@ import datetime as _dt
 import re
 from dataclasses import replace
 
-from .common import Norm, cap, day_or_none, day_reading, mod_of, month_of, number, reject_number, weekday_of, words, year2
+from .common import Norm, cap, day_or_none, day_reading, mod_of, month_of, reject_number, spelled_year, weekday_of, words, year2
 from .context import limit, tense, tense_cue
 from .dates import PREC_ORDER, choose_year, fmt_day, fmt_week, fmt_year, holiday_date, month_end, plausible_year, safe_date
-from .tables import CENTWORDS, DECWORDS, HOLIDAYS, K, LAST_ORDINALS, NUMBERS, ORDINALS, SHORT_WHOLE, norm, prev_word
+from .tables import CENTWORDS, DECWORDS, HOLIDAYS, K, LAST_ORDINALS, ORDINALS, SHORT_WHOLE, norm, prev_word
 
 D = _dt.date
 _REL = K["relation"]
@@ -22,6 +22,7 @@ _LOWER_NEXT = words("ambiguous_months", "needs_lowercase_next")
 _LOWER_WORD_NEXT = re.compile(r"\s{1,3}[a-z]")
 _SY = K["spelled_year"]
 _SY_AFTER = frozenset(_SY["after"])
+_SY_THOUSAND = " ".join(_SY["thousand"])
 _SHORT_YEAR_AFTER = words("short_year", "after")
 _ERA_BC = K["era"]["after"]
 _MONTH_EARLY_YEAR = re.compile(K["era"]["month_then_year"])
@@ -231,20 +232,12 @@ def n_short_year(kind, g, s, e, doc):
 def n_spelled_year(kind, g, s, e, doc):
     """Rule kind spelled_year: "nineteen ninety-six", "two thousand and one"."""
     text = doc.text
-    ws = norm(g["sy"]).replace("-", " ").split()
-    thousand = ws[:2] == _SY["thousand"]
-    if thousand and not norm(text[s:e]).startswith(_SY["the_year"]) and prev_word(text, s) not in _SY_AFTER:
+    if norm(g["sy"]).startswith(_SY_THOUSAND) and not norm(text[s:e]).startswith(_SY["the_year"]) \
+            and prev_word(text, s) not in _SY_AFTER:
         return None  # "two thousand troops"
-    if thousand:
-        rest = [w for w in ws[2:] if w != _SY["and"]]
-        n = 2000 + (int(number(" ".join(rest)) or 0) if rest else 0)
-    else:
-        hi = NUMBERS.get(ws[0])
-        rest = ws[1:]
-        lo = 0 if rest == [_SY["hundred"]] else (number(" ".join(rest[:2])) if rest else None)
-        if hi is None or lo is None or lo >= 100:
-            return None
-        n = hi * 100 + int(lo)
+    n = spelled_year(g["sy"])
+    if n is None:
+        return None
     if g.get("mon"):  # "January nineteen ninety-seven"
         if not cap(g["mon"]):
             r = n_spelled_year(kind, {**g, "mon": None}, e - len(g["sy"]), e, doc)

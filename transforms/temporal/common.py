@@ -164,3 +164,21 @@ def day_reading(d: D | None):
 def day_or_none(y: int, mo: int, day: int):
     """The reading of day `day` of month `mo` in year y, or None when it does not exist."""
     return day_reading(safe_date(y, mo, day))
+
+
+_SY = K["spelled_year"]
+
+
+def spelled_year(phrase: str) -> int | None:
+    """The year a phrase matched by {SPELLEDYEAR} names: "nineteen ninety-six" -> 1996, "eighteen hundred"
+    -> 1800, "two thousand and one" -> 2001; None for what is no year ("nineteen one hundred")."""
+    ws = norm(phrase).replace("-", " ").split()
+    if ws[:2] == _SY["thousand"]:
+        rest = [w for w in ws[2:] if w != _SY["and"]]
+        return 2000 + (int(number(" ".join(rest)) or 0) if rest else 0)
+    hi = NUMBERS.get(ws[0])
+    rest = ws[1:]
+    lo = 0 if rest == [_SY["hundred"]] else (number(" ".join(rest[:2])) if rest else None)
+    if hi is None or lo is None or lo >= 100:
+        return None
+    return hi * 100 + int(lo)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from .common import Norm, day_or_none, mod_of, month_of, year2, words
+from .common import Norm, day_or_none, mod_of, month_of, spelled_year, year2, words
 from .context import tense
 from .dates import PREC_ORDER, choose_year, interval, plausible_year, shift_value
 from .tables import K, LAST_ORDINALS, ORDINALS, PLACEHOLDERS, SEASONS, norm, prev_word
@@ -165,8 +165,9 @@ def n_season(kind, g, s, e, doc):
     A = doc.anchor
     mod = mod_of(g)
     code = SEASONS[norm(g["season"])]
-    if g.get("y"):
-        return Norm("DATE", f"{int(g['y']):04d}-{code}", mod) if plausible_year(int(g["y"])) else None
+    y = int(g["y"]) if g.get("y") else spelled_year(g["sy"]) if g.get("sy") else None  # "the winter of 1994 / nineteen ninety-four"
+    if y is not None:
+        return Norm("DATE", f"{y:04d}-{code}", mod) if plausible_year(y) else None
     if not (g.get("the") or g.get("mod") or prev_word(text, s) in _SEASON_AFTER):
         return None
     if _SEASON_NOT_BEFORE.match(text[e:e + 8]):

@@ -99,6 +99,7 @@ def _dotted(words) -> str:
 
 PLACEHOLDERS["ERA"] = _dotted(K["era"]["after"])
 PLACEHOLDERS["ERABEFORE"] = _dotted(K["era"]["before"])
+PLACEHOLDERS.update({name: f"(?:{fragment})" for name, fragment in K["fragments"].items()})
 
 
 REJECT_AFTER = set(K["reject"]["after_number"])
