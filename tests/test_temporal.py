@@ -389,6 +389,23 @@ def test_quarter_context():
     assert find(text, dct, "year-ago quarter").value == "1988-Q3"
 
 
+@pytest.mark.parametrize("comparison,value", [
+    ("the same period last year", "1988-Q3"), ("the corresponding quarter a year earlier", "1988-Q3"),
+    ("the comparable year-ago quarter", "1988-Q3"), ("last year's quarter", "1988-Q3"),
+    ("the same period of 1987", "1987-Q3"),
+])
+def test_the_comparable_period_is_one_date_the_quarter_under_discussion_a_year_before(comparison, value):
+    text = f"Net income in the third quarter rose 5% from {comparison}."
+    t = find(text, D(1989, 10, 26), comparison)
+    assert (t.text, t.type, t.value) == (comparison, "DATE", value)
+
+
+def test_the_comparable_period_without_a_quarter_is_the_year():
+    t = find("Exports rose 10% from the same period last year.", D(2005, 11, 4), "last year")
+    assert (t.text, t.value) == ("the same period last year", "2004")
+    assert find("Exports rose from the same period of 2004.", D(2005, 11, 4), "2004").value == "2004"
+
+
 def test_weekday_next_to_dct():
     # a Thursday in a Wednesday paper is tomorrow, whatever the tense of the clause
     assert find("The court ruled Thursday.", D(2000, 4, 5), "Thursday").value == "2000-04-06"

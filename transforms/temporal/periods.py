@@ -153,6 +153,24 @@ def n_year_ago(kind, g, s, e, doc):
     return Norm("DATE", f"{A.date.year - 1:04d}", None, A.kind)
 
 
+def n_same_period(kind, g, s, e, doc):
+    """Rule kind same_period: "the same period last year", "the corresponding quarter a year earlier", "the
+    comparable year-ago quarter", "last year's quarter", "the same period of 2004": the period under discussion
+    (the quarter mentioned last, nearby; else the year) a year before it, or in the year named."""
+    A = doc.anchor
+    y = int(g["y"]) if g.get("y") else None
+    if y is None and (A.date is None or not A.ok("year")):
+        return Norm("DATE", "XXXX", None, A.kind)
+    if doc.quarter_near(s) and not norm(g.get("unit") or "").startswith("month"):
+        q = doc.last_quarter
+        if y is None:
+            return Norm("DATE", shift_value(q, "quarter", -4), None, A.kind)
+        return Norm("DATE", f"{y:04d}-Q{(q.month - 1) // 3 + 1}")
+    if y is not None:
+        return Norm("DATE", f"{y:04d}") if plausible_year(y) else None
+    return Norm("DATE", f"{A.date.year - 1:04d}", None, A.kind)
+
+
 def n_fiscal(kind, g, s, e, doc):
     """Rule kind fiscal: "fiscal 1990", "FY99"."""
     y = year2(g["y"])
@@ -188,6 +206,7 @@ NORMALISERS = {
     "quarter": n_quarter,
     "the_quarter": n_the_quarter,
     "year_ago": n_year_ago,
+    "same_period": n_same_period,
     "year_period": n_year_period,
     "the_year": n_the_year,
     "fiscal": n_fiscal,
