@@ -117,7 +117,9 @@ def test_happening_key():
     ("JAKARTA -- Share prices rose.", ("ID", "JAKARTA --")),
     ("LONDON (AP) -- Shares fell.", ("GB", "LONDON (AP) --")),
     ("HONG KONG, Nov. 20 (Xinhua) -- Shares fell.", ("HK", "HONG KONG, Nov. 20 (Xinhua) --")),
+    ("NEW DELHI: The ministry said.", ("IN", "NEW DELHI:")),     # the colon of South Asian papers and agendas
     ("NOTE -- this is not a place.", None),
+    ("NOTE: this is not a place.", None),
     ("Jakarta -- lower case is not a dateline.", None),
 ])
 def test_datelines(line, expected):

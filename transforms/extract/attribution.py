@@ -12,7 +12,7 @@ role ``origin``: they never count as the place):
    organisation table (IBM -> US, the Bundesbank -> DE, the IMF -> GLOBAL, "the Treasury" -> the document's
    country) or the document's own evidence ("Tokyo-based X", "X of Japan", "Kenya Commercial Bank"). Media
    are never a market claim; people have no home.
-3. ``dateline``: a city dateline opening the paragraph ("JAKARTA --", "LONDON (AP) --").
+3. ``dateline``: a city dateline opening the paragraph ("JAKARTA --", "LONDON (AP) --", "NEW DELHI:").
 4. ``paragraph``: the paragraph's dominant market.
 5. ``document``: the document's dominant markets (title and opening dateline count double), else the home of
    its most-mentioned organisation.
@@ -157,7 +157,7 @@ def dominant(mentions, units=None, min_share: float = 0.5, limit: int = 3) -> li
 
 
 _DATELINE_RE = re.compile(r"[ \t]*([A-Z][A-Z.'’-]+(?:[ \t][A-Z][A-Z.'’-]+){0,3})(?:,[^\n]{0,40}?)?[ \t]*"
-                          r"(?:\([^)\n]{1,30}\)[ \t]*)?(?:--|—|–|-|_)[ \t]")
+                          r"(?:\([^)\n]{1,30}\)[ \t]*)?(?:--|—|–|-|_|:)[ \t]")
 
 
 def dateline(text: str, start: int) -> tuple[str, str] | None:
