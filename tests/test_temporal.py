@@ -406,6 +406,12 @@ def test_the_comparable_period_without_a_quarter_is_the_year():
     assert find("Exports rose from the same period of 2004.", D(2005, 11, 4), "2004").value == "2004"
 
 
+def test_since_after_the_expression_starts_another_one_and_is_no_tense_cue_for_it():
+    text = "Iraq goes to the polls on Thursday to elect its first parliament since the 2003 invasion."
+    assert find(text, D(2005, 12, 13), "Thursday").value == "2005-12-15"
+    assert find("Profit has risen since Thursday.", D(2005, 12, 13), "Thursday").value == "2005-12-08"
+
+
 def test_weekday_next_to_dct():
     # a Thursday in a Wednesday paper is tomorrow, whatever the tense of the clause
     assert find("The court ruled Thursday.", D(2000, 4, 5), "Thursday").value == "2000-04-06"

@@ -41,6 +41,7 @@ _PRESENT_PASSIVE = frozenset(K["cues"]["present_passive"])
 _FUT_PAST = frozenset(K["cues"]["future_made_past"])
 _ADVERB_CUES = frozenset(K["cues"]["adverbs"])
 _PLAN_SKIP = frozenset(K["cues"]["plan_skip"])
+_LEFT_ONLY = frozenset(K["cues"]["left_only"])
 
 
 def _had_before(words: list[str], i: int) -> bool:
@@ -105,7 +106,8 @@ def tense_cue(text: str, start: int, end: int) -> tuple[str | None, int]:
     # nearest first, the left word before the right one at the same distance
     cue, sfx = _CUE_WORDS, _SUFFIX
     tries = [(nl - 1 - i, 0, i) for i, w in enumerate(L) if w in cue or "'" in w or len(w) > 4 and w.endswith(sfx)]
-    tries += [(i, 1, i) for i, w in enumerate(R) if w in cue or "'" in w or len(w) > 4 and w.endswith(sfx)]
+    tries += [(i, 1, i) for i, w in enumerate(R)
+              if (w in cue and w not in _LEFT_ONLY) or "'" in w or len(w) > 4 and w.endswith(sfx)]
     tries.sort()
     for k, side, i in tries:
         kind = _cue_kind(R if side else L, i)
