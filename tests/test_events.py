@@ -347,3 +347,14 @@ def test_adversarial_sentences_get_the_right_place(monkeypatch, sentence, date, 
     fake_tag(monkeypatch, [tx(sentence, date, "2024-06-01", D(2024, 6, 1), D(2024, 6, 1))])
     r = events.extract(doc(sentence), "r")
     assert _places(r, r["events"][0]) == places
+
+
+def test_a_sentence_naming_dates_by_the_hundred_is_a_list_bounded_and_noted():
+    # "'90s '90s ..." or a column of ISO dates: 2,000 dates in two "sentences" (the segmenter cuts at ~1,000
+    # characters); only the first MAX_DATES_PER_SENTENCE of each become events, and the document says so
+    d = doc("'90s " * 400 + "\n\nIn May 2021 the shop opened in Moscow.", published=D(2022, 3, 3))
+    result = events.extract(d, "r")
+    n = events.MAX_DATES_PER_SENTENCE
+    assert sum(r["date_text"] == "'90s" for r in result["events"]) <= 2 * n + n
+    assert any(r["date_text"] == "May 2021" for r in result["events"])
+    assert len(d.notes) == 1 and "were not made events" in d.notes[0]
