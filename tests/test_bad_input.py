@@ -71,10 +71,10 @@ def warehouse(tmp_path_factory, validator):
 
     read_bytes = sources.read_bytes
 
-    def guarded_read(path, size):  # as root, chmod 0 does not stop reading: make it stop, as for others
+    def guarded_read(path, size, limit=None):  # as root, chmod 0 does not stop reading: make it stop, as for others
         if os.path.basename(path) == "unreadable.txt" and os.geteuid() == 0:
             raise PermissionError(13, "Permission denied", path)
-        return read_bytes(path, size)
+        return read_bytes(path, size, limit)
 
     sources.read_bytes = guarded_read  # the reader's one way to read a file
     try:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from transforms.ingest import clean
+from transforms.ingest.records import MAX_SIDECAR_BYTES
 from transforms.ingest.sources import BadInput, SourceFile, decode, discover, doc_id_for, read_source
 from transforms.ingest.models import Document, Rejected
 
@@ -245,6 +246,28 @@ def test_a_sidecar_field_of_the_wrong_type_never_loses_the_document(tmp_path, ti
     assert (doc.title, doc.notes) == (expected, notes)
 
 
+def test_a_sidecar_too_large_or_linked_from_outside_is_ignored_and_said(tmp_path):
+    src, outside = tmp_path / "src", tmp_path / "outside.json"
+    src.mkdir()
+    outside.write_text(json.dumps({"title": "Secret"}))
+    (src / "a.txt").write_text("A plain article\n\nAlibaba opened an office in Madrid, the company said.\n")
+    (src / "a.json").symlink_to(outside)
+    (src / "b.txt").write_text("B plain article\n\nAlibaba opened an office in Lisbon, the company said.\n")
+    with open(src / "b.json", "wb") as fh:  # sparse: 50 MB that used to be read whole before the size check
+        fh.truncate(50_000_000)
+    link, a, b = read_all(src)  # the link itself is reported by the walk, as every link that leaves the folder
+    assert (link.source, link.reason) == ("a.json", "symlink points outside the source folder")
+    assert (a.title, a.notes) == ("A plain article", ["sidecar a.json ignored: a link to outside the source folder"])
+    assert (b.title, b.notes) == ("B plain article", [f"sidecar b.json ignored: larger than {MAX_SIDECAR_BYTES // 1000} KB"])
+
+
+def test_a_file_name_too_long_for_its_sidecar_is_still_read(tmp_path):
+    name = "x" * 250 + ".txt"  # "<name>.json" is longer than the file system allows: no sidecar, not an error
+    (tmp_path / name).write_text("Alibaba opened an office in Madrid on 2 June 2023, the company said.\n")
+    (doc,) = read_all(tmp_path)
+    assert doc.source == name and doc.notes == []
+
+
 def test_deeply_nested_html_keeps_its_text(tmp_path):
     text = "Alibaba opened an office in Madrid on 2 June 2023, the company said."
     (tmp_path / "a.html").write_text("<html><body>" + "<b>" * 400 + f"<p>{text}</p></body></html>")
@@ -289,3 +312,16 @@ def test_feed_json_beside_feed_jsonl_is_an_input_and_own_folders_are_not(tmp_pat
     (tmp_path / "lake" / "documents" / "x.txt").write_text("not an input")
     found = [i.rel for i in discover([tmp_path], exclude=[tmp_path / "reports", tmp_path / "lake"])]
     assert found == ["feed.json", "feed.jsonl"]
+
+
+def test_a_file_changed_after_the_walk_is_quarantined_not_read_past_the_limit(tmp_path):
+    (tmp_path / "a.txt").write_text("Alibaba opened an office in Madrid on 2 June 2023.\n")
+    (sf,) = list(discover([tmp_path]))
+    with open(tmp_path / "a.txt", "a") as fh:  # grew past the limit after it was listed
+        fh.write("More text. " * 200)
+    (rej,) = read_source(sf, 1000)
+    assert isinstance(rej, Rejected) and rej.reason.startswith("file too large: more than 0.0 MB when read")
+    os.remove(tmp_path / "a.txt")
+    os.mkfifo(tmp_path / "a.txt")  # replaced by a pipe: refused at once, never waited on
+    (rej,) = read_source(sf, 1000)
+    assert rej.reason.startswith("not a regular file when read (a named pipe)")

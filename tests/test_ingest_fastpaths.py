@@ -3,12 +3,14 @@
 the path handling of transforms.ingest.sources without pathlib."""
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
 import pytest
 
 from transforms.ingest import clean, sources
+from transforms.ingest.models import BadInput
 
 
 @pytest.mark.parametrize("pattern, flags, literals", [
@@ -79,12 +81,29 @@ def test_read_bytes_reads_the_whole_file_whatever_its_size_at_the_walk(tmp_path,
 
 
 def test_read_bytes_raises_what_open_raises(tmp_path):
-    for target in (tmp_path / "missing.txt", tmp_path):
-        with pytest.raises(OSError) as by_open:
-            open(target, "rb").read()
-        with pytest.raises(OSError) as by_us:
-            sources.read_bytes(str(target), 10)
-        assert type(by_us.value) is type(by_open.value) and by_us.value.errno == by_open.value.errno
+    with pytest.raises(OSError) as by_open:
+        open(tmp_path / "missing.txt", "rb").read()
+    with pytest.raises(OSError) as by_us:
+        sources.read_bytes(str(tmp_path / "missing.txt"), 10)
+    assert type(by_us.value) is type(by_open.value) and by_us.value.errno == by_open.value.errno
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes")
+def test_read_bytes_never_reads_what_is_no_regular_file_now(tmp_path):
+    # a file replaced by a pipe, a device or a folder after the walk: refused at once (a pipe used to block
+    # the extraction worker forever, /dev/zero to allocate without bound)
+    os.mkfifo(tmp_path / "pipe.txt")
+    for target, kind in ((tmp_path / "pipe.txt", "named pipe"), ("/dev/zero", "character device"), (tmp_path, "folder")):
+        with pytest.raises(BadInput, match=f"not a regular file when read \\(a {kind}\\)"):
+            sources.read_bytes(str(target), 0, 100)
+
+
+@pytest.mark.parametrize("walked", [0, 10, 1000])
+def test_read_bytes_stops_at_the_limit_whatever_the_walk_saw(tmp_path, walked):
+    (tmp_path / "f.txt").write_bytes(b"x" * 1000)
+    assert sources.read_bytes(str(tmp_path / "f.txt"), walked, 1000) == b"x" * 1000
+    with pytest.raises(BadInput, match="file too large: more than 0.0 MB when read"):
+        sources.read_bytes(str(tmp_path / "f.txt"), walked, 999)
 
 
 def test_is_file_as_pathlib_gives_it(tmp_path):

@@ -59,7 +59,7 @@ def discover(roots: Iterable[str | os.PathLike], exclude: Iterable[str | os.Path
             continue
         real_root = os.path.realpath(root)
         inside = {os.path.relpath(p, real_root).replace(os.sep, "/") for p in skip
-                  if p.startswith(real_root.rstrip(os.sep) + os.sep)}
+                  if p != real_root and _inside(p, real_root)}
         yield from _walk(root, _Walk(real_root, inside))
 
 
@@ -90,7 +90,7 @@ def _entry_problem(entry: os.DirEntry, sub: str, walk: _Walk) -> str | None:
         return "file name is not valid UTF-8 (shown with \\x escapes); rename the file"
     if entry.is_symlink():
         target = os.path.realpath(entry.path)
-        if target != walk.real_root and not target.startswith(walk.real_root.rstrip(os.sep) + os.sep):
+        if not _inside(target, walk.real_root):
             return "symlink points outside the source folder"
     return None
 
@@ -170,17 +170,19 @@ def _is_sidecar(name: str, siblings: set[str]) -> bool:
     return any(base + ext in siblings for ext in SIDECAR_FORMATS)  # article.json (not feed.json of feed.jsonl)
 
 
-def _sidecar(path: str) -> tuple[dict, list[str]]:
-    """The sidecar's fields and the notes on what was rejected (an unreadable or invalid sidecar is
-    ignored, and said so)."""
+def _sidecar(path: str, root: str) -> tuple[dict, list[str]]:
+    """The sidecar's fields and the notes on what was rejected (an unreadable or invalid sidecar, one larger
+    than MAX_SIDECAR_BYTES — never read whole — or a link to outside the source folder is ignored, and said so)."""
     for candidate in _sidecar_paths(path):
         if _is_file(candidate):
             where = f"sidecar {candidate.rpartition('/')[2] if os.sep == '/' else Path(candidate).name}"
             try:
-                with open(candidate, "rb") as fh:
-                    raw = fh.read()
-                if len(raw) > MAX_SIDECAR_BYTES:
-                    raise BadInput(f"{where} ignored: larger than {MAX_SIDECAR_BYTES // 1000} KB")
+                if os.path.islink(candidate) and not _inside(os.path.realpath(candidate), os.path.realpath(root)):
+                    raise BadInput(f"{where} ignored: a link to outside the source folder")
+                try:
+                    raw = read_bytes(candidate, 4096, MAX_SIDECAR_BYTES)
+                except BadInput:
+                    raise BadInput(f"{where} ignored: larger than {MAX_SIDECAR_BYTES // 1000} KB") from None
                 value = parse_json_record(raw.decode("utf-8"), where)
             except OSError as exc:
                 return {}, [f"{where} ignored: unreadable: {exc.strerror or exc}"]
@@ -190,6 +192,11 @@ def _sidecar(path: str) -> tuple[dict, list[str]]:
                 return {}, [f"{where} ignored: {exc}" if not str(exc).startswith(where) else str(exc)]
             return value, []
     return {}, []
+
+
+def _inside(path: str, root: str) -> bool:
+    """Is ``path`` ``root`` or below it (both real paths)?"""
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
 
 def _sidecar_paths(path: str) -> tuple[str, str]:
@@ -202,7 +209,8 @@ def _sidecar_paths(path: str) -> tuple[str, str]:
     return path + SIDECAR_SUFFIX, (path[: -len(suffix)] if suffix else path) + SIDECAR_SUFFIX
 
 
-_NOT_THERE = (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP)  # what Path.is_file takes for "no file"
+# what Path.is_file takes for "no file", and a name too long to exist ("<250 characters>.txt.json")
+_NOT_THERE = (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP, errno.ENAMETOOLONG)
 
 
 def _is_file(path: str) -> bool:
@@ -258,9 +266,12 @@ def read_source(sf: SourceFile, max_bytes: int, position: Position | None = None
             yield from _read_jsonl(sf, max_bytes, position or Position())
             return
         path = os.path.join(sf.root, sf.rel)  # a string: a Path per file costs more than finding its sidecar
-        data = read_bytes(path, sf.size)
+        data = read_bytes(path, sf.size, max_bytes)
     except OSError as exc:
         yield Rejected(sf.rel, sf.root, "ingest", f"unreadable file: {exc.strerror or exc}")
+        return
+    except BadInput as exc:  # replaced by a pipe or a device, or grown past the limit since the walk
+        yield Rejected(sf.rel, sf.root, "ingest", str(exc))
         return
     try:
         text, encoding = decode(data)
@@ -274,19 +285,34 @@ def read_source(sf: SourceFile, max_bytes: int, position: Position | None = None
         yield Rejected(sf.rel, sf.root, "ingest", str(exc))
 
 
-def read_bytes(path: str, size: int) -> bytes:
-    """The whole file, as ``open(path, "rb").read()`` gives it, in four system calls (open, read, the read
-    that finds the end, close), where a buffered file object makes nine (two fstat, an ioctl, two lseek):
-    5 us for a short article instead of 24. ``size`` (from the walk) sizes the first read; a file that
-    grew since is read on."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+def read_bytes(path: str, size: int, limit: int | None = None) -> bytes:
+    """The whole file, as ``open(path, "rb").read()`` gives it, in five system calls (open, fstat, read, the
+    read that finds the end, close), where a buffered file object makes nine (two fstat, an ioctl, two lseek).
+    ``size`` (from the walk) sizes the first read; a file that grew since is read on, up to ``limit`` bytes.
+    Raises BadInput for what is no regular file now (a pipe or a device put in its place after the walk: opened
+    without blocking, never read) and for a file that grew past ``limit``."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0))
     try:
-        chunks = [os.read(fd, size + 1)]
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise BadInput(f"not a regular file when read ({_KINDS.get(stat.S_IFMT(mode), 'special file')}): "
+                           "it was replaced after the folder was listed")
+        cap = float("inf") if limit is None else limit
+        chunks = [os.read(fd, int(min(size, cap)) + 1)]
+        total = len(chunks[0])
         while chunks[-1]:
-            chunks.append(os.read(fd, max(size, 1 << 16)))
+            if total > cap:
+                raise BadInput(f"file too large: more than {cap / 1e6:.1f} MB when read (it grew after the folder "
+                               "was listed; limit TIMELINE_MAX_DOC_MB)")
+            chunks.append(os.read(fd, int(min(max(size, 1 << 16), cap + 1 - total))))
+            total += len(chunks[-1])
         return chunks[0] if len(chunks) == 2 else b"".join(chunks)
     finally:
         os.close(fd)
+
+
+_KINDS = {stat.S_IFIFO: "a named pipe", stat.S_IFCHR: "a character device", stat.S_IFBLK: "a block device",
+          stat.S_IFSOCK: "a socket", stat.S_IFDIR: "a folder"}
 
 
 def _finish(body: str, tidied: bool = False) -> str:
@@ -318,7 +344,7 @@ def _from_text(sf: SourceFile, text: str, encoding: str, fmt: str) -> Document:
 
 
 def _with_sidecar(doc: Document, path: str) -> Document:
-    meta, notes = _sidecar(path)
+    meta, notes = _sidecar(path, doc.source_root)
     doc.notes.extend(notes)
     if not meta:
         return doc
