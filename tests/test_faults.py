@@ -272,3 +272,38 @@ def test_a_run_killed_mid_inbox_loses_no_file_and_publishes_each_once(tmp_path):
         assert published == landed  # each once
         assert con.execute("SELECT count(*) FROM quarantine").fetchone() == (0,)
     assert not list(inbox.rglob("doc-*.txt"))
+
+
+def test_an_inbox_holding_the_runs_own_folders_never_moves_them(tmp_path, validator):
+    """TIMELINE_INBOX set to the folder that also holds the lake, the warehouse and the source folder: only the
+    files dropped into it are claimed (a hostile run once saw the lake moved into the archive, its history lost,
+    and every later run stuck on the moved journal)."""
+    from dataclasses import replace
+
+    from transforms.ingest.inbox import ARCHIVE
+    from transforms.orchestration.pipeline import plan, process_batch, validate_and_commit
+    from transforms.settings import Settings
+    from transforms.warehouse.builder import build
+
+    work = tmp_path / "work"
+    src = work / "src"
+    src.mkdir(parents=True)
+    settings = replace(Settings.from_env(), sources=(src,), lake=work / "lake", warehouse=work / "wh.duckdb",
+                       reports=work / "reports", expectations=ROOT / "expectations", inbox=work)
+    (src / "a.txt").write_text((SEEDS / "003_0418d8d9e7bec456.txt").read_text())
+
+    def run(run_id: str) -> None:
+        for manifest in plan(settings, run_id):
+            process_batch(manifest)
+        validate_and_commit(settings, run_id, validator=validator)
+        build(settings.lake, settings.warehouse)
+
+    run("r1")
+    (work / "dropped.txt").write_text((SEEDS / "002_85970479c313b527.txt").read_text())
+    run("r2")
+    run("r3")
+    assert (src / "a.txt").exists() and (work / "lake").is_dir() and (work / "wh.duckdb").exists()
+    assert [p.name for p in (src / ARCHIVE).rglob("*") if p.is_file()] == ["dropped.txt"]
+    con = duckdb.connect(str(settings.warehouse), read_only=True)
+    assert con.execute("SELECT count(*) FROM documents").fetchone()[0] == 2
+    assert con.execute("SELECT count(*) FROM quarantine").fetchone()[0] == 0

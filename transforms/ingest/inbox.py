@@ -46,10 +46,13 @@ def archive_folder(source_root: Path, run_id: str, today: dt.date | None = None)
     return Path(source_root) / ARCHIVE / (today or dt.datetime.now(dt.UTC).date()).isoformat() / run_id
 
 
-def claim(inbox: Path, source_root: Path, lake: Path, run_id: str, committed: set[str]) -> list[tuple[str, str] | Rejected]:
+def claim(inbox: Path, source_root: Path, lake: Path, run_id: str, committed: set[str],
+          exclude=()) -> list[tuple[str, str] | Rejected]:
     """Move the inbox's files into this run's archive folder; returns ``(source_root, rel)`` of every
     archived file this run must process (left over from runs that never committed, then new ones),
-    and Rejected records for inbox entries that cannot be taken (they stay in the inbox)."""
+    and Rejected records for inbox entries that cannot be taken (they stay in the inbox). Folders of
+    ``exclude`` (the run's own lake, warehouse, reports …, and the source folders) that lie inside the inbox
+    are never taken: an inbox holding the lake once moved the lake into the archive."""
     from transforms.ingest.sources import discover  # the one walk rule: dot-files, symlinks, names
     from transforms.lake.store import atomic_write_bytes  # (pyarrow: not at DAG-parse time)
 
@@ -63,7 +66,7 @@ def claim(inbox: Path, source_root: Path, lake: Path, run_id: str, committed: se
             todo += left
     inbox = Path(inbox)
     archive = Path(source_root) / ARCHIVE  # never taken again, should the inbox hold it (inbox = a source)
-    found = list(discover([inbox], exclude=[inbox / MARKER, archive])) if inbox.is_dir() else []
+    found = list(discover([inbox], exclude=[inbox / MARKER, archive, *exclude])) if inbox.is_dir() else []
     files = [f for f in found if not isinstance(f, Rejected)]
     dest = archive_folder(source_root, run_id)
     moves = [(f.path, dest / f.rel) for f in files]

@@ -142,7 +142,8 @@ def _inputs(settings: Settings, run_id: str, walk: bool, claimed: set[tuple[str,
     """The inbox's files (claimed into the archive; their (root, rel) are added to ``claimed``), then,
     with ``walk``, every other file of the source folders (a claimed file is not yielded again)."""
     committed = set(lake.committed_runs(settings.lake))
-    for item in claim(settings.inbox, settings.sources[0], settings.lake, run_id, committed):
+    for item in claim(settings.inbox, settings.sources[0], settings.lake, run_id, committed,
+                      exclude=(*own_paths(settings), *settings.sources)):
         if isinstance(item, Rejected):
             yield item
             continue
