@@ -5,6 +5,7 @@ import datetime as dt
 import io
 import json
 import pathlib
+import re
 
 import pytest
 
@@ -633,6 +634,24 @@ def test_calendar_edges_never_raise(dct):
             "two years later, the first week of December, Easter week, last quarter, 4 in the morning.")
     for t in tag(text, dct):
         assert text[t.start:t.end] == t.text
+
+
+_TIMEX3_VALUE = re.compile(r"(?:BC)?\d{2,4}(?:-(?:\d{2}(?:-\d{2}(?:T[\dA-Z:]+)?)?|W\d{2}(?:-WE)?|Q[1-4]|H[12]|[A-Z]{2}))?"
+                           r"|P(?:\d+(?:\.\d+)?[YMWDQ]|X[YMWDQEC])+(?:T(?:\d+(?:\.\d+)?[HMS])+)?|PT(?:\d+(?:\.\d+)?|X)[HMS]"
+                           r"|P\d+[EC]|PXE|PXC|[A-Z]+_REF")
+
+
+@pytest.mark.parametrize("text, dct", [
+    ("It lasted 0 days, a 0-day wait, 0.0 months, every 0 days.", D(2021, 6, 15)),
+    ("5000 years ago, 3000 centuries ago, 2021 years ago, two years ago.", D(2021, 6, 15)),
+    ("next year, the next quarter, next decade, next century, tomorrow", D(9999, 12, 30)),
+    ("last year, last decade, last century, last quarter, yesterday", D(1, 1, 3)),
+])
+def test_every_value_is_a_timeml_value_at_the_ends_of_the_calendar_and_of_quantities(text, dct):
+    # a hostile run found "P" for "0 days", "-2979" for "5000 years ago", "10000" for "next year" in 9999
+    for t in tag(text, dct):
+        assert _TIMEX3_VALUE.fullmatch(t.value), (t.text, t.value)
+        assert t.date_start is None or 1 <= t.date_start.year <= 9999
 
 
 # ----------------------------------------------------------------------------- TimeML extents (issue 13)

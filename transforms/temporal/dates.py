@@ -126,7 +126,9 @@ def add_months(d: D, n: int) -> D:
 
 
 def shift_value(d: D, unit: str, n: int) -> str:
-    """The value of the `unit`-sized period that lies n units from the one containing d."""
+    """The value of the `unit`-sized period that lies n units from the one containing d. A year before 1 AD
+    is written BC ("5000 years ago" in 2021 -> BC2980); a period TimeML cannot write (after 9999, a decade
+    or century before the first) raises ValueError: the caller drops the expression."""
     if unit == "day":
         return fmt_day(d + _dt.timedelta(n))
     if unit == "week":
@@ -134,19 +136,25 @@ def shift_value(d: D, unit: str, n: int) -> str:
     if unit == "month":
         x = add_months(D(d.year, d.month, 1), n)
         return f"{x.year:04d}-{x.month:02d}"
+    if unit == "year":
+        return fmt_year(_in_range(d.year + n, FIRST_MARKED_YEAR, 9999))
     if unit == "quarter":
         k = d.year * 4 + (d.month - 1) // 3 + n
-        return f"{k // 4:04d}-Q{k % 4 + 1}"
+        return f"{_in_range(k // 4, 1, 9999):04d}-Q{k % 4 + 1}"
     if unit == "half":
         k = d.year * 2 + (d.month - 1) // 6 + n
-        return f"{k // 2:04d}-H{k % 2 + 1}"
-    if unit == "year":
-        return f"{d.year + n:04d}"
+        return f"{_in_range(k // 2, 1, 9999):04d}-H{k % 2 + 1}"
     if unit == "decade":
-        return f"{d.year // 10 + n:03d}"
+        return f"{_in_range(d.year // 10 + n, 1, 999):03d}"
     if unit == "century":
-        return f"{d.year // 100 + n:02d}"
+        return f"{_in_range(d.year // 100 + n, 1, 99):02d}"
     return fmt_day(d)
+
+
+def _in_range(k: int, lo: int, hi: int) -> int:
+    if not lo <= k <= hi:
+        raise ValueError(f"{k} is outside {lo}..{hi}: no TimeML value")
+    return k
 
 
 def easter(y: int) -> D:

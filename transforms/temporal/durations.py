@@ -47,6 +47,7 @@ def dur_value(n: float | None, unit_word: str) -> str:
             return ("PT" if is_time else "P") + f"{n:g}" + letter
         k, l2, t2 = sm
         parts.append((round(frac * k), l2, t2))
+    parts = [p for p in parts if p[0]] or [(0, letter, is_time)]  # "0 days" is P0D, never an empty "P"
     date_p = "".join(f"{c}{l}" for c, l, t in parts if not t)
     time_p = "".join(f"{c}{l}" for c, l, t in parts if t)
     return "P" + date_p + ("T" + time_p if time_p else "")
