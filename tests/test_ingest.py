@@ -226,13 +226,30 @@ def test_impossible_header_date_is_a_header_line_rejected_and_recorded(tmp_path)
     assert "2022-02-30" not in doc.text
 
 
-def test_impossible_html_meta_date_is_not_shifted(tmp_path):
-    body = "<article><p>" + "Alibaba opened an office in Madrid, the company said in a statement. " * 4 + "</p></article>"
-    (tmp_path / "a.html").write_text(
-        f'<html><head><meta property="article:published_time" content="2022-02-30"></head><body>{body}</body></html>')
+_ARTICLE = "<article><p>" + "Alibaba opened an office in Madrid, the company said in a statement. " * 4 + "</p></article>"
+
+
+@pytest.mark.parametrize("head", [
+    '<meta property="article:published_time" content="2022-02-30">',
+    '<meta name="pubdate" content="2022/02/30">',
+    '<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "2022-02-30"}</script>',
+])
+def test_impossible_html_meta_date_is_not_shifted(tmp_path, head):
+    (tmp_path / "a.html").write_text(f"<html><head>{head}</head><body>{_ARTICLE}</body></html>")
     (doc,) = read_all(tmp_path)
     assert doc.published is None  # trafilatura would say 2022-02-01
     assert doc.notes == ["impossible publication date '2022-02-30' in the page's metadata: ignored"]
+
+
+@pytest.mark.parametrize("head, body_extra, published", [
+    ('<meta property="article:published_time" content="2022-03-03T10:15:00+02:00">', "", dt.date(2022, 3, 3)),
+    ('<script type="application/ld+json">{"datePublished": "2022-03-03"}</script>', "", dt.date(2022, 3, 3)),
+    ("", "<table>" + "<tr><td>2021-01-01</td></tr>" * 30 + "</table>", None),  # dates of the text are not metadata
+])
+def test_the_page_date_is_its_metadata_word(tmp_path, head, body_extra, published):
+    (tmp_path / "a.html").write_text(f"<html><head>{head}</head><body>{_ARTICLE}{body_extra}</body></html>")
+    (doc,) = read_all(tmp_path)
+    assert (doc.published, doc.published_basis) == (published, "metadata" if published else "unknown")
 
 
 @pytest.mark.parametrize("title,expected,notes", [

@@ -30,24 +30,52 @@ def from_html(source: str, root: str, html: str, encoding: str, finish) -> Docum
     )
 
 
+# a date written in the page's metadata: <meta content>, <time datetime>, a JSON-LD "datePublished"-style key
 _HTML_META_DATE = re.compile(
-    r"<(?:meta|time)\b[^>]{0,400}?(?:content|datetime)\s*=\s*[\"']?\s*(\d{4}-\d{1,2}-\d{1,2})", re.IGNORECASE)
+    r"(?:<(?:meta|time)\b[^>]{0,400}?(?:content|datetime)\s*=\s*[\"']?\s*|\"date\w{0,12}\"\s*:\s*\")"
+    r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})", re.IGNORECASE)
+_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+                "November", "December")
 
 
 def _html_date(html: str, found: str | None, notes: list[str]) -> dt.date | None:
-    """The page's date as trafilatura found it, unless the page's own metadata holds an impossible date:
-    trafilatura then returns a shifted one (30 February -> 1 February), which is rejected instead."""
-    raw = {m.group(1) for m in _HTML_META_DATE.finditer(html)}
-    impossible = []
-    for value in sorted(raw):
-        if clean.publication_date(*value.split("-"), where="page's metadata")[1]:
-            impossible.append(value)
+    """The page's date as trafilatura found it, when the page's metadata writes that day: trafilatura repairs
+    an impossible date (30 February -> 1 February: not the page's word) and falls back on dates in the
+    article's text (not metadata). An impossible date in the page's metadata is recorded in ``notes``."""
+    for parts in dict.fromkeys(m.groups() for m in _HTML_META_DATE.finditer(html)):
+        problem = clean.publication_date(*parts, where="page's metadata")[1]
+        if problem:
+            notes.append(problem)
     published = meta_date(found, "page's metadata", notes)
-    if impossible:
-        notes.extend(clean.publication_date(*v.split("-"), where="page's metadata")[1] for v in impossible)
-        if published is not None and published.isoformat() not in raw:
-            return None  # a repaired impossible date: not the page's word
+    if published is not None and not _written(_metadata_part(html), published):
+        return None  # repaired, or read from the article's text: the tagger's inference decides then
     return published
+
+
+_MARKUP_WITH_DATES = re.compile(r"<(?:meta|time|link)\b[^>]{0,2000}>|<script[^>]{0,200}ld\+json[^>]{0,200}>[^<]{0,20000}",
+                                re.IGNORECASE)
+
+
+def _metadata_part(html: str) -> str:
+    """What of a page is metadata: its head, and the meta, time, link and JSON-LD markup of its body."""
+    body = re.search(r"<body\b", html, re.IGNORECASE)
+    if body is None:
+        return html
+    return html[:body.start()] + " ".join(m.group() for m in _MARKUP_WITH_DATES.finditer(html, body.start()))
+
+
+def _written(html: str, d: dt.date) -> bool:
+    """Does ``html`` write day ``d`` (in digits, year first or last, or with the month's name)?"""
+    y, m, dd = d.year, d.month, d.day
+    digits = {f"{y}{sep}{mm}{sep}{ds}" for sep in "-/." for mm in (f"{m:02d}", str(m)) for ds in (f"{dd:02d}", str(dd))}
+    digits |= {f"{ds}{sep}{mm}{sep}{y}" for sep in "-/." for mm in (f"{m:02d}", str(m)) for ds in (f"{dd:02d}", str(dd))}
+    digits |= {f"{mm}/{ds}/{y}" for mm in (f"{m:02d}", str(m)) for ds in (f"{dd:02d}", str(dd))}
+    digits.add(f"{y}{m:02d}{dd:02d}")
+    if any(x in html for x in digits):
+        return True
+    name = _MONTH_NAMES[m - 1]
+    return re.search(rf"\b(?:{name[:3]}\w*\.?\s+{dd}\b[^<]{{0,6}}{y}|{dd}(?:st|nd|rd|th)?\s+{name[:3]}\w*\.?,?\s+{y})",
+                     html, re.IGNORECASE) is not None
 
 
 class _TextOnly(HTMLParser):
