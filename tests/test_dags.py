@@ -68,3 +68,21 @@ def test_dag_files_only_wire():
             "print(','.join(heavy))")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_a_failed_run_says_what_it_left_published(tmp_path):
+    """`timeline run` used to print "nothing published" after the lake had committed (a bad build setting) or the
+    warehouse had been replaced (a failed report)."""
+    from dataclasses import replace
+
+    from transforms.lake import store
+    from transforms.orchestration.dag_support import what_was_published
+    from transforms.settings import Settings
+
+    s = replace(Settings.from_env(), lake=tmp_path / "lake", warehouse=tmp_path / "wh.duckdb")
+    assert what_was_published(s, set(), None) == "nothing published"
+    store.write_run_summary(s.lake, "r1", {})
+    assert what_was_published(s, set(), None).startswith("the lake committed run r1 but the warehouse was not rebuilt")
+    assert what_was_published(s, {"r1"}, None) == "nothing published"
+    s.warehouse.write_bytes(b"")
+    assert what_was_published(s, set(), None) == "after publishing the warehouse"

@@ -342,3 +342,10 @@ def test_a_file_changed_after_the_walk_is_quarantined_not_read_past_the_limit(tm
     os.mkfifo(tmp_path / "a.txt")  # replaced by a pipe: refused at once, never waited on
     (rej,) = read_source(sf, 1000)
     assert rej.reason.startswith("not a regular file when read (a named pipe)")
+
+
+def test_a_source_that_is_missing_or_a_file_is_reported_as_such(tmp_path):
+    (tmp_path / "a.txt").write_text("Alibaba opened an office in Madrid on 2 June 2023.\n")
+    missing, a_file = discover([tmp_path / "missing", tmp_path / "a.txt"])
+    assert missing.reason == "source folder does not exist"
+    assert a_file.reason == "source is a file, not a folder: give the folder that holds it"

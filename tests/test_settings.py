@@ -67,6 +67,12 @@ def test_command_line_paths_are_relative_to_the_current_folder(tmp_path: Path, m
     ({"TIMELINE_MAX_DOC_MB": "abc"}, "TIMELINE_MAX_DOC_MB='abc' is not a number"),
     ({"TIMELINE_BATCH_SIZE": "-1"}, "TIMELINE_BATCH_SIZE='-1' must be at least 0"),
     ({"TIMELINE_MAX_DOC_MB": "-1"}, "TIMELINE_MAX_DOC_MB='-1' must be at least 0.001"),
+    ({"TIMELINE_MAX_DOC_MB": "nan"}, "TIMELINE_MAX_DOC_MB='nan' is not a finite number"),  # passed every check
+    ({"TIMELINE_INBOX_POLL": "inf"}, "TIMELINE_INBOX_POLL='inf' is not a finite number"),
+    ({"TIMELINE_BUILD_MEMORY": "lots"},                       # failed only after the lake was committed
+     "TIMELINE_BUILD_MEMORY='lots' is not a DuckDB memory size such as 448MB, 1GB or 50%"),
+    ({"TIMELINE_SCHEDULE": "garbage"}, "TIMELINE_SCHEDULE='garbage' is not a cron expression or one of "
+                                       "@hourly, @daily, @weekly, @monthly, @quarterly, @yearly, @annually"),
 ])
 def test_a_bad_setting_is_one_clear_line(env, message, monkeypatch, capsys):
     from transforms.orchestration.cli import main
@@ -75,6 +81,15 @@ def test_a_bad_setting_is_one_clear_line(env, message, monkeypatch, capsys):
         monkeypatch.setenv(k, v)
     assert main(["extract", "--dct", "2024-01-01", "-"]) == 2
     assert capsys.readouterr().err.strip() == f"timeline: {message}"
+
+
+@pytest.mark.parametrize("name, value", [("TIMELINE_BUILD_MEMORY", "512 MB"), ("TIMELINE_BUILD_MEMORY", "1.5GiB"),
+                                         ("TIMELINE_BUILD_MEMORY", "80%"), ("TIMELINE_SCHEDULE", "0 3 * * 1-5"),
+                                         ("TIMELINE_SCHEDULE", "@hourly")])
+def test_good_formats_pass(name, value):
+    from transforms.settings import Settings
+
+    Settings.from_env({name: value})
 
 
 def test_extract_says_what_is_wrong_in_one_line(tmp_path: Path, capsys):

@@ -10,7 +10,9 @@ from one, else the current folder.
 """
 from __future__ import annotations
 
+import math
 import os
+import re
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
@@ -101,6 +103,21 @@ MINIMUM = {"batch_size": 0, "parallel_batches": 1, "workers": 0, "worker_min_kb"
           "max_doc_mb": 0.001, "inbox_poll": 0.1}
 
 
+def _valid_schedule(value: str) -> bool:
+    from croniter import croniter  # Airflow's own cron parser
+
+    return value.strip() in CRON_PRESETS or croniter.is_valid(value)
+
+
+CRON_PRESETS = ("@hourly", "@daily", "@weekly", "@monthly", "@quarterly", "@yearly", "@annually")
+# string settings checked before any work starts (a bad value used to fail after the lake was committed)
+_FORMATS = {
+    "build_memory": (re.compile(r"\s*\d+(?:\.\d+)?\s*(?:%|[KMGT]i?B|B)\s*", re.IGNORECASE).fullmatch,
+                     "a DuckDB memory size such as 448MB, 1GB or 50%"),
+    "schedule": (_valid_schedule, f"a cron expression or one of {', '.join(CRON_PRESETS)}"),
+}
+
+
 def _parse(name: str, raw, base: Path):
     def path(p) -> Path:
         p = Path(p).expanduser()
@@ -112,13 +129,17 @@ def _parse(name: str, raw, base: Path):
     kind = Settings.__annotations__[name]
     if kind == "Path":
         return path(raw)
-    if kind not in ("int", "float"):
-        return str(raw)
     env = next(f.metadata["env"] for f in fields(Settings) if f.name == name)
+    if kind not in ("int", "float"):
+        if name in _FORMATS and not _FORMATS[name][0](str(raw)):
+            raise SettingsError(f"{env}={raw!r} is not {_FORMATS[name][1]}")
+        return str(raw)
     try:
         value = int(raw) if kind == "int" else float(raw)
     except (TypeError, ValueError):
         raise SettingsError(f"{env}={raw!r} is not a{'n integer' if kind == 'int' else ' number'}") from None
+    if not math.isfinite(value):
+        raise SettingsError(f"{env}={raw!r} is not a finite number")
     if value < MINIMUM.get(name, value):
         raise SettingsError(f"{env}={raw!r} must be at least {MINIMUM[name]}")
     return value

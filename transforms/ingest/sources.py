@@ -55,7 +55,9 @@ def discover(roots: Iterable[str | os.PathLike], exclude: Iterable[str | os.Path
     for root in roots:
         root = str(root)
         if not os.path.isdir(root):
-            yield Rejected(source=".", source_root=root, stage="ingest", reason="source folder does not exist")
+            yield Rejected(source=".", source_root=root, stage="ingest",
+                           reason="source is a file, not a folder: give the folder that holds it"
+                           if os.path.exists(root) else "source folder does not exist")
             continue
         real_root = os.path.realpath(root)
         inside = {os.path.relpath(p, real_root).replace(os.sep, "/") for p in skip

@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import glob
-import json
 import logging
 import os
 import signal
@@ -180,23 +179,6 @@ def _dag_test(module: str, conf: dict, log_path: Path, verbose: bool):
             os.close(fd_err)
 
 
-def _failure_reason(dag_run, lake: Path) -> str:
-    """Which tasks failed (Airflow's task states) and why (what their failure callback recorded)."""
-    from airflow.utils.session import create_session
-    from airflow.utils.state import TaskInstanceState
-
-    from transforms.orchestration.dag_support import failure_record
-
-    with create_session() as session:
-        tis = dag_run.get_task_instances(state=[TaskInstanceState.FAILED], session=session)
-        failed = sorted(ti.task_id if ti.map_index < 0 else f"{ti.task_id}[{ti.map_index}]" for ti in tis)
-    path = failure_record(lake, dag_run.dag_id, dag_run.run_id)
-    why = json.loads(path.read_text()) if path.exists() else {}
-    if not failed:
-        return f"the DAG run ended {dag_run.state}"
-    return "; ".join(f"task {t} failed" + (f": {why[t]}" if t in why else "") for t in failed)
-
-
 def command_line_params(args: argparse.Namespace) -> dict:
     """The run's conf from `timeline run` options. Paths typed on the command line are relative to the
     current folder (the TIMELINE_* variables' to TIMELINE_HOME)."""
@@ -239,6 +221,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             log_path = home / "logs" / f"timeline-run-{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S}.log"
             log_path.parent.mkdir(parents=True, exist_ok=True)
             before = set(lake_mod.committed_runs(settings.lake))
+            wh_before = settings.warehouse.stat().st_mtime_ns if settings.warehouse.exists() else None
             for label, module in (("ingest (timeline_ingest DAG)", "timeline_ingest"),
                                   ("warehouse (timeline_warehouse DAG)", "timeline_warehouse")):
                 t0 = time.perf_counter()
@@ -247,8 +230,10 @@ def cmd_run(args: argparse.Namespace) -> int:
                     dag_run = _run_dag(module, conf, log_path, args.verbose)
                 console.print(f"{label}: {dag_run.state} in {time.perf_counter() - t0:.1f} s")
                 if dag_run.state != "success":
-                    reason = _failure_reason(dag_run, settings.lake)
-                    console.print(f"[red]timeline: run failed, nothing published:[/] {reason}")
+                    from transforms.orchestration.dag_support import failure_reason, what_was_published
+
+                    console.print(f"[red]timeline: run failed, {what_was_published(settings, before, wh_before)}:[/] "
+                                  f"{failure_reason(dag_run, settings.lake)}")
                     console.print(f"Airflow log: {log_path}")
                     return 1
     except RunLocked as exc:

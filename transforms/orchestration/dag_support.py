@@ -75,3 +75,31 @@ def record_failure(context) -> None:
 def announce(asset: Asset, s: Settings) -> None:
     """Record the run's paths on the Asset event, so the runs it triggers use the same lake/warehouse."""
     get_current_context()["outlet_events"][asset].extra = s.as_params()
+
+
+def failure_reason(dag_run, lake: Path) -> str:
+    """Which tasks of a DAG run failed (Airflow's task states) and why (what record_failure kept)."""
+    from airflow.utils.session import create_session
+    from airflow.utils.state import TaskInstanceState
+
+    with create_session() as session:
+        tis = dag_run.get_task_instances(state=[TaskInstanceState.FAILED], session=session)
+        failed = sorted(ti.task_id if ti.map_index < 0 else f"{ti.task_id}[{ti.map_index}]" for ti in tis)
+    path = failure_record(lake, dag_run.dag_id, dag_run.run_id)
+    why = json.loads(path.read_text()) if path.exists() else {}
+    if not failed:
+        return f"the DAG run ended {dag_run.state}"
+    return "; ".join(f"task {t} failed" + (f": {why[t]}" if t in why else "") for t in failed)
+
+
+def what_was_published(s: Settings, runs_before: set[str], warehouse_mtime: int | None) -> str:
+    """What a failed `timeline run` left behind: nothing, a lake commit whose warehouse was not rebuilt, or the
+    warehouse too (a failed report after the build)."""
+    from transforms.lake import store
+
+    if (s.warehouse.stat().st_mtime_ns if s.warehouse.exists() else None) != warehouse_mtime:
+        return "after publishing the warehouse"
+    new = sorted(set(store.committed_runs(s.lake)) - runs_before)
+    if new:
+        return f"the lake committed run {new[-1]} but the warehouse was not rebuilt (the next run rebuilds it)"
+    return "nothing published"
