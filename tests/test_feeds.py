@@ -106,6 +106,16 @@ def test_a_feed_holding_only_an_incomplete_line_is_not_an_empty_file(tmp_path):
     assert read(feed, Position())["feed.jsonl"].reason == "empty JSONL file"
 
 
+def test_records_separated_by_a_bare_cr_are_quarantined_with_the_reason_not_left_pending(tmp_path):
+    feed = tmp_path / "feed.jsonl"
+    write(feed, [record(1), record(2)], end="\r")
+    feed.write_bytes(feed.read_bytes().replace(b"\n", b"\r"))  # classic Mac line ends: no LF at all
+    pos = Position()
+    (only,) = read(feed, pos).values()  # used to stay pending for ever: never read, never quarantined
+    assert only.reason == "invalid JSON: records separated by a bare CR; JSONL lines end in LF"
+    assert pos.pending == 0 and pos.offset == feed.stat().st_size
+
+
 # --- the pipeline -----------------------------------------------------------------------------------
 
 @pytest.fixture

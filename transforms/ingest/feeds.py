@@ -12,8 +12,9 @@ offset: at most 68 KiB are read whatever the size of the feed. It catches a trun
 the head or of the last lines read, not an edit inside a long prefix that keeps every byte count (which
 appending never does).
 
-An unterminated last line (no newline yet) is consumed when it is a whole JSON value; otherwise a writer may
-still be appending to it: it is left for the next run (``Position.pending``), neither read nor quarantined.
+An unterminated last line (no newline yet) is consumed when it is a whole JSON value or holds bare CRs (lines
+ending in CR only); otherwise a writer may still be appending to it: it is left for the next run
+(``Position.pending``), neither read nor quarantined.
 """
 from __future__ import annotations
 
@@ -77,7 +78,7 @@ def read_lines(fh, pos: Position, max_bytes: int) -> Iterator[tuple[int, bytes, 
         too_long = len(raw) > max_bytes and not raw.endswith(b"\n")
         while too_long and raw and not raw.endswith(b"\n"):  # skip the rest of an oversized line
             raw = fh.readline(1 << 20)
-        if not raw.endswith(b"\n") and (too_long or not _whole(raw)):
+        if not raw.endswith(b"\n") and (too_long or not _whole(raw)) and not _cr_separated(raw):
             pos.pending = fh.tell() - pos.offset
             break
         pos.offset = fh.tell()
@@ -93,6 +94,12 @@ def read_lines(fh, pos: Position, max_bytes: int) -> Iterator[tuple[int, bytes, 
 def _byte_before(fh, offset: int) -> bytes:
     fh.seek(offset - 1)
     return fh.read(1)
+
+
+def _cr_separated(raw: bytes) -> bool:
+    """Lines ending in a bare CR (classic Mac): no writer is still appending to them, so they are read (and
+    quarantined with the reason) rather than left pending for ever."""
+    return b"\r" in raw.rstrip(b"\r")
 
 
 def _whole(raw: bytes) -> bool:

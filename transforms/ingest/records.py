@@ -23,6 +23,8 @@ def parse_json_record(line: str, what: str = "JSONL record") -> dict:
     try:
         record = json.loads(line)
     except json.JSONDecodeError as exc:
+        if exc.msg == "Extra data" and "\r" in line[:exc.pos]:
+            raise BadInput("invalid JSON: records separated by a bare CR; JSONL lines end in LF") from None
         raise BadInput(f"invalid JSON: {exc.msg} (column {exc.colno})") from None
     except RecursionError:
         raise BadInput(f"invalid JSON: nested deeper than {MAX_JSON_DEPTH} levels") from None
