@@ -83,6 +83,14 @@ def test_decode_handles_boms_and_legacy_encodings(data, encoding):
     assert "Köln" in text or "naïve" in text or "Café – “quoted”" in text
 
 
+def test_utf8_with_stray_legacy_bytes_reads_both():
+    # one article pasted from two sources: "Café" in UTF-8 and "Caf\xe9" in cp1252 (charset-normalizer's guess
+    # for the whole file, cp1250, turned the UTF-8 one into "CafĂ©")
+    text, used = decode("Lyon: Café opened on 6 May 2021.\n".encode() + b"Caf\xe9 closed on 7 May 2021.\n")
+    assert text == "Lyon: Café opened on 6 May 2021.\nCafé closed on 7 May 2021.\n"
+    assert used == "utf-8 (stray bytes read as cp1252)"
+
+
 @pytest.mark.parametrize("data,reason", [
     (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), "binary"),
     (bytes([1, 2, 3, 4, 5, 6, 7, 8]) * 50, "binary"),

@@ -34,7 +34,26 @@ def decode(data: bytes) -> tuple[str, str]:
     return text, encoding
 
 
+# a valid UTF-8 sequence of two to four bytes; a byte UTF-8 cannot read, as "surrogateescape" decodes it
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+_STRAY = re.compile("[\udc80-\udcff]")
+MIXED = "utf-8 (stray bytes read as cp1252)"
+
+
+def _as_cp1252(m: re.Match) -> str:
+    b = bytes([ord(m.group()) - 0xDC00])
+    return b.decode("cp1252", errors="ignore") or b.decode("latin-1")
+
+
 def _decode_fallback(data: bytes) -> tuple[str, str]:
+    """Text that is not valid UTF-8: mostly UTF-8 with stray legacy bytes (an article pasted together from two
+    sources: "Café" in UTF-8 beside "Caf\\xe9") is read as UTF-8 and each stray byte as cp1252; otherwise the
+    encoding charset-normalizer finds, else cp1252."""
+    if _UTF8_MULTIBYTE.search(data):
+        escaped = data.decode("utf-8", errors="surrogateescape")
+        stray = len(_STRAY.findall(escaped))
+        if len(_UTF8_MULTIBYTE.findall(data)) >= stray:
+            return _STRAY.sub(_as_cp1252, escaped), MIXED
     from charset_normalizer import from_bytes
 
     best = from_bytes(data[: 1 << 20]).best()
