@@ -357,3 +357,18 @@ def test_a_source_that_is_missing_or_a_file_is_reported_as_such(tmp_path):
     missing, a_file = discover([tmp_path / "missing", tmp_path / "a.txt"])
     assert missing.reason == "source folder does not exist"
     assert a_file.reason == "source is a file, not a folder: give the folder that holds it"
+
+
+def test_markdown_front_matter_gives_title_date_and_url(tmp_path):
+    (tmp_path / "a.md").write_text('---\ntitle: "AliExpress in Russia"\ndate: 2022-03-03T10:00:00+03:00\n'
+                                   "tags:\n  - retail\nurl: https://example.org/a\n---\n\nOn Monday the shop opened.\n")
+    (tmp_path / "b.md").write_text("---\ntitle: x\ndate: 2022-02-30\n---\nThe shop opened in Moscow on Monday.\n")
+    (tmp_path / "c.md").write_text("---\ntitle: only front matter\n---\n")
+    (tmp_path / "d.md").write_text("---\nA paragraph between two rules.\n---\nThe shop opened on Monday.\n")
+    a, b, c, d = read_all(tmp_path)
+    assert (a.title, a.published, a.published_basis, a.url) == (
+        "AliExpress in Russia", dt.date(2022, 3, 3), "metadata", "https://example.org/a")
+    assert a.text == "On Monday the shop opened."
+    assert (b.published, b.notes) == (None, ["impossible publication date '2022-02-30' in the front matter: ignored"])
+    assert c.reason == "empty document: no article text after cleaning"  # was published as "---\ntitle: …"
+    assert d.text.startswith("A paragraph between two rules.")  # prose between rules is not front matter

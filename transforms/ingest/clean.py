@@ -104,6 +104,7 @@ class Rules:
     code: re.Pattern
     code_punct_ratio: float
     code_prefilter: Prefilter  # a line none of whose literals occurs cannot match ``code``
+    front_matter: dict[str, str]  # front-matter key (lower case) -> "title" | "date" | "url"
 
 
 def _alternation(patterns: list[str]) -> re.Pattern:
@@ -123,6 +124,7 @@ def rules() -> Rules:
         code=_alternation(cfg["code_signatures"]),
         code_punct_ratio=float(cfg["code_punct_ratio"]),
         code_prefilter=prefilter(*(re.compile(p, re.IGNORECASE) for p in cfg["code_signatures"])),
+        front_matter={k: field for field in ("title", "date", "url") for k in cfg[f"front_matter_{field}"]},
     )
 
 
@@ -152,15 +154,25 @@ class Header:
     url: str | None = None
     published: dt.date | None = None
     rejected: str | None = None  # why a header date was not taken
+    basis: str = "header"  # documents.published_basis of its date: "metadata" for front matter
+
+
+_FRONT_MATTER = re.compile(r"---[ \t]*\n((?:[^\n]*\n){0,60}?)(?:---|\.\.\.)[ \t]*(?:\n|$)")
+_FRONT_LINE = re.compile(r"^([A-Za-z_][\w-]{0,40})[ \t]*:[ \t]*(.*?)[ \t]*$")
+_FRONT_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?![\d])")
 
 
 def split_header(text: str) -> Header:
     """Find a publication date in the first lines, with the title above it and a URL below it.
 
-    Recognised: a line that is only a date (``20220303``, ``2022-03-03``, ``Date: 2022-03-03``) within the
-    first four non-empty lines, and a ``date 2021-12-31`` prefix at the very start (the rest of that line is
-    body text). Header lines are removed from the body; everything else is left alone.
+    Recognised: Markdown front matter ("---", ``key: value`` lines, "---": front_matter_* keys of
+    boilerplate.toml), a line that is only a date (``20220303``, ``2022-03-03``, ``Date: 2022-03-03``) within
+    the first four non-empty lines, and a ``date 2021-12-31`` prefix at the very start (the rest of that line
+    is body text). Header lines are removed from the body; everything else is left alone.
     """
+    front = _FRONT_MATTER.match(text)
+    if front and _is_front_matter(front.group(1)):
+        return _front_matter(front.group(1), text[front.end():])
     m = rules().date_prefix.match(text)
     if m:
         published, rejected = publication_date(*m.group(1).split("-"), where="header line")
@@ -184,6 +196,31 @@ def split_header(text: str) -> Header:
         body = "\n".join(line for j, line in enumerate(lines) if j not in drop)
         return Header(text=body, title=title, url=url, published=published, rejected=rejected)
     return Header(text=text)
+
+
+def _is_front_matter(block: str) -> bool:
+    """``key: value`` lines (with YAML list items and indented continuations), not prose between two rules."""
+    lines = [line for line in block.split("\n") if line.strip()]
+    return any(_FRONT_LINE.match(line) for line in lines) and all(
+        _FRONT_LINE.match(line) or line[0] in " \t-#" for line in lines)
+
+
+def _front_matter(block: str, body: str) -> Header:
+    """The title, date and URL of a front matter block (quotes stripped); a date that is no calendar day is
+    rejected with the reason."""
+    fields: dict[str, str] = {}
+    for line in block.split("\n"):
+        m = _FRONT_LINE.match(line)
+        field = rules().front_matter.get(m.group(1).lower()) if m else None
+        if field and field not in fields and m.group(2).strip("'\""):
+            fields[field] = m.group(2).strip("'\"")
+    published = rejected = None
+    if "date" in fields:
+        d = _FRONT_DATE.match(fields["date"])
+        published, rejected = publication_date(*d.groups(), where="front matter") if d else \
+            (None, f"front matter date '{fields['date'][:40]}' is not a date: ignored")
+    return Header(text=body, title=fields.get("title"), url=fields.get("url"), published=published, rejected=rejected,
+                  basis="metadata")
 
 
 def guess_title(text: str) -> str | None:
@@ -212,18 +249,19 @@ def _lines(text: str):
 _MD_LINK = re.compile(r"\[([^\]\n]{1,300})\]\((?:[^)\s]{1,2000})\)")
 _MD_EMPH = re.compile(r"(\*\*|__)(?=\S)([^\n]{1,500}?)(?<=\S)\1")
 _MD_ITAL = re.compile(r"(?<![\w*])\*(?=\S)([^*\n]{1,500}?)(?<=\S)\*(?![\w*])")
-_MARKUP_PREFILTER = {p: prefilter(p) for p in (_HEADING, _MD_LINK, _MD_EMPH, _MD_ITAL)}
+_MD_RULE = re.compile(r"^[ \t]{0,3}(?:-[ \t]*-[ \t]*-[- \t]*|\*[ \t]*\*[ \t]*\*[* \t]*|_[ \t]*_[ \t]*_[_ \t]*)$", re.M)
+_MARKUP_PREFILTER = {p: prefilter(p) for p in (_HEADING, _MD_LINK, _MD_EMPH, _MD_ITAL, _MD_RULE)}
 
 
 def strip_markup(text: str) -> str:
-    """Markdown to plain text: heading marks, emphasis and link syntax go, the words stay."""
+    """Markdown to plain text: heading marks, horizontal rules, emphasis and link syntax go, the words stay."""
     if _MARKUP_PREFILTER[_HEADING].may_match(text):
         out = []
         for line in text.split("\n"):
             m = _HEADING.match(line)
             out.append(m.group(1) if m else line)
         text = "\n".join(out)
-    for pattern, repl in ((_MD_LINK, r"\1"), (_MD_EMPH, r"\2"), (_MD_ITAL, r"\1")):
+    for pattern, repl in ((_MD_RULE, ""), (_MD_LINK, r"\1"), (_MD_EMPH, r"\2"), (_MD_ITAL, r"\1")):
         if _MARKUP_PREFILTER[pattern].may_match(text):  # most texts have no markup at all
             text = pattern.sub(repl, text)
     return text

@@ -340,7 +340,7 @@ def _from_text(sf: SourceFile, text: str, encoding: str, fmt: str) -> Document:
     return Document(
         doc_id=doc_id_for(body), source=sf.rel, source_root=sf.root, format=fmt, text=body,
         title=header.title or clean.guess_title(body), url=header.url, published=header.published,
-        published_basis="header" if header.published else "unknown", encoding=encoding,
+        published_basis=header.basis if header.published else "unknown", encoding=encoding,
         notes=[header.rejected] if header.rejected else [],
     )
 
