@@ -104,6 +104,26 @@ def test_a_corrected_article_replaces_its_events_and_history_shows_both(settings
         assert rows(settings.warehouse, f"SELECT * FROM {table} ORDER BY ALL") == rows(full, f"SELECT * FROM {table} ORDER BY ALL"), table
 
 
+def test_an_article_edited_to_another_articles_words_is_a_version_of_it(settings, validator, tmp_path):
+    """a.txt rewritten with c.txt's exact text: a.txt's earlier events are superseded by c's document (a hostile
+    run found a.txt's old text still current, its new text only a duplicate of c.txt); c.txt is unchanged."""
+    src = settings.sources[0]
+    (src / "a.txt").write_text(V1)
+    (src / "c.txt").write_text(V2)
+    run(settings, "r1", validator)
+    (src / "a.txt").write_text(V2)
+    run(settings, "r2", validator)
+    docs = dict(rows(settings.warehouse, "SELECT source, doc_id FROM documents"))
+    current = {d for (d,) in rows(settings.warehouse, "SELECT DISTINCT doc_id FROM current_events")}
+    assert current == {docs["c.txt"]}
+    assert rows(settings.warehouse, f"SELECT DISTINCT superseded_by FROM events WHERE doc_id = '{docs['a.txt']}'") \
+        == [(docs["c.txt"],)]
+    full = tmp_path / "full.duckdb"
+    build(settings.lake, full, force=True)
+    for table in ("events", "document_versions", "timeline"):
+        assert rows(settings.warehouse, f"SELECT * FROM {table} ORDER BY ALL") == rows(full, f"SELECT * FROM {table} ORDER BY ALL"), table
+
+
 def test_feed_ids_version_articles_and_repeats_stay_duplicates(settings, validator):
     feed = settings.sources[0] / "feed.jsonl"
     line = lambda i, text, **kw: json.dumps({"id": i, "text": text, "published": "2024-03-05", **kw}) + "\n"  # noqa: E731

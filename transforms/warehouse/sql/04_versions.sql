@@ -3,17 +3,18 @@
 -- correction. The newest version's events are the timeline's; an earlier version's events stay in
 -- `events`, marked with the document that replaced them (`superseded_by`) and when (`valid_to`).
 -- A document without an identity (a JSONL line with neither id nor url) is an article of its own.
--- Every time an identity was seen with a text is a *sighting*: a document ingested, or a text repeated
--- under the identity it was first published with (a `dedup` quarantine row carrying that identity: an
--- article gone back to an earlier version's words). Consecutive sightings of one text are one version.
+-- Every time an identity was seen with a text is a *sighting*: a document ingested, or a text already in
+-- the lake seen again under an identity known before (a `dedup` quarantine row carrying that identity: an
+-- article gone back to an earlier version's words, or edited to the words of another article: then its
+-- earlier version is superseded by that article). Consecutive sightings of one text are one version.
 CREATE OR REPLACE TABLE document_versions AS
 WITH sightings AS (
     SELECT doc_id, identity, ingested_at AS seen_at FROM documents
     UNION ALL
     SELECT q.record_id, q.identity, q.quarantined_at
     FROM quarantine q
-    JOIN documents d ON d.doc_id = q.record_id AND d.identity = q.identity
-    WHERE q.stage = 'dedup'
+    WHERE q.stage = 'dedup' AND q.record_id IN (SELECT doc_id FROM documents)
+      AND q.identity IN (SELECT identity FROM documents WHERE doc_id <> q.record_id)
 ), changes AS (
     SELECT * FROM sightings
     QUALIFY lag(doc_id) OVER (PARTITION BY coalesce(identity, doc_id) ORDER BY seen_at, doc_id) IS DISTINCT FROM doc_id
@@ -35,7 +36,8 @@ CREATE OR REPLACE TEMP TABLE _remarked AS
 WITH latest AS (
     SELECT doc_id, superseded_by, valid_to FROM document_versions
     WHERE identity IN (SELECT identity FROM document_versions GROUP BY identity HAVING count(*) > 1)
-    QUALIFY row_number() OVER (PARTITION BY doc_id ORDER BY version DESC) = 1
+    -- a text current under any identity stays current (an article edited to another's words keeps that one's)
+    QUALIFY row_number() OVER (PARTITION BY doc_id ORDER BY superseded_by IS NULL DESC, version DESC) = 1
 )
 SELECT e.event_id, l.superseded_by, l.valid_to
 FROM events e
