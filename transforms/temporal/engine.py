@@ -255,10 +255,10 @@ def tag(text: str, dct: _dt.date | None = None) -> list[Timex]:
     own ``reference_date``."""
     if not text:
         return []
-    cands = scan(text)
-    if dct is not None:
-        return _run(text, cands, Anchor(dct, "day", "dct"))
+    if dct is not None:  # the candidates streamed into one pass
+        return _run(text, scan(text), Anchor(dct, "day", "dct"))
     # no DCT: absolute dates first, then anchor relative ones on the text's reference date
+    cands = list(scan(text))
     first = _run(text, cands, Anchor(None, "day", "inferred"))
     anchor = reference_date(first)
     return first if anchor is None else _run(text, cands, anchor)

@@ -198,7 +198,8 @@ _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrst
 
 
 def scan(text: str):
-    """Leftmost-first, non-overlapping matches of the rules, tried only where a timex can begin.
+    """Leftmost-first, non-overlapping matches of the rules, tried only where a timex can begin, as a stream of
+    ``(start, end, kind, groups)``.
 
     One pass of one prefix-factored regex finds the trigger tokens (numbers and the words of the
     tables).  A match is attempted at a number, at a standalone word ("Friday", "yesterday"), and at
@@ -238,6 +239,9 @@ def scan(text: str):
                 return
 
     for t in _tokens(low):
+        if out:  # streamed: a text of 800,000 dates never holds all its candidates at once
+            yield from out
+            out.clear()
         p = t.start(1)
         e = t.end()
         if chain and p - chain_end > 4:
@@ -303,4 +307,4 @@ def scan(text: str):
         for q0 in chain:
             if q0 >= last:
                 attempt(q0)
-    return out
+    yield from out
