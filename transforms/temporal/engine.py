@@ -261,4 +261,7 @@ def tag(text: str, dct: _dt.date | None = None) -> list[Timex]:
     cands = list(scan(text))
     first = _run(text, cands, Anchor(None, "day", "inferred"))
     anchor = reference_date(first)
-    return first if anchor is None else _run(text, cands, anchor)
+    if anchor is None:
+        return first
+    del first  # not held through the second pass
+    return _run(text, cands, anchor)
