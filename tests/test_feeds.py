@@ -116,6 +116,14 @@ def test_records_separated_by_a_bare_cr_are_quarantined_with_the_reason_not_left
     assert pos.pending == 0 and pos.offset == feed.stat().st_size
 
 
+def test_a_utf16_feed_is_quarantined_whole_with_the_reason(tmp_path):
+    feed = tmp_path / "feed.jsonl"
+    feed.write_bytes((record(1) + "\n" + record(2) + "\n").encode("utf-16"))  # each line used to fail on its own
+    (only,) = read(feed, Position()).values()
+    assert (only.source, only.reason) == (
+        "feed.jsonl", "JSONL feed in UTF-16 or UTF-32 (byte-order mark): JSONL is UTF-8; save it as UTF-8")
+
+
 # --- the pipeline -----------------------------------------------------------------------------------
 
 @pytest.fixture

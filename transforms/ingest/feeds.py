@@ -18,12 +18,16 @@ ending in CR only); otherwise a writer may still be appending to it: it is left 
 """
 from __future__ import annotations
 
+import codecs
 import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from transforms.ingest.models import BadInput
+
+_WIDE_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 HEAD = 64 * 1024
 TAIL = 4 * 1024
 
@@ -69,6 +73,8 @@ def read_lines(fh, pos: Position, max_bytes: int) -> Iterator[tuple[int, bytes, 
     ``pos`` is advanced past each line before it is yielded; when the lines run out, ``pos.pending`` holds
     the size of an unterminated last line left for the next run and ``pos.fingerprint`` is set.
     """
+    if pos.offset == 0 and fh.read(4).startswith(_WIDE_BOMS):  # its lines split inside characters
+        raise BadInput("JSONL feed in UTF-16 or UTF-32 (byte-order mark): JSONL is UTF-8; save it as UTF-8")
     after_unterminated = pos.offset > 0 and _byte_before(fh, pos.offset) != b"\n"
     fh.seek(pos.offset)
     while True:
