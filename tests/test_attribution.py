@@ -118,6 +118,7 @@ def test_happening_key():
     ("LONDON (AP) -- Shares fell.", ("GB", "LONDON (AP) --")),
     ("HONG KONG, Nov. 20 (Xinhua) -- Shares fell.", ("HK", "HONG KONG, Nov. 20 (Xinhua) --")),
     ("NEW DELHI: The ministry said.", ("IN", "NEW DELHI:")),     # the colon of South Asian papers and agendas
+    ("BRUSSELS, December 2 (Xinhua) --\n\nThe ratification ended.", ("BE", "BRUSSELS, December 2 (Xinhua) --")),
     ("NOTE -- this is not a place.", None),
     ("NOTE: this is not a place.", None),
     ("Jakarta -- lower case is not a dateline.", None),

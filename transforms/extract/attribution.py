@@ -157,7 +157,7 @@ def dominant(mentions, units=None, min_share: float = 0.5, limit: int = 3) -> li
 
 
 _DATELINE_RE = re.compile(r"[ \t]*([A-Z][A-Z.'’-]+(?:[ \t][A-Z][A-Z.'’-]+){0,3})(?:,[^\n]{0,40}?)?[ \t]*"
-                          r"(?:\([^)\n]{1,30}\)[ \t]*)?(?:--|—|–|-|_|:)[ \t]")
+                          r"(?:\([^)\n]{1,30}\)[ \t]*)?(?:--|—|–|-|_|:)(?:[ \t]|(?=\n)|\Z)")
 
 
 def dateline(text: str, start: int) -> tuple[str, str] | None:
