@@ -86,3 +86,9 @@ def test_case_insensitive_aliases_keep_offsets_with_unicode_case_changes():
     found = actors.find(t)
     assert [a.name for a in found] == ["AliExpress", "AliExpress"]
     assert all(t[a.start:a.end] == a.text for a in found)
+
+
+def test_a_party_named_without_its_country_is_not_given_one():
+    # "Cuba's Communist Party" was the Communist Party of China (an alias written for the seeds)
+    assert [a.name for a in actors.find("The newspaper of Cuba's Communist Party published a letter.")] == ["Communist Party"]
+    assert [a.name for a in actors.find("The Chinese Communist Party met.")] == ["Communist Party of China"]
