@@ -1,6 +1,7 @@
 """HTML pages: main text with trafilatura, a plain-text fallback without a nesting limit, the page's date."""
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from html.parser import HTMLParser
@@ -34,8 +35,6 @@ def from_html(source: str, root: str, html: str, encoding: str, finish) -> Docum
 _HTML_META_DATE = re.compile(
     r"(?:<(?:meta|time)\b[^>]{0,400}?(?:content|datetime)\s*=\s*[\"']?\s*|\"date\w{0,12}\"\s*:\s*\")"
     r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})", re.IGNORECASE)
-_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-                "November", "December")
 
 
 def _html_date(html: str, found: str | None, notes: list[str]) -> dt.date | None:
@@ -47,6 +46,7 @@ def _html_date(html: str, found: str | None, notes: list[str]) -> dt.date | None
         if problem:
             notes.append(problem)
     published = meta_date(found, "page's metadata", notes)
+    notes[:] = dict.fromkeys(notes)  # the same date found by both reads is said once
     if published is not None and not _written(_metadata_part(html), published):
         return None  # repaired, or read from the article's text: the tagger's inference decides then
     return published
@@ -73,7 +73,7 @@ def _written(html: str, d: dt.date) -> bool:
     digits.add(f"{y}{m:02d}{dd:02d}")
     if any(x in html for x in digits):
         return True
-    name = _MONTH_NAMES[m - 1]
+    name = calendar.month_name[m]  # English, as the pages trafilatura reads
     return re.search(rf"\b(?:{name[:3]}\w*\.?\s+{dd}\b[^<]{{0,6}}{y}|{dd}(?:st|nd|rd|th)?\s+{name[:3]}\w*\.?,?\s+{y})",
                      html, re.IGNORECASE) is not None
 
