@@ -221,7 +221,9 @@ def cmd_run(args: argparse.Namespace) -> int:
             log_path = home / "logs" / f"timeline-run-{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S}.log"
             log_path.parent.mkdir(parents=True, exist_ok=True)
             before = set(lake_mod.committed_runs(settings.lake))
-            wh_before = settings.warehouse.stat().st_mtime_ns if settings.warehouse.exists() else None
+            from transforms.orchestration.dag_support import failure_reason, stamp, what_was_published
+
+            wh_before = stamp(settings.warehouse)
             for label, module in (("ingest (timeline_ingest DAG)", "timeline_ingest"),
                                   ("warehouse (timeline_warehouse DAG)", "timeline_warehouse")):
                 t0 = time.perf_counter()
@@ -230,8 +232,6 @@ def cmd_run(args: argparse.Namespace) -> int:
                     dag_run = _run_dag(module, conf, log_path, args.verbose)
                 console.print(f"{label}: {dag_run.state} in {time.perf_counter() - t0:.1f} s")
                 if dag_run.state != "success":
-                    from transforms.orchestration.dag_support import failure_reason, what_was_published
-
                     console.print(f"[red]timeline: run failed, {what_was_published(settings, before, wh_before)}:[/] "
                                   f"{failure_reason(dag_run, settings.lake)}")
                     console.print(f"Airflow log: {log_path}")

@@ -92,12 +92,17 @@ def failure_reason(dag_run, lake: Path) -> str:
     return "; ".join(f"task {t} failed" + (f": {why[t]}" if t in why else "") for t in failed)
 
 
-def what_was_published(s: Settings, runs_before: set[str], warehouse_mtime: int | None) -> str:
+def stamp(path: Path) -> int | None:
+    """When a file was last replaced (None: it does not exist)."""
+    return path.stat().st_mtime_ns if path.exists() else None
+
+
+def what_was_published(s: Settings, runs_before: set[str], warehouse_stamp: int | None) -> str:
     """What a failed `timeline run` left behind: nothing, a lake commit whose warehouse was not rebuilt, or the
     warehouse too (a failed report after the build)."""
     from transforms.lake import store
 
-    if (s.warehouse.stat().st_mtime_ns if s.warehouse.exists() else None) != warehouse_mtime:
+    if stamp(s.warehouse) != warehouse_stamp:
         return "after publishing the warehouse"
     new = sorted(set(store.committed_runs(s.lake)) - runs_before)
     if new:
