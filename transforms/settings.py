@@ -104,9 +104,11 @@ MINIMUM = {"batch_size": 0, "parallel_batches": 1, "workers": 0, "worker_min_kb"
 
 
 def _valid_schedule(value: str) -> bool:
-    from croniter import croniter  # Airflow's own cron parser
+    if value.strip() in CRON_PRESETS:
+        return True  # the default: no parser imported at DAG parse time
+    from croniter import croniter  # Airflow's own cron parser (75 ms to import)
 
-    return value.strip() in CRON_PRESETS or croniter.is_valid(value)
+    return croniter.is_valid(value)
 
 
 CRON_PRESETS = ("@hourly", "@daily", "@weekly", "@monthly", "@quarterly", "@yearly", "@annually")
