@@ -413,6 +413,16 @@ def test_since_after_the_expression_starts_another_one_and_is_no_tense_cue_for_i
     assert find("Profit has risen since Thursday.", D(2005, 12, 13), "Thursday").value == "2005-12-08"
 
 
+@pytest.mark.parametrize("text, first", [
+    ("acting from November 20 to November 21, 1991 at the farm", "1991-11-20"),
+    ("the expo will be held from May 1 to October 31, 2010, in Shanghai", "2010-05-01"),
+    ("between December 30 and January 2, 1992", "1991-12-30"),
+])
+def test_the_year_written_after_a_range_is_its_first_days_too(text, first):
+    (a, b) = tag(text, D(2005, 12, 12))
+    assert (a.value, a.anchor) == (first, "absolute") and b.anchor == "absolute"
+
+
 def test_weekday_next_to_dct():
     # a Thursday in a Wednesday paper is tomorrow, whatever the tense of the clause
     assert find("The court ruled Thursday.", D(2000, 4, 5), "Thursday").value == "2000-04-06"

@@ -120,7 +120,27 @@ def _emit(text, s, e, r: Norm, out, doc, kind=""):
     resolved = r.resolved or stated
     if resolved != stated:
         prec, d0, d1 = _interval(resolved, mod)
-    out.append(Timex(s, e, text[s:e], typ, r.value, prec, d0, d1, r.anchor, mod, resolved, r.relation))
+    t = Timex(s, e, text[s:e], typ, r.value, prec, d0, d1, r.anchor, mod, resolved, r.relation)
+    if out and t.anchor == "absolute" and prec == "day" and typ == "DATE":
+        _range_year(text, out, t)
+    out.append(t)
+
+
+_RANGE_GAP = re.compile(K["extent"]["range_gap"], re.IGNORECASE)
+
+
+def _range_year(text: str, out: list, t: Timex) -> None:
+    """"from November 20 to November 21, 1991": the day read without a year before a range's second day takes
+    that day's year (the year before when its month and day come later: "December 30 to January 2, 1992")."""
+    prev = out[-1]
+    if prev.type != "DATE" or prev.precision != "day" or prev.anchor not in ("dct", "inferred") \
+            or not _RANGE_GAP.fullmatch(text, prev.end, t.start):
+        return
+    a, b = prev.date_start, t.date_start
+    d = safe_date(b.year - ((a.month, a.day) > (b.month, b.day)), a.month, a.day)
+    if d is not None and d != a:
+        v = fmt_day(d)
+        out[-1] = replace(prev, value=v, resolved=v, date_start=d, date_end=d, anchor="absolute")
 
 
 @lru_cache(maxsize=4096)
