@@ -423,6 +423,12 @@ def test_the_year_written_after_a_range_is_its_first_days_too(text, first):
     assert (a.value, a.anchor) == (first, "absolute") and b.anchor == "absolute"
 
 
+def test_a_comparison_is_not_the_time_the_text_goes_on_from():
+    text = ("Machinery orders in February rose 9.9 percent from a year earlier, after growing 14.8 percent in "
+            "the previous month, the agency said.")  # the month before February, not before the DCT's April
+    assert find(text, D(1997, 4, 10), "the previous month").value == "1997-01"
+
+
 def test_weekday_next_to_dct():
     # a Thursday in a Wednesday paper is tomorrow, whatever the tense of the clause
     assert find("The court ruled Thursday.", D(2000, 4, 5), "Thursday").value == "2000-04-06"

@@ -24,6 +24,7 @@ class Norm:
     span: tuple[int, int] | None = None
     resolved: str | None = None  # an anchored DURATION ("three weeks later"): the date it points to
     relation: str | None = None  # ... and on which side of its anchor: "before" | "after"
+    comparison: bool = False  # "from a year earlier", "the year-ago quarter": not the time the text goes on from
 
 
 class Doc:

@@ -115,7 +115,7 @@ def _emit(text, s, e, r: Norm, out, doc, kind=""):
     # the Timex carries the resolved interval (the calendar months of that quarter)
     stated = r.value if typ in ("DATE", "TIME") else r.resolved
     prec, d0, d1 = _interval(stated, mod)
-    if d0 is not None:
+    if d0 is not None and not r.comparison:  # a comparison is not the time the text goes on from
         _note(doc, s, kind, prec, d0, d1)
     resolved = r.resolved or stated
     if resolved != stated:

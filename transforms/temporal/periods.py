@@ -147,10 +147,10 @@ def n_year_ago(kind, g, s, e, doc):
     if A.date is None or not A.ok("year"):
         return Norm("DATE", "XXXX", mod_of(g), A.kind)
     if doc.last_quarter is not None:
-        return Norm("DATE", shift_value(doc.last_quarter, "quarter", -4), None, A.kind)
+        return Norm("DATE", shift_value(doc.last_quarter, "quarter", -4), None, A.kind, comparison=True)
     if norm(g["w"]) == "quarter":
-        return Norm("DATE", shift_value(A.date, "quarter", -1), None, A.kind)
-    return Norm("DATE", f"{A.date.year - 1:04d}", None, A.kind)
+        return Norm("DATE", shift_value(A.date, "quarter", -1), None, A.kind, comparison=True)
+    return Norm("DATE", f"{A.date.year - 1:04d}", None, A.kind, comparison=True)
 
 
 def n_same_period(kind, g, s, e, doc):
@@ -160,15 +160,15 @@ def n_same_period(kind, g, s, e, doc):
     A = doc.anchor
     y = int(g["y"]) if g.get("y") else None
     if y is None and (A.date is None or not A.ok("year")):
-        return Norm("DATE", "XXXX", None, A.kind)
+        return Norm("DATE", "XXXX", None, A.kind, comparison=True)
     if doc.quarter_near(s) and not norm(g.get("unit") or "").startswith("month"):
         q = doc.last_quarter
         if y is None:
-            return Norm("DATE", shift_value(q, "quarter", -4), None, A.kind)
-        return Norm("DATE", f"{y:04d}-Q{(q.month - 1) // 3 + 1}")
+            return Norm("DATE", shift_value(q, "quarter", -4), None, A.kind, comparison=True)
+        return Norm("DATE", f"{y:04d}-Q{(q.month - 1) // 3 + 1}", comparison=True)
     if y is not None:
-        return Norm("DATE", f"{y:04d}") if plausible_year(y) else None
-    return Norm("DATE", f"{A.date.year - 1:04d}", None, A.kind)
+        return Norm("DATE", f"{y:04d}", comparison=True) if plausible_year(y) else None
+    return Norm("DATE", f"{A.date.year - 1:04d}", None, A.kind, comparison=True)
 
 
 def n_fiscal(kind, g, s, e, doc):

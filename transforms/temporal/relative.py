@@ -96,7 +96,7 @@ def n_ago(kind, g, s, e, doc):
         base, ak = doc.anchor, doc.anchor.kind
     if signal in _INSIDE or n == 1 and _COMPARISON.get(signal) == u[2]:
         value, ak = _resolve_distance(doc, s, n, u, relation, base, ak)
-        return Norm("DATE", value, amod, ak)
+        return Norm("DATE", value, amod, ak, comparison=signal not in _INSIDE)
     inner = text[s:e - len(g["dir"])]  # the match without its relation word, then without blanks
     span = (s + len(inner) - len(inner.lstrip()), s + len(inner.rstrip()))
     duration = dur_value(n, g["unit"])
