@@ -429,6 +429,14 @@ def test_a_comparison_is_not_the_time_the_text_goes_on_from():
     assert find(text, D(1997, 4, 10), "the previous month").value == "1997-01"
 
 
+@pytest.mark.parametrize("text, value", [
+    ("Expatriates have until Thursday to cast their ballot.", "2005-12-15"),   # "have" a verb of its own
+    ("The company has said Thursday that it would sell.", "2005-12-08"),      # "has" a perfect's auxiliary
+])
+def test_has_and_have_are_a_past_cue_only_in_a_perfect(text, value):
+    assert find(text, D(2005, 12, 13), "Thursday").value == value
+
+
 def test_weekday_next_to_dct():
     # a Thursday in a Wednesday paper is tomorrow, whatever the tense of the clause
     assert find("The court ruled Thursday.", D(2000, 4, 5), "Thursday").value == "2000-04-06"

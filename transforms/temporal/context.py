@@ -42,6 +42,11 @@ _FUT_PAST = frozenset(K["cues"]["future_made_past"])
 _ADVERB_CUES = frozenset(K["cues"]["adverbs"])
 _PLAN_SKIP = frozenset(K["cues"]["plan_skip"])
 _LEFT_ONLY = frozenset(K["cues"]["left_only"])
+_PERFECT_AUX = frozenset(K["cues"]["perfect_aux"])
+
+
+def _participle(w: str) -> bool:
+    return w.endswith(_SUFFIX) or w.endswith("en") or w in _PAST1 or w in _AUX_SKIP
 
 
 def _had_before(words: list[str], i: int) -> bool:
@@ -69,6 +74,8 @@ def _cue_kind(words: list[str], i: int) -> str | None:
     if w in _FUT1 or ("'" in w and w[w.index("'"):] in _FUT1):
         return "past" if _had_before(words, i) else "future"
     past = w in _PAST1
+    if past and w in _PERFECT_AUX and i + 1 < len(words) and not _participle(words[i + 1]):
+        past = False  # "have until Thursday", "has a meeting": a verb of its own, not a perfect
     if not past and len(w) > 4 and w.endswith(_SUFFIX) and w not in _NOT_PAST:
         # "the reduced dividend", "a still unspecified date": an adjective
         past = not (i >= 1 and (words[i - 1] in _ED_ADJ or ((words[i - 1] in _ED_ADV or words[i - 1].endswith("ly"))
