@@ -419,6 +419,28 @@ def test_tense_cues_that_belong_to_something_else(text, value):
     assert find(text, D(2005, 12, 13), "Thursday").value == value
 
 
+FEB, NOV = D(1998, 2, 13), D(1998, 11, 27)
+
+
+@pytest.mark.parametrize("dct, text, expression, value", [
+    # an "un-" -ed word is an adjective, not a past tense: the "will" before it decides
+    (FEB, "Qantas will almost double its flights between Australia and India by August in the search for new "
+          "markets untouched by the crisis.", "August", "1998-08"),
+    (FEB, "Beginning July 1, unleaded petrol will be available at 300 stations.", "July 1", "1998-07-01"),
+    # ... but "un-" verbs are past forms: "unveiled"
+    (FEB, "The company unveiled the plan in May, the report said.", "May", "1997-05"),
+    # "followed by" joins two events: "could ... in January" stays the nearest January, the coming one
+    (NOV, "Maysan could transfer to Iraqi control in January, followed by Basra.", "January", "1999-01"),
+])
+def test_adjective_and_sequence_ed_words_are_no_tense_cue(dct, text, expression, value):
+    assert find(text, dct, expression).value == value
+
+
+def test_a_quarter_a_distant_cue_would_put_three_quarters_ahead_is_the_nearest():
+    text = "The thrift said it plans to restructure in the wake of a third-quarter loss of $7.7 million."
+    assert find(text, D(1989, 10, 26), "third-quarter").value == "1989-Q3"
+
+
 @pytest.mark.parametrize("text, first", [
     ("acting from November 20 to November 21, 1991 at the farm", "1991-11-20"),
     ("the expo will be held from May 1 to October 31, 2010, in Shanghai", "2010-05-01"),
@@ -433,6 +455,12 @@ def test_a_comparison_is_not_the_time_the_text_goes_on_from():
     text = ("Machinery orders in February rose 9.9 percent from a year earlier, after growing 14.8 percent in "
             "the previous month, the agency said.")  # the month before February, not before the DCT's April
     assert find(text, D(1997, 4, 10), "the previous month").value == "1997-01"
+
+
+@pytest.mark.parametrize("compared", ["higher than a year ago", "up from a year ago", "compared with a year ago"])
+def test_the_point_a_figure_is_compared_with_is_not_the_time_the_text_goes_on_from(compared):
+    text = f"Prices were {compared}. Herbicide use was delayed earlier in the year by rains."
+    assert find(text, D(1989, 10, 26), "earlier in the year").value == "1989"
 
 
 def test_weekday_next_to_dct():

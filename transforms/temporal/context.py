@@ -43,6 +43,20 @@ _ADVERB_CUES = frozenset(K["cues"]["adverbs"])
 _PLAN_SKIP = frozenset(K["cues"]["plan_skip"])
 _LEFT_ONLY = frozenset(K["cues"]["left_only"])
 _PERFECT_AUX = frozenset(K["cues"]["perfect_aux"])
+_UN_VERBS = frozenset(K["cues"]["un_verbs"])
+_SEQUENCE_BY = frozenset(K["cues"]["sequence_by"])
+
+
+def _adjective_ed(words: list[str], i: int) -> bool:
+    """Is the -ed word words[i] an adjective or a sequence link rather than a past tense? ("the reduced
+    dividend", "a still unspecified date", "unchanged", "in January, followed by Basra")"""
+    w = words[i]
+    if w.startswith("un") and not w.startswith("under") and w not in _UN_VERBS:
+        return True
+    if w in _SEQUENCE_BY and words[i + 1:i + 2] == ["by"]:
+        return True
+    return i >= 1 and (words[i - 1] in _ED_ADJ or ((words[i - 1] in _ED_ADV or words[i - 1].endswith("ly"))
+                                                    and i >= 2 and words[i - 2] in _ED_ADJ))
 
 
 def _participle(w: str) -> bool:
@@ -77,9 +91,7 @@ def _cue_kind(words: list[str], i: int) -> str | None:
     if past and w in _PERFECT_AUX and i + 1 < len(words) and not _participle(words[i + 1]):
         past = False  # "have until Thursday", "has a meeting": a verb of its own, not a perfect
     if not past and len(w) > 4 and w.endswith(_SUFFIX) and w not in _NOT_PAST:
-        # "the reduced dividend", "a still unspecified date": an adjective
-        past = not (i >= 1 and (words[i - 1] in _ED_ADJ or ((words[i - 1] in _ED_ADV or words[i - 1].endswith("ly"))
-                                                              and i >= 2 and words[i - 2] in _ED_ADJ)))
+        past = not _adjective_ed(words, i)
     if not past:
         return None
     # "will be held", "would have said", "to be released": future

@@ -6,7 +6,7 @@ import re
 from dataclasses import replace
 
 from .common import Norm, day_or_none, mod_of, month_of, spelled_year, year2, words
-from .context import tense
+from .context import limit, tense, tense_cue
 from .dates import PREC_ORDER, choose_year, interval, plausible_year, shift_value
 from .tables import K, LAST_ORDINALS, ORDINALS, PLACEHOLDERS, SEASONS, norm, prev_word
 
@@ -31,8 +31,8 @@ def _in_tense_year(doc, s, e, code: str, mod):
     A = doc.anchor
     if PREC_ORDER.get(A.prec, 9) > PREC_ORDER["day"]:
         return Norm("DATE", f"{A.date.year:04d}-{code}", mod, A.kind)
-    r = choose_year(_period_reading(code), A.date,
-                    tense(doc.text, s, e), limit=366)
+    direction, dist = tense_cue(doc.text, s, e)
+    r = choose_year(_period_reading(code), A.date, direction, limit=limit(dist))
     if r is None:
         return None
     return Norm("DATE", f"{r[0]:04d}-{code}", mod, A.kind)

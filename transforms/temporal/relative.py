@@ -31,6 +31,7 @@ _INSIDE = frozenset(_AGO["inside"])
 _FROM_PREVIOUS = frozenset(_AGO["from_previous"])
 _TO_EVENT = frozenset(_AGO["to_event"])
 _COMPARISON = _AGO["comparison"]
+_COMPARED = re.compile(r"\b(?:%s)\s{1,3}$" % "|".join(re.escape(w) for w in _AGO["compared_after"]), re.I)
 _WR = K["word_ref"]
 _DISCOURSE = frozenset(_WR["discourse_marker"])
 _IDIOM_AFTER = _WR["idiom_after"]
@@ -96,7 +97,8 @@ def n_ago(kind, g, s, e, doc):
         base, ak = doc.anchor, doc.anchor.kind
     if signal in _INSIDE or n == 1 and _COMPARISON.get(signal) == u[2]:
         value, ak = _resolve_distance(doc, s, n, u, relation, base, ak)
-        return Norm("DATE", value, amod, ak, comparison=signal not in _INSIDE)
+        compared = signal not in _INSIDE or _COMPARED.search(text, max(0, s - 16), s) is not None
+        return Norm("DATE", value, amod, ak, comparison=compared)
     inner = text[s:e - len(g["dir"])]  # the match without its relation word, then without blanks
     span = (s + len(inner) - len(inner.lstrip()), s + len(inner.rstrip()))
     duration = dur_value(n, g["unit"])
