@@ -483,6 +483,11 @@ def test_part_of_day_and_clock_anchor():
     # a bare clock time sits on the last day-precision date mentioned, even after a coarser one
     t = find("The blast came on Aug. 7, 1998. In May it was rebuilt. It happened at 10:35 a.m.", D(1999, 6, 1), "10:35 a.m.")
     assert (t.value, t.anchor) == ("1998-08-07T10:35", "previous")
+    # ... but not when the text has moved on and the clause is not in the past: that is the anchor's day
+    text = ("Fresh from his victory Tuesday, Cameron will fire the opening shots. He became leader in 1994. "
+            "The first test comes at 1200 GMT in parliament.")
+    assert find(text, D(2005, 12, 7), "1200 GMT").value == "2005-12-07T12:00Z"
+    assert find(text.replace("comes", "came"), D(2005, 12, 7), "1200 GMT").value == "2005-12-06T12:00Z"
     # "that same day" right after a month: a day in that month
     assert find("He was shot last October. His name was crossed out that same day.", D(1999, 2, 6), "that same day").value == "1998-10-XX"
 
@@ -921,3 +926,16 @@ def test_reference_date_of_a_text_without_publication_date(text, reference, rela
     ref = reference_date(timexes)
     assert ((ref.date, ref.prec) == reference) if reference else ref is None
     assert [(t.text, t.value) for t in timexes if t.anchor == "inferred"] == [relative]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The group included former Midnight Oil rock star Peter Garrett.", []),
+    ("Ed Psaltis, skipper of AFR Midnight Rambler, said so.", []),
+    ("He spoke on The Today Show.", []),
+    ("It ends at Midnight Friday.", ["Midnight Friday"]),
+    ("Today Fiji votes.", ["Today"]),
+    ('"Today Lin Dan is out of order," Chen said.', ["Today"]),
+    ("Stocks will rise Today.", ["Today"]),
+])
+def test_a_fixed_word_running_on_into_a_capitalised_word_is_part_of_a_name(text, expected):
+    assert [t.text for t in tag(text, D(2005, 12, 16))] == expected

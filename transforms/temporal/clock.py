@@ -82,8 +82,9 @@ def _clock_time(kind, g, s, e, doc):
             return Norm("TIME", f"XXXX-WXX-{wd}{hhmm}", None, akind)
         d = weekday_date(A.date, wd, *tense_cue(text, s, e))
         return Norm("TIME", fmt_day(d) + hhmm, None, akind)
-    if doc.prev_day is not None:
-        return Norm("TIME", fmt_day(doc.prev_day) + hhmm, None, "previous")
+    day = doc.day_discussed(s, e)
+    if day is not None:
+        return Norm("TIME", fmt_day(day) + hhmm, None, "previous")
     if A.date is None or not A.ok("day"):
         return Norm("TIME", "XXXX-XX-XX" + hhmm, None, akind)
     return Norm("TIME", fmt_day(A.date) + hhmm, None, akind)

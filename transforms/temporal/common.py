@@ -6,6 +6,7 @@ import datetime as _dt
 import re
 from dataclasses import dataclass
 
+from .context import tense
 from .dates import Anchor, safe_date
 from .tables import APPROX_AFTER, APPROX_POINT, K, MODIFIERS, MONTHS, NEXT_WORD, NUMBERS, REJECT_AFTER, REJECT_BEFORE, STREET, UNITS, WEEKDAYS, norm, prev_word
 
@@ -35,6 +36,7 @@ class Doc:
         self.anchor = anchor
         self.prev: tuple[D, str] | None = None  # last mentioned date (first day, precision)
         self.prev_day: D | None = None  # last mentioned day-precision date (clock times anchor on it)
+        self.day_left = False  # a coarser date was mentioned after prev_day: the text has moved on from that day
         self.last_quarter: D | None = None  # first day of the last mentioned quarter
         self.last_quarter_pos = -10**9  # where it was mentioned
 
@@ -50,6 +52,14 @@ class Doc:
             if a.ok(unit):
                 return a, "previous"
         return self.anchor, self.anchor.kind
+
+    def day_discussed(self, s: int, e: int) -> D | None:
+        """The day a clock time or part of day at text[s:e] without a date of its own is on: the last day
+        mentioned, unless the text has moved on to another period since and the clause is not in the past
+        tense ("... since 1997. The first test comes at 1200 GMT" is today); None: the anchor's day."""
+        if self.prev_day is None or self.day_left and tense(self.text, s, e) != "past":
+            return None
+        return self.prev_day
 
     def coarse_day(self) -> str | None:
         """"that (same) day" right after a coarser mention ("last October ... that same day"): a

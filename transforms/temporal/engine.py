@@ -175,8 +175,10 @@ def _note(doc, s, kind, prec, d0, d1) -> None:
     if prec in ("day", "time"):
         doc.prev = (d0, "day")
         doc.prev_day = d0
+        doc.day_left = False
     elif prec in ("month", "year", "quarter", "week", "half", "season"):
         doc.prev = (d0, prec)
+        doc.day_left = True
 
 
 _DAY_NUM = re.compile(K["extent"]["day_number"])

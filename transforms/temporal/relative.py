@@ -11,7 +11,7 @@ from .common import Norm, cap, digits, mod_of, number, unit, weekday_of, words
 from .context import tense, tense_cue
 from .dates import PREC_ORDER, SEASON_MONTHS, fmt_day, fmt_week, shift_value, weekday_date
 from .durations import dur_value
-from .tables import APPROX, FIXED, K, MONTHS, PODS, SEASONS, WEEKDAYS, norm, prev_word
+from .tables import APPROX, FIXED, K, MONTHS, NEXT_WORD, PODS, SEASONS, WEEKDAYS, norm, prev_word
 
 _REL = K["relation"]
 _OFFSETS = _REL["offsets"]
@@ -36,6 +36,20 @@ _WR = K["word_ref"]
 _DISCOURSE = frozenset(_WR["discourse_marker"])
 _IDIOM_AFTER = _WR["idiom_after"]
 _SENTENCE_START = re.compile(r"(?:^|[.!?:\n][\"'“”‘’`]*)\s{0,3}[\"'“‘`]{0,2}$")
+
+
+_OPENING_QUOTES = frozenset("\"“‘'`")
+_NAME_OK_BEFORE = frozenset(_WR["name_ok_before"]) | frozenset(MONTHS) | frozenset(WEEKDAYS)
+
+
+def _in_name(text: str, s: int, e: int) -> bool:
+    """"Midnight Oil", "The Today Show": a capitalised word in mid-sentence that runs on into another
+    capitalised word (not a weekday, month or zone) is part of a name."""
+    if not text[s:s + 1].isupper() or text[e:e + 1] != " " or _SENTENCE_START.search(text, max(0, s - 8), s) \
+            or text[s - 1:s] in _OPENING_QUOTES:  # '"Today Lin Dan is out of order," Chen said'
+        return False
+    m = NEXT_WORD.match(text, e)
+    return m is not None and m.group(1)[:1].isupper() and norm(m.group(1)).rstrip(".") not in _NAME_OK_BEFORE
 
 
 def _discourse_marker(text: str, s: int, e: int) -> bool:
@@ -275,6 +289,8 @@ def n_fixed_md(kind, g, s, e, doc):
     A = doc.anchor
     akind = A.kind
     t, _, arg = FIXED[norm(g["fx"])].partition(":")
+    if _in_name(doc.text, s, e):
+        return None
     if g.get("mod"):
         if t not in _DAY_MOD_KINDS:  # "earlier recently": the position word is not part of it
             return replace(n_fixed_md(kind, {"fx": g["fx"]}, s, e, doc), span=(e - len(g["fx"]), e))
@@ -294,17 +310,18 @@ def n_fixed_md(kind, g, s, e, doc):
             return Norm("TIME", f"XXXX-XX-XXT{code}", None, akind)
         return Norm("TIME", f"{fmt_day(A.date + _dt.timedelta(int(n)))}T{code}", None, akind)
     if t == "time":
-        return None if prev_word(doc.text, s) in _IDIOM_AFTER.get(norm(g["fx"]), ()) else _on_day_discussed(doc, arg)
+        return None if prev_word(doc.text, s) in _IDIOM_AFTER.get(norm(g["fx"]), ()) else _on_day_discussed(doc, s, e, arg)
     return None
 
 
-def _on_day_discussed(doc, clock: str, mod: str | None = None) -> Norm:
-    """A TIME ("noon", "mid-afternoon") on the last day mentioned, else on the anchor's day."""
+def _on_day_discussed(doc, s: int, e: int, clock: str, mod: str | None = None) -> Norm:
+    """A TIME ("noon", "mid-afternoon") on the day under discussion (Doc.day_discussed), else on the anchor's day."""
     A = doc.anchor
-    base = doc.prev_day if doc.prev_day is not None else (A.date if A.ok("day") else None)
+    day = doc.day_discussed(s, e)
+    base = day if day is not None else (A.date if A.ok("day") else None)
     if base is None:
         return Norm("TIME", f"XXXX-XX-XXT{clock}", mod, A.kind)
-    return Norm("TIME", f"{fmt_day(base)}T{clock}", mod, "previous" if doc.prev_day is not None else A.kind)
+    return Norm("TIME", f"{fmt_day(base)}T{clock}", mod, "previous" if day is not None else A.kind)
 
 
 def n_mid_pod(kind, g, s, e, doc):
@@ -313,7 +330,7 @@ def n_mid_pod(kind, g, s, e, doc):
     if g.get("fx"):
         r = n_fixed_md(kind, {"fx": g["fx"]}, s, e, doc)
         return Norm("TIME", f"{r.value}T{code}", "MID", r.anchor) if r is not None and r.type == "DATE" else None
-    return _on_day_discussed(doc, code, "MID")
+    return _on_day_discussed(doc, s, e, code, "MID")
 
 
 def n_word_ref(kind, g, s, e, doc):
