@@ -62,6 +62,21 @@ def test_in_document_evidence_gives_an_unknown_company_a_home(monkeypatch):
     assert markets_of(r, r["events"][0]) == {"JP": ("place", "actor_home")}
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("Zorgo Corp. reported a net loss of $35.2 million in the third quarter, compared with $3.8 million.", "US"),
+    ("Zorgo said its profit in the third quarter rose to 12 billion yen from 9 billion yen.", "JP"),
+    ("Zorgo said its profit in the third quarter rose to HK$ 1.2 billion.", "HK"),
+])
+def test_without_a_place_or_a_known_home_the_currency_names_the_market(monkeypatch, text, expected):
+    r = run(monkeypatch, text, [Q3])
+    assert markets_of(r, r["events"][0]) == {expected: ("place", "document")}
+
+
+def test_no_currency_and_no_place_is_no_market(monkeypatch):
+    r = run(monkeypatch, "Zorgo said its profit rose in the third quarter.", [Q3])
+    assert markets_of(r, r["events"][0]) == {}
+
+
 def test_dateline_opening_the_paragraph(monkeypatch):
     text = "Markets in Asia were mixed.\n\nJAKARTA -- Share prices ended higher on Monday in thin trade."
     r = run(monkeypatch, text, [MON])

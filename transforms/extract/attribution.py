@@ -15,7 +15,7 @@ role ``origin``: they never count as the place):
 3. ``dateline``: a city dateline opening the paragraph ("JAKARTA --", "LONDON (AP) --", "NEW DELHI:").
 4. ``paragraph``: the paragraph's dominant market.
 5. ``document``: the document's dominant markets (title and opening dateline count double), else the home of
-   its most-mentioned organisation.
+   its most-mentioned organisation, else the market of the currency its money is in (markets.toml [currencies]).
 
 ``happening_key`` / ``happenings``: the one definition of the same happening (same date interval, type and
 named lead actor; across documents also the same market).
@@ -26,6 +26,7 @@ Roles: ``place`` (acted on / where), ``institution`` (a national or EU instituti
 from __future__ import annotations
 
 import bisect
+import functools
 import hashlib
 import re
 from collections import Counter
@@ -172,6 +173,25 @@ def dateline(text: str, start: int) -> tuple[str, str] | None:
     return hit[0], m.group(0).strip()
 
 
+@functools.cache
+def _currencies() -> list[tuple[re.Pattern, str]]:
+    return [(re.compile(p, re.I), code) for p, code in markets.config()["currencies"]["patterns"]]
+
+
+def currency(text: str) -> tuple[str, str] | None:
+    """``(market, evidence)`` of the currency ``text`` mentions most often ("$35.2 million" -> US), or None."""
+    counts: Counter = Counter()
+    first: dict[str, str] = {}
+    for rx, code in _currencies():
+        for m in rx.finditer(text):
+            counts[code] += 1
+            first.setdefault(code, m.group(0).strip())
+    if not counts:
+        return None
+    code = counts.most_common(1)[0][0]
+    return code, first[code]
+
+
 class Attribution:
     """Market evidence of one document, built once; ``markets`` decides each event's markets."""
 
@@ -197,6 +217,9 @@ class Attribution:
                 code, ev = self.home(lead)
                 self.doc_dom = [code]
                 self.evidence.setdefault(code, []).append(ev)
+        if not self.doc_dom and (money := currency(text)) is not None:  # no organisation's home either
+            self.doc_dom = [money[0]]
+            self.evidence.setdefault(money[0], []).append(money[1])
 
     def _between(self, s: int, e: int):
         return self.ments[bisect.bisect_left(self.starts, s):bisect.bisect_left(self.starts, e)]
