@@ -33,6 +33,17 @@ def test_homes(name, home):
     assert organisations.lookup(name).home == home
 
 
+@pytest.mark.parametrize("text, names", [
+    # a company the text names is that company, not the group that later bought it
+    ("Chemical Banking Corp. and Manufacturers Hanover Corp. reported profits.", ["Chemical Banking", "Manufacturers Hanover"]),
+    ("Security Pacific Corp. bought a bank.", ["Security Pacific"]),
+    ("Time Warner Inc. said it would sue.", ["Time Warner"]),
+    ("Mobil Corp. and Exxon Corp. raised prices.", ["Mobil", "Exxon Mobil"]),
+])
+def test_predecessors_and_acquired_companies_are_their_own_actors(text, names):
+    assert [n for n, _, _ in found(text)] == names
+
+
 def test_places_in_organisation_names_are_actors_not_markets():
     t = "Bank of America, Air France and Deutsche Bank agreed, the Kyiv Post reported."
     assert found(t) == [("Bank of America", "org", "US"), ("Air France", "org", "FR"),
