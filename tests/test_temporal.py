@@ -436,6 +436,15 @@ def test_adjective_and_sequence_ed_words_are_no_tense_cue(dct, text, expression,
     assert find(text, dct, expression).value == value
 
 
+@pytest.mark.parametrize("text, expression, value", [
+    # the reporting verb outside a quotation is no cue for what the quotation says
+    ('"We will go back to Baidoa to present our laws to the parliament on Sunday," he added.', "Sunday", "2006-12-31"),
+    ('"I hope we can have a deal maybe in February or March," he said.', "February", "2007-02"),
+])
+def test_a_quotation_is_a_clause_of_its_own(text, expression, value):
+    assert find(text, D(2006, 12, 29), expression).value == value
+
+
 def test_a_quarter_a_distant_cue_would_put_three_quarters_ahead_is_the_nearest():
     text = "The thrift said it plans to restructure in the wake of a third-quarter loss of $7.7 million."
     assert find(text, D(1989, 10, 26), "third-quarter").value == "1989-Q3"

@@ -1,6 +1,7 @@
 """Tense / direction of the clause around an expression (context.toml [cues]).
 
-The cue nearest to the expression (in words, within its clause) decides: a future cue ("will",
+The cue nearest to the expression (in words, within its clause; a quotation is a clause of its own: the
+reporting verb after it, "he added", is no cue for what it says) decides: a future cue ("will",
 "is due to", "to start", "plans to") -> the coming reading, a past one ("said", "was", -ed forms)
 -> the last reading; "will be held"-style auxiliaries turn a past form into a future cue."""
 from __future__ import annotations
@@ -9,7 +10,7 @@ import re
 
 from .tables import K
 
-_BOUND_RE = re.compile(r"[!?;\n]|\.\s{1,3}(?=[A-Z\"“])")
+_BOUND_RE = re.compile(r"[!?;\n\"“”]|\.\s{1,3}(?=[A-Z\"“])")
 
 
 _WORD_RE = re.compile(r"[A-Za-z]+(?:['’][a-z]{1,2})?")
