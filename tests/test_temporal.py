@@ -948,3 +948,10 @@ def test_reference_date_of_a_text_without_publication_date(text, reference, rela
 ])
 def test_a_fixed_word_running_on_into_a_capitalised_word_is_part_of_a_name(text, expected):
     assert [t.text for t in tag(text, D(2005, 12, 16))] == expected
+
+
+def test_a_dotted_month_abbreviation_may_run_into_its_day():
+    text = "Prices rose on Nov.6 and Nov. 7, and fell on Jan.5, 2006."
+    assert [(t.text, t.value) for t in tag(text, D(2006, 11, 14))] == [
+        ("Nov.6", "2006-11-06"), ("Nov. 7", "2006-11-07"), ("Jan.5, 2006", "2006-01-05")]
+    assert tag("It weighs Nov6 grams.", D(2006, 11, 14)) == []  # no dot, no date
