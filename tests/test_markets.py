@@ -227,3 +227,12 @@ def test_windowed_global_scan_equals_a_full_scan():
 ])
 def test_us_state_abbreviations_of_datelines(text, codes):
     assert {m.code for m in markets.find(text)} == codes
+
+
+@pytest.mark.parametrize("text, role", [
+    ("Investment in Africa totaled 10.1 billion U.S. dollars in 2004.", "origin"),  # the money, not the place
+    ("The figure rose to 1.96 billion US dollars.", "origin"),
+    ("U.S. consumers spent more.", "place"),
+])
+def test_us_dollars_name_the_money_not_the_place(text, role):
+    assert [(m.code, m.role) for m in markets.find(text)] == [("US", role)]

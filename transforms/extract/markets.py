@@ -249,17 +249,8 @@ def _sets():
     a = cfg["ambiguous"]
     return (frozenset(r["origin_nouns"]), frozenset(r["institution_nouns"]), frozenset(r["people_nouns"]),
             tuple(r["origin_suffixes"]), frozenset(a["needs_context"]), frozenset(a["food_words"]),
-            frozenset(a["us_context"]))
-
-
-@functools.cache
-def _origin_before() -> tuple[str, ...]:
-    return tuple(w.lower() for w in config()["roles"]["origin_before"])
-
-
-@functools.cache
-def _inst_heads() -> tuple[str, ...]:
-    return tuple(config()["roles"]["institution_heads"])
+            frozenset(a["us_context"]), tuple(w.lower() for w in r["origin_before"]), tuple(r["institution_heads"]),
+            {code: frozenset(ws) for code, ws in r["denominations"].items()})
 
 
 def _role(text: str, start: int, end: int, code: str, kind: str) -> str:
@@ -267,7 +258,7 @@ def _role(text: str, start: int, end: int, code: str, kind: str) -> str:
         return "global"
     if kind == "institution":
         return "institution"
-    origin_nouns, inst_nouns, people_nouns, origin_suffixes = _sets()[:4]
+    origin_nouns, inst_nouns, people_nouns, origin_suffixes, *_, origin_before, inst_heads, denominations = _sets()
     if text.startswith(origin_suffixes, end, end + 20):
         return "origin"
     if text.startswith("-", end, end + 20):
@@ -277,11 +268,13 @@ def _role(text: str, start: int, end: int, code: str, kind: str) -> str:
     if low.endswith(" the"):
         low = low[:-4].rstrip()
         head = head[:-4].rstrip()
-    if low.endswith(_origin_before()):
+    if low.endswith(origin_before):
         return "origin"
-    if head.endswith(" of") and head[:-3].rstrip().endswith(_inst_heads()):
+    if head.endswith(" of") and head[:-3].rstrip().endswith(inst_heads):
         return "institution"
     words = [w.lower() for w in _next_words(text, _POSS_RE.match(text, end).end(), 2)]
+    if words and words[0] in denominations.get(code, ()):
+        return "origin"                                # "1.96 billion U.S. dollars": the money, not the place
     if words and words[0] in people_nouns:
         return "place"
     for w in words[:2]:
@@ -298,7 +291,7 @@ def find(text: str, exclude: list[tuple[int, int]] | tuple = ()) -> list[Mention
     """All market mentions in ``text`` in order; spans in ``exclude`` (e.g. actor names) are skipped."""
     alias_re, glob_re, media_after, media_before = _matchers()
     al = aliases()
-    _, _, _, _, needs_context, food_words, _ = _sets()
+    needs_context, food_words = _sets()[4:6]
     langs = language_spans(text)
     raw = _raw_matches(text, alias_re)
     out: list[Mention] = []
