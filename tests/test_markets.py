@@ -236,3 +236,12 @@ def test_us_state_abbreviations_of_datelines(text, codes):
 ])
 def test_us_dollars_name_the_money_not_the_place(text, role):
     assert [(m.code, m.role) for m in markets.find(text)] == [("US", role)]
+
+
+@pytest.mark.parametrize("text, code", [
+    ("Navigation Mixte is to resume trading in Paris Tuesday.", "FR"),  # a weekday after a city is a date
+    ("Shares closed higher in London Friday.", "GB"),
+    ("Prices rose in Tokyo Oct. 5.", "JP"),
+])
+def test_a_city_followed_by_a_weekday_or_month_is_not_inside_a_longer_name(text, code):
+    assert [m.code for m in markets.find(text)] == [code]

@@ -30,6 +30,7 @@ from transforms import knowledge
 from transforms.extract.languages import language_spans
 from transforms.extract.sentences import SpanSet
 from transforms.extract.textmatch import leftmost_longest, occurrences, trie_regex
+from transforms.temporal.tables import MONTHS, WEEKDAYS
 
 __all__ = ["Mention", "find", "language_spans", "market_table", "aliases", "config"]
 
@@ -179,12 +180,15 @@ def _prev_word(text: str, pos: int) -> str:
     return m.group(1)
 
 
+_CALENDAR_WORDS = frozenset(WEEKDAYS) | frozenset(MONTHS)  # "trading in Paris Tuesday": a date, not a longer name
+
+
 def _in_a_name(text: str, start: int, end: int, al) -> bool:
     """True when the mention sits inside a longer proper name: "Sofia Coppola", "Michael Jordan",
     "Grand InterContinental Seoul Parnas" (a capitalised non-place word right before or after it)."""
     nxt = _next_words(text, end + len(_POSS_RE.match(text, end).group()), 1)
     if nxt and nxt[0][:1].isupper() and nxt[0] not in al and nxt[0] not in _ambiguous_sets()["place_name_suffixes"] \
-            and _BLANK_RE.match(text[end:end + 1]):
+            and _BLANK_RE.match(text[end:end + 1]) and nxt[0].lower().rstrip(".") not in _CALENDAR_WORDS:
         return True
     prev = _prev_word(text, start)
     if prev and prev[:1].isupper() and prev not in al and _WORD_GAP_RE.search(text[max(0, start - 3):start]):
