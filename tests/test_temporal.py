@@ -955,3 +955,8 @@ def test_a_dotted_month_abbreviation_may_run_into_its_day():
     assert [(t.text, t.value) for t in tag(text, D(2006, 11, 14))] == [
         ("Nov.6", "2006-11-06"), ("Nov. 7", "2006-11-07"), ("Jan.5, 2006", "2006-01-05")]
     assert tag("It weighs Nov6 grams.", D(2006, 11, 14)) == []  # no dot, no date
+
+
+def test_since_year_end_is_the_last_year_end_passed():
+    assert find("The change is since year-end.", D(1989, 10, 30), "year-end").value == "1988-12-31"
+    assert find("It will be done by year-end.", D(1989, 10, 30), "year-end").value == "1989-12-31"

@@ -347,7 +347,9 @@ def n_word_ref(kind, g, s, e, doc):
     if w in _WR["year_end"]:
         if A.date is None or not A.ok("year"):
             return Norm("DATE", "XXXX-12-31", mod_of(g), akind)
-        return Norm("DATE", f"{A.date.year:04d}-12-31", mod_of(g), akind)
+        # "since year-end": the last one passed
+        y = A.date.year - (prev_word(doc.text, s) in _WR["past_year_end_after"] and (A.date.month, A.date.day) != (12, 31))
+        return Norm("DATE", f"{y:04d}-12-31", mod_of(g), akind)
     if w != _WR["the_weekend"]:
         return None
     if A.date is None or not A.ok("day"):
