@@ -960,3 +960,15 @@ def test_a_dotted_month_abbreviation_may_run_into_its_day():
 def test_since_year_end_is_the_last_year_end_passed():
     assert find("The change is since year-end.", D(1989, 10, 30), "year-end").value == "1988-12-31"
     assert find("It will be done by year-end.", D(1989, 10, 30), "year-end").value == "1989-12-31"
+
+
+@pytest.mark.parametrize("text, years", [
+    ("The ADI 2006 report calls for reforms.", []),           # a year inside a name is no date
+    ("Fans of Euro 2004 cheered the Mirage 2000.", []),
+    ("The Companies Act 1995 applies.", []),
+    ("Navigation Mixte's 1989 profit rose.", ["1989"]),       # a possessive is not a name
+    ("Sales in fiscal 1990 rose; he joined IBM in 1985.", ["fiscal 1990", "1985"]),
+    ("Shanghai 2002 was a success.", ["2002"]),               # first word of its sentence: may be a date
+])
+def test_a_year_right_after_a_capitalised_word_in_mid_sentence_belongs_to_a_name(text, years):
+    assert [t.text for t in tag(text, D(2006, 11, 2))] == years

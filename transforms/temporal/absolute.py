@@ -11,7 +11,7 @@ from dataclasses import replace
 from .common import Norm, cap, day_or_none, day_reading, mod_of, month_of, reject_number, spelled_year, weekday_of, words, year2
 from .context import limit, tense, tense_cue
 from .dates import PREC_ORDER, choose_year, fmt_day, fmt_week, fmt_year, holiday_date, month_end, plausible_year, safe_date
-from .tables import CENTWORDS, DECWORDS, HOLIDAYS, K, LAST_ORDINALS, ORDINALS, SHORT_WHOLE, norm, prev_word
+from .tables import CENTWORDS, DECWORDS, HOLIDAYS, K, LAST_ORDINALS, MONTHS, ORDINALS, SEASONS, SHORT_WHOLE, WEEKDAYS, norm, prev_word, sentence_initial
 
 D = _dt.date
 _REL = K["relation"]
@@ -24,6 +24,15 @@ _SY = K["spelled_year"]
 _SY_AFTER = frozenset(_SY["after"])
 _SY_THOUSAND = " ".join(_SY["thousand"])
 _SHORT_YEAR_AFTER = words("short_year", "after")
+_YEAR_NAME_OK = words("year_in_name", "allowed_before") | frozenset(MONTHS) | frozenset(WEEKDAYS) | frozenset(SEASONS)
+_CAP_WORD_BEFORE = re.compile(r"([A-Z][\w&-]*)[ \t]{1,2}$")  # not a possessive: "Mixte's 1989 profit"
+
+
+def _in_name(text: str, s: int) -> bool:
+    """"Euro 2004", "the ADI 2006 report": a year right after a capitalised word in mid-sentence (not a
+    calendar word) is part of a name."""
+    m = _CAP_WORD_BEFORE.search(text, max(0, s - 32), s)
+    return m is not None and m.group(1).lower().rstrip(".") not in _YEAR_NAME_OK and not sentence_initial(text, m.start(1))
 _ERA_BC = K["era"]["after"]
 _MONTH_EARLY_YEAR = re.compile(K["era"]["month_then_year"])
 _DAY_EARLY_YEAR = re.compile(K["era"]["day_then_year"])
@@ -217,7 +226,8 @@ def n_year(kind, g, s, e, doc):
     y = int(g["y"])
     if not plausible_year(y):
         return None
-    if reject_number(text, s + (len(text[s:e]) - len(text[s:e].lstrip())), e) and not g.get("mod") and not g.get("orso"):
+    if not g.get("mod") and not g.get("orso") and (reject_number(text, s + (len(text[s:e]) - len(text[s:e].lstrip())), e)
+                                                   or _in_name(text, s)):
         return None
     return Norm("DATE", f"{y:04d}", mod_of(g))
 

@@ -6,7 +6,7 @@ import re
 from dataclasses import replace
 
 from .common import Norm, cap, digits, mod_of, number, unit, weekday_of, month_of, words
-from .tables import APPROX, K, PODS, SEASONS, SETADV, UNITS, norm, prev_word
+from .tables import APPROX, K, PODS, SEASONS, SETADV, UNITS, norm, prev_word, sentence_initial
 
 _SMALLER = {("Y", False): (12, "M", False), ("M", False): (30, "D", False), ("W", False): (7, "D", False),
             ("D", False): (24, "H", True), ("H", True): (60, "M", True), ("M", True): (60, "S", True)}
@@ -24,7 +24,6 @@ _APPROX_PREPOSITIONS = words("approx_prepositions", "words")
 _BARE_PLURAL_AFTER = words("duration_words", "bare_plural_after")
 _AND_A_HALF = re.compile(r"\s{1,3}".join(_W["and_a_half"].split()), re.I)
 _FRACTION_OF = re.compile(_W["fraction_of"], re.I)
-_SENTENCE_START = re.compile(r"(?:^|[.!?:\n\"“(]\s{0,3})$")
 
 
 def dur_value(n: float | None, unit_word: str) -> str:
@@ -57,7 +56,7 @@ def n_set(kind, g, s, e, doc):
     """Rule kind set."""
     text = doc.text
     if g.get("adv"):
-        if cap(g["adv"]) and not _SENTENCE_START.search(text[max(0, s - 4):s]):
+        if cap(g["adv"]) and not sentence_initial(text, s):
             return None  # "China Daily", "the Weekly Standard": a name
         return Norm("SET", SETADV[norm(g["adv"])])
     if g.get("span"):

@@ -11,7 +11,7 @@ from .common import Norm, cap, digits, mod_of, number, unit, weekday_of, words
 from .context import tense, tense_cue
 from .dates import PREC_ORDER, SEASON_MONTHS, fmt_day, fmt_week, shift_value, weekday_date
 from .durations import dur_value
-from .tables import APPROX, FIXED, K, MONTHS, NEXT_WORD, PODS, SEASONS, WEEKDAYS, norm, prev_word
+from .tables import APPROX, FIXED, K, MONTHS, NEXT_WORD, PODS, SEASONS, WEEKDAYS, norm, prev_word, sentence_initial
 
 _REL = K["relation"]
 _OFFSETS = _REL["offsets"]
@@ -35,7 +35,6 @@ _COMPARED = re.compile(r"\b(?:%s)\s{1,3}$" % "|".join(re.escape(w) for w in _AGO
 _WR = K["word_ref"]
 _DISCOURSE = frozenset(_WR["discourse_marker"])
 _IDIOM_AFTER = _WR["idiom_after"]
-_SENTENCE_START = re.compile(r"(?:^|[.!?:\n][\"'“”‘’`]*)\s{0,3}[\"'“‘`]{0,2}$")
 
 
 _OPENING_QUOTES = frozenset("\"“‘'`")
@@ -45,7 +44,7 @@ _NAME_OK_BEFORE = frozenset(_WR["name_ok_before"]) | frozenset(MONTHS) | frozens
 def _in_name(text: str, s: int, e: int) -> bool:
     """"Midnight Oil", "The Today Show": a capitalised word in mid-sentence that runs on into another
     capitalised word (not a weekday, month or zone) is part of a name."""
-    if not text[s:s + 1].isupper() or text[e:e + 1] != " " or _SENTENCE_START.search(text, max(0, s - 8), s) \
+    if not text[s:s + 1].isupper() or text[e:e + 1] != " " or sentence_initial(text, s) \
             or text[s - 1:s] in _OPENING_QUOTES:  # '"Today Lin Dan is out of order," Chen said'
         return False
     m = NEXT_WORD.match(text, e)
@@ -54,7 +53,7 @@ def _in_name(text: str, s: int, e: int) -> bool:
 
 def _discourse_marker(text: str, s: int, e: int) -> bool:
     """"Now, he says ...": the word opens its sentence and a comma follows it."""
-    return text[e:e + 1] == "," and norm(text[s:e]) in _DISCOURSE and _SENTENCE_START.search(text, max(0, s - 8), s) is not None
+    return text[e:e + 1] == "," and norm(text[s:e]) in _DISCOURSE and sentence_initial(text, s)
 
 
 _X_OF_UNIT = {"week": "XXXX-WXX", "month": "XXXX-XX", "quarter": "XXXX-QX"}

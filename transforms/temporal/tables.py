@@ -113,3 +113,11 @@ def prev_word(text: str, s: int) -> str:
     """The word (lower case) right before position s, or ""."""
     m = PREV_WORD.search(text, max(0, s - 24), s)
     return m.group(1).lower() if m else ""
+
+
+_SENTENCE_START = re.compile(r"(?:^|[.!?:\n(][\"'“”‘’`]*)\s{0,3}[\"'“‘`(]{0,2}$")
+
+
+def sentence_initial(text: str, s: int) -> bool:
+    """Does position s open a sentence (or a line, a bracket, a quotation)?"""
+    return _SENTENCE_START.search(text, max(0, s - 8), s) is not None
