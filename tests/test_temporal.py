@@ -941,6 +941,9 @@ def test_reference_date_of_a_text_without_publication_date(text, reference, rela
     ("The group included former Midnight Oil rock star Peter Garrett.", []),
     ("Ed Psaltis, skipper of AFR Midnight Rambler, said so.", []),
     ("He spoke on The Today Show.", []),
+    ("He read it in USA Today on Monday.", ["Monday"]),
+    ("This is VOA Today.", []),
+    ("I would have chosen the people of tomorrow.", []),   # the future, not a day
     ("It ends at Midnight Friday.", ["Midnight Friday"]),
     ("Today Fiji votes.", ["Today"]),
     ('"Today Lin Dan is out of order," Chen said.', ["Today"]),

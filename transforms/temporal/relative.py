@@ -41,13 +41,19 @@ _OPENING_QUOTES = frozenset("\"“‘'`")
 _NAME_OK_BEFORE = frozenset(_WR["name_ok_before"]) | frozenset(MONTHS) | frozenset(WEEKDAYS)
 
 
+_CAP_BEFORE = re.compile(r"([A-Z][\w&.-]*)[ \t]$")
+
+
 def _in_name(text: str, s: int, e: int) -> bool:
-    """"Midnight Oil", "The Today Show": a capitalised word in mid-sentence that runs on into another
+    """"Midnight Oil", "The Today Show", "USA Today": a capitalised word in mid-sentence next to another
     capitalised word (not a weekday, month or zone) is part of a name."""
-    if not text[s:s + 1].isupper() or text[e:e + 1] != " " or sentence_initial(text, s) \
+    if not text[s:s + 1].isupper() or sentence_initial(text, s) \
             or text[s - 1:s] in _OPENING_QUOTES:  # '"Today Lin Dan is out of order," Chen said'
         return False
-    m = NEXT_WORD.match(text, e)
+    before = _CAP_BEFORE.search(text, max(0, s - 24), s)
+    if before is not None and norm(before.group(1)).rstrip(".") not in _NAME_OK_BEFORE:
+        return True
+    m = NEXT_WORD.match(text, e) if text[e:e + 1] == " " else None
     return m is not None and m.group(1)[:1].isupper() and norm(m.group(1)).rstrip(".") not in _NAME_OK_BEFORE
 
 
@@ -288,7 +294,7 @@ def n_fixed_md(kind, g, s, e, doc):
     A = doc.anchor
     akind = A.kind
     t, _, arg = FIXED[norm(g["fx"])].partition(":")
-    if _in_name(doc.text, s, e):
+    if _in_name(doc.text, s, e) or prev_word(doc.text, s) in _IDIOM_AFTER.get(norm(g["fx"]), ()):
         return None
     if g.get("mod"):
         if t not in _DAY_MOD_KINDS:  # "earlier recently": the position word is not part of it
@@ -309,7 +315,7 @@ def n_fixed_md(kind, g, s, e, doc):
             return Norm("TIME", f"XXXX-XX-XXT{code}", None, akind)
         return Norm("TIME", f"{fmt_day(A.date + _dt.timedelta(int(n)))}T{code}", None, akind)
     if t == "time":
-        return None if prev_word(doc.text, s) in _IDIOM_AFTER.get(norm(g["fx"]), ()) else _on_day_discussed(doc, s, e, arg)
+        return _on_day_discussed(doc, s, e, arg)
     return None
 
 
