@@ -39,6 +39,7 @@ def test_homes(name, home):
     ("Security Pacific Corp. bought a bank.", ["Security Pacific"]),
     ("Time Warner Inc. said it would sue.", ["Time Warner"]),
     ("Mobil Corp. and Exxon Corp. raised prices.", ["Mobil", "Exxon Mobil"]),
+    ("A New York Times/CBS News poll was completed.", ["New York Times", "CBS"]),
 ])
 def test_predecessors_and_acquired_companies_are_their_own_actors(text, names):
     assert [n for n, _, _ in found(text)] == names
