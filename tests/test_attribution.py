@@ -77,6 +77,12 @@ def test_no_currency_and_no_place_is_no_market(monkeypatch):
     assert markets_of(r, r["events"][0]) == {}
 
 
+def test_a_list_of_places_opening_the_dates_clause_belongs_to_it(monkeypatch):
+    text = "Poland, Hungary and the Czech Republic formally joined NATO on Monday at a ceremony in Independence, Missouri."
+    r = run(monkeypatch, text, [MON])
+    assert set(markets_of(r, r["events"][0])) == {"PL", "HU", "CZ"}
+
+
 def test_dateline_opening_the_paragraph(monkeypatch):
     text = "Markets in Asia were mixed.\n\nJAKARTA -- Share prices ended higher on Monday in thin trade."
     r = run(monkeypatch, text, [MON])

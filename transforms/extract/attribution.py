@@ -173,6 +173,9 @@ def dateline(text: str, start: int) -> tuple[str, str] | None:
     return hit[0], m.group(0).strip()
 
 
+_LIST_GLUE = re.compile(r"(?:[\s,]|\bthe\b|\band\b)*", re.I)
+
+
 @functools.cache
 def _currencies() -> list[tuple[re.Pattern, str]]:
     return [(re.compile(p, re.I), code) for p, code in markets.config()["currencies"]["patterns"]]
@@ -270,6 +273,8 @@ class Attribution:
                 add(out, m.code, "origin", "sentence", m.text)
         if places:                                                    # 1. sentence / clause
             in_clause = [m for m in places if clause[0] <= m.start < clause[1]]
+            if in_clause:  # "Poland, Hungary and the Czech Republic joined NATO": a list of places opens the clause
+                in_clause = self._list_head(sent[0], clause[0], places) + in_clause
             if in_clause and {m.code for m in in_clause} != {m.code for m in places}:
                 chosen, basis = in_clause, "clause"
             else:
@@ -299,6 +304,19 @@ class Attribution:
                 return out
         self._document(out)                                           # 5. the document
         return out
+
+    def _list_head(self, start: int, end: int, places) -> list:
+        """The place mentions of ``text[start:end]`` when that text is nothing but places and commas (the head
+        of a list the date's clause goes on with), else none."""
+        head = [m for m in places if start <= m.start < end]
+        if not head:
+            return []
+        rest, pos = [], start
+        for m in head:
+            rest.append(self.text[pos:m.start])
+            pos = m.end
+        rest.append(self.text[pos:end])
+        return head if _LIST_GLUE.fullmatch("".join(rest)) else []
 
     def _paragraph(self, para: tuple[int, int]) -> list[tuple[str, str]]:
         """``(code, evidence)`` of a paragraph's dominant markets, computed once per paragraph (not once per
