@@ -975,3 +975,14 @@ def test_since_year_end_is_the_last_year_end_passed():
 ])
 def test_a_year_right_after_a_capitalised_word_in_mid_sentence_belongs_to_a_name(text, years):
     assert [t.text for t in tag(text, D(2006, 11, 2))] == years
+
+
+def test_a_fiscal_quarter_keeps_its_label_and_resolves_to_the_calendar_with_what_follows_it():
+    text = ("Sun said it earned $5.2 million in the fiscal first quarter. Sun reported sales of $538.5 million for the "
+            "quarter ended Sept. 29, up 39% from a year earlier. In the 1988 period, the company earned $20.6 million.")
+    got = {t.text: (t.value, t.resolved) for t in tag(text, D(1989, 10, 26))}
+    assert got["the quarter"] == ("1989-Q1", "1989-Q3")       # TimeML: the label; the timeline: the calendar
+    assert got["a year earlier"] == ("1988-Q1", "1988-Q3")
+    assert got["the 1988 period"] == ("1988-Q1", "1988-Q3")
+    # without a quarter under discussion, "the quarter ended Sept. 29" is that calendar quarter
+    assert find("Sales for the quarter ended Sept. 29 rose.", D(1989, 10, 26), "the quarter").value == "1989-Q3"

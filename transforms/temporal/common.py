@@ -39,6 +39,7 @@ class Doc:
         self.day_left = False  # a coarser date was mentioned after prev_day: the text has moved on from that day
         self.last_quarter: D | None = None  # first day of the last mentioned quarter
         self.last_quarter_pos = -10**9  # where it was mentioned
+        self.quarter_shift = 0  # quarters from a fiscal label to the calendar quarter (engine._fiscal_quarter)
 
     def quarter_near(self, pos: int, window: int = 1500) -> bool:
         """Is a quarter under discussion (mentioned within `window` characters before pos)?"""

@@ -37,7 +37,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from .common import Doc, Norm, reject_number
-from .dates import FIRST_DAY, LAST_DAY, PREC_ORDER, Anchor, fmt_day, interval, narrow, safe_date
+from .dates import FIRST_DAY, LAST_DAY, PREC_ORDER, Anchor, fmt_day, interval, narrow, safe_date, shift_value
 from .normalise import normalise
 from .scanner import scan
 from .tables import K, DAY_SHIFTS, REJECT_AFTER, NEXT_WORD, alternation, norm
@@ -111,6 +111,8 @@ def _emit(text, s, e, r: Norm, out, doc, kind=""):
     if s >= e:
         return
     typ, mod = r.type, r.mod
+    if typ == "DATE" and _QUARTER.fullmatch(r.value):
+        r = _fiscal_quarter(r, doc, kind)
     # the document state follows the TIMEX3 value (a fiscal quarter is discussed by its label);
     # the Timex carries the resolved interval (the calendar months of that quarter)
     stated = r.value if typ in ("DATE", "TIME") else r.resolved
@@ -126,6 +128,23 @@ def _emit(text, s, e, r: Norm, out, doc, kind=""):
     out.append(t)
 
 
+_QUARTER = re.compile(r"(\d{4})-Q([1-4])")
+
+
+def _fiscal_quarter(r: Norm, doc, kind: str) -> Norm:
+    """A quarter named by its fiscal label and resolved to the calendar ("the fiscal first quarter ended Sept. 30":
+    1989-Q1, resolved 1989-Q3) sets the document's fiscal shift; the quarters later derived from the one under
+    discussion ("the quarter", "a year earlier", "the 1988 period") are resolved with the same shift."""
+    if r.resolved and r.resolved != r.value:
+        a, b = _QUARTER.fullmatch(r.value), _QUARTER.fullmatch(r.resolved)
+        if a and b:
+            doc.quarter_shift = (int(b[1]) * 4 + int(b[2])) - (int(a[1]) * 4 + int(a[2]))
+    elif not r.resolved and doc.quarter_shift and kind not in _NAMED_QUARTER:
+        r = replace(r, resolved=shift_value(interval(r.value)[1], "quarter", doc.quarter_shift))
+    return r
+
+
+_NAMED_QUARTER = frozenset(("quarter", "quarter_code"))  # "the third quarter", "Q3": named, not derived
 _RANGE_GAP = re.compile(K["extent"]["range_gap"], re.IGNORECASE)
 
 

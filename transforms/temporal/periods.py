@@ -110,10 +110,14 @@ def _period_end(doc, e: int, letter: str):
 
 def n_the_quarter(kind, g, s, e, doc):
     """Rule kind the_quarter: "the quarter", "the latest quarter": the quarter under discussion,
-    else the last completed one."""
+    else the last completed one; "the quarter ended Sept. 29": the quarter closing that day."""
     A = doc.anchor
-    if doc.last_quarter is not None:
-        return Norm("DATE", shift_value(doc.last_quarter, "quarter", 0), None, "previous")
+    ended = _period_end(doc, e, "Q")  # "the quarter ended Sept. 29": the calendar quarter closing that day
+    if doc.last_quarter is not None and (ended is None or doc.quarter_near(s)):
+        # the quarter under discussion, by its (fiscal) label; the calendar quarter it ended in as resolved
+        return Norm("DATE", shift_value(doc.last_quarter, "quarter", 0), None, "previous", resolved=ended)
+    if ended:
+        return Norm("DATE", ended, None, A.kind)
     if A.date is None or not A.ok("quarter"):
         return Norm("DATE", "XXXX-QX", None, A.kind)
     return Norm("DATE", shift_value(A.date, "quarter", -1), None, A.kind)
