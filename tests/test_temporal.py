@@ -961,8 +961,10 @@ def test_a_dotted_month_abbreviation_may_run_into_its_day():
 
 
 def test_since_year_end_is_the_last_year_end_passed():
-    assert find("The change is since year-end.", D(1989, 10, 30), "year-end").value == "1988-12-31"
-    assert find("It will be done by year-end.", D(1989, 10, 30), "year-end").value == "1989-12-31"
+    t = find("The change is since year-end.", D(1989, 10, 30), "year-end")
+    assert (t.value, t.mod) == ("1988", "END")  # the end of a year, as TimeML writes "the end of 1988"
+    t = find("It will be done by year-end.", D(1989, 10, 30), "year-end")
+    assert (t.value, t.mod, t.date_end) == ("1989", "END", D(1989, 12, 31))
 
 
 @pytest.mark.parametrize("text, years", [

@@ -349,12 +349,12 @@ def n_word_ref(kind, g, s, e, doc):
         return Norm("DATE", "PAST_REF")
     if w in _WR["future"]:
         return Norm("DATE", "FUTURE_REF")
-    if w in _WR["year_end"]:
+    if w in _WR["year_end"]:  # the end of the year, as TimeML writes "the end of 1989": 1989 with mod END
         if A.date is None or not A.ok("year"):
-            return Norm("DATE", "XXXX-12-31", mod_of(g), akind)
+            return Norm("DATE", "XXXX", "END", akind)
         # "since year-end": the last one passed
         y = A.date.year - (prev_word(doc.text, s) in _WR["past_year_end_after"] and (A.date.month, A.date.day) != (12, 31))
-        return Norm("DATE", f"{y:04d}-12-31", mod_of(g), akind)
+        return Norm("DATE", f"{y:04d}", "END", akind)
     if w != _WR["the_weekend"]:
         return None
     if A.date is None or not A.ok("day"):
