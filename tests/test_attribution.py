@@ -83,6 +83,17 @@ def test_a_list_of_places_opening_the_dates_clause_belongs_to_it(monkeypatch):
     assert set(markets_of(r, r["events"][0])) == {"PL", "HU", "CZ"}
 
 
+def test_a_sentence_the_document_repeats_is_one_event(monkeypatch):
+    para = "The agreement went into effect on Monday in South Africa."
+    text = f"{para}\n\nDiamonds are traded worldwide.\n\n{para}"
+    r = run(monkeypatch, text, [MON, MON[:4] + (1,)])
+    assert len(r["events"]) == 1
+    # ... while the same date in another sentence stays its own event
+    text = f"{para}\n\nThe deal was signed on Monday in Kenya."
+    r = run(monkeypatch, text, [MON, MON[:4] + (1,)])
+    assert len(r["events"]) == 2
+
+
 def test_dateline_opening_the_paragraph(monkeypatch):
     text = "Markets in Asia were mixed.\n\nJAKARTA -- Share prices ended higher on Monday in thin trade."
     r = run(monkeypatch, text, [MON])

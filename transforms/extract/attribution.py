@@ -96,12 +96,35 @@ def happening_key(date_start, date_end, event_type: str, actor: str | None, mark
     return "s" + hashlib.md5(raw.encode("utf-8")).hexdigest()[:15]
 
 
-def happenings(mentions: list) -> list[list]:
+def happenings(mentions: list, text: str | None = None) -> list[list]:
     """The mentions of one document grouped into happenings (the first of a group is its head), in text order.
-    Mentions (objects with ``timex``, ``event_type``, ``lead``, ``markets``) with the same ``happening_key``
-    are one happening. A mention without a lead actor joins the document's only happening of its date and
-    type when their markets agree ("a sale is due to start on June 1" ... "on June 1st the sale also
-    starts"); otherwise it is a happening of its own, as is every ``other`` mention."""
+    Mentions (objects with ``timex``, ``event_type``, ``lead``, ``markets``, ``sent``) with the same
+    ``happening_key`` are one happening. A mention without a lead actor joins the document's only happening of
+    its date and type when their markets agree ("a sale is due to start on June 1" ... "on June 1st the sale
+    also starts"); otherwise it is a happening of its own, as is every ``other`` mention. A sentence the
+    document repeats word for word (a wire story re-sent with a paragraph twice) repeats its mentions: each
+    joins the happening of its first occurrence."""
+    first: dict[tuple[str, int], object] = {}
+    repeats: list[tuple[object, object]] = []
+    if text is not None:
+        unique = []
+        for m in mentions:
+            k = (text[m.sent[0]:m.sent[1]], m.timex.start - m.sent[0])
+            if k in first:
+                repeats.append((m, first[k]))
+            else:
+                first[k] = m
+                unique.append(m)
+        mentions = unique
+    groups = _grouped(mentions)
+    if repeats:
+        group_of = {id(m): g for g in groups for m in g}
+        for m, original in repeats:
+            group_of[id(original)].append(m)
+    return groups
+
+
+def _grouped(mentions: list) -> list[list]:
     by_key: dict[str, list] = {}
     keys = [happening_key(m.timex.date_start, m.timex.date_end, m.event_type, m.lead) for m in mentions]
     for m, key in zip(mentions, keys):

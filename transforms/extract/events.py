@@ -184,7 +184,7 @@ def extract(doc: Document, run_id: str) -> dict[str, list[dict]]:
         mentions.append(_Mention(tx, sent, clause, etype, trigger, names, lead, mk,
                                  attribution.confidence(ANCHOR_WEIGHT.get(tx.anchor, 0.5), mk)))
 
-    groups = attribution.happenings(mentions)
+    groups = attribution.happenings(mentions, text)
 
     for g in groups:
         head = g[0]
