@@ -988,3 +988,13 @@ def test_a_fiscal_quarter_keeps_its_label_and_resolves_to_the_calendar_with_what
     assert got["the 1988 period"] == ("1988-Q1", "1988-Q3")
     # without a quarter under discussion, "the quarter ended Sept. 29" is that calendar quarter
     assert find("Sales for the quarter ended Sept. 29 rose.", D(1989, 10, 26), "the quarter").value == "1989-Q3"
+
+
+@pytest.mark.parametrize("text, month, value", [
+    ("Brent crude for January delivery was steady at 62.12 dollars.", "January", "2007-01"),  # a contract month
+    ("The March contract fell 40 cents.", "March", "2007-03"),
+    ("Oil for delivery in February rose.", "February", "2007-02"),
+    ("Prices rose in January.", "January", "2006-01"),  # not a contract: the tense decides
+])
+def test_a_futures_contract_month_is_the_coming_one(text, month, value):
+    assert find(text, D(2006, 12, 15), month).value == value

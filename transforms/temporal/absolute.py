@@ -24,6 +24,8 @@ _SY = K["spelled_year"]
 _SY_AFTER = frozenset(_SY["after"])
 _SY_THOUSAND = " ".join(_SY["thousand"])
 _SHORT_YEAR_AFTER = words("short_year", "after")
+_CONTRACT_BEFORE = re.compile(r"\s{1,3}(?:%s)\b" % "|".join(K["contract_month"]["before"]), re.I)
+_CONTRACT_AFTER = re.compile(r"\b(?:%s)\s{1,3}$" % "|".join(w.replace(" ", r"\s{1,3}") for w in K["contract_month"]["after"]), re.I)
 _YEAR_NAME_OK = words("year_in_name", "allowed_before") | frozenset(MONTHS) | frozenset(WEEKDAYS) | frozenset(SEASONS)
 _CAP_WORD_BEFORE = re.compile(r"([A-Z][\w&-]*)[ \t]{1,2}$")  # not a possessive: "Mixte's 1989 profit"
 
@@ -198,6 +200,8 @@ def n_month(kind, g, s, e, doc):
     if PREC_ORDER.get(A.prec, 9) > PREC_ORDER["day"]:
         return Norm("DATE", f"{A.date.year:04d}-{mo:02d}", mod, akind)
     direction, dist = tense_cue(text, s, e)
+    if _CONTRACT_BEFORE.match(text, e) or _CONTRACT_AFTER.search(text, max(0, s - 24), s):
+        direction, dist = "future", 0  # "crude for January delivery": a contract month is the coming one
     r = choose_year(lambda y: (y, D(y, mo, 1), month_end(y, mo)), A.date, direction, limit=limit(dist))
     if r is None:
         return None
