@@ -94,6 +94,14 @@ def test_a_sentence_the_document_repeats_is_one_event(monkeypatch):
     assert len(r["events"]) == 2
 
 
+def test_an_origin_only_mention_does_not_stop_the_search_for_the_market(monkeypatch):
+    text = ("Sales grew in China on Monday.\n\n"
+            "Founded on Monday with 450 million yuan (56.25 million U.S. dollars), Taobao has six million users.")
+    r = run(monkeypatch, text, [MON, MON[:4] + (1,)])
+    (e,) = [e for e in r["events"] if e["sentence"].startswith("Founded")]
+    assert markets_of(r, e) == {"CN": ("place", "document"), "US": ("origin", "sentence")}
+
+
 def test_dateline_opening_the_paragraph(monkeypatch):
     text = "Markets in Asia were mixed.\n\nJAKARTA -- Share prices ended higher on Monday in thin trade."
     r = run(monkeypatch, text, [MON])

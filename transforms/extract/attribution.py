@@ -321,9 +321,10 @@ class Attribution:
             if d is not None:                                         # 3. the paragraph's dateline
                 add(out, d[0], "place", "dateline", d[1])
                 return out
-            for code, ev in self._paragraph(para):                   # 4. the paragraph
+            in_para = self._paragraph(para)
+            for code, ev in in_para:                                  # 4. the paragraph
                 add(out, code, "global" if code == "GLOBAL" else "place", "paragraph", ev)
-            if out:
+            if in_para:  # (``out`` may hold the sentence's origin-only mentions: they decide nothing)
                 return out
         self._document(out)                                           # 5. the document
         return out
