@@ -245,3 +245,11 @@ def test_us_dollars_name_the_money_not_the_place(text, role):
 ])
 def test_a_city_followed_by_a_weekday_or_month_is_not_inside_a_longer_name(text, code):
     assert [m.code for m in markets.find(text)] == [code]
+
+
+@pytest.mark.parametrize("text, role", [
+    ("Cunningham, a former Vietnam War pilot, has been in Congress since 1991.", "origin"),  # a named war
+    ("US soldiers died in the Iraq war on Sunday.", "place"),
+])
+def test_a_named_war_is_history_not_the_place_of_the_event(text, role):
+    assert [m.role for m in markets.find(text) if m.code in ("VN", "IQ")] == [role]

@@ -254,7 +254,7 @@ def _sets():
     return (frozenset(r["origin_nouns"]), frozenset(r["institution_nouns"]), frozenset(r["people_nouns"]),
             tuple(r["origin_suffixes"]), frozenset(a["needs_context"]), frozenset(a["food_words"]),
             frozenset(a["us_context"]), tuple(w.lower() for w in r["origin_before"]), tuple(r["institution_heads"]),
-            {code: frozenset(ws) for code, ws in r["denominations"].items()})
+            {code: frozenset(ws) for code, ws in r["denominations"].items()}, frozenset(r["named_after"]))
 
 
 def _role(text: str, start: int, end: int, code: str, kind: str) -> str:
@@ -262,7 +262,7 @@ def _role(text: str, start: int, end: int, code: str, kind: str) -> str:
         return "global"
     if kind == "institution":
         return "institution"
-    origin_nouns, inst_nouns, people_nouns, origin_suffixes, *_, origin_before, inst_heads, denominations = _sets()
+    origin_nouns, inst_nouns, people_nouns, origin_suffixes, *_, origin_before, inst_heads, denominations, named = _sets()
     if text.startswith(origin_suffixes, end, end + 20):
         return "origin"
     if text.startswith("-", end, end + 20):
@@ -277,8 +277,8 @@ def _role(text: str, start: int, end: int, code: str, kind: str) -> str:
     if head.endswith(" of") and head[:-3].rstrip().endswith(inst_heads):
         return "institution"
     words = [w.lower() for w in _next_words(text, _POSS_RE.match(text, end).end(), 2)]
-    if words and words[0] in denominations.get(code, ()):
-        return "origin"                                # "1.96 billion U.S. dollars": the money, not the place
+    if words and (words[0] in denominations.get(code, ()) or words[0] in named and _next_words(text, end, 1)[0][0].isupper()):
+        return "origin"                                # "1.96 billion U.S. dollars", "a Vietnam War pilot"
     if words and words[0] in people_nouns:
         return "place"
     for w in words[:2]:
