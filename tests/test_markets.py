@@ -253,3 +253,7 @@ def test_a_city_followed_by_a_weekday_or_month_is_not_inside_a_longer_name(text,
 ])
 def test_a_named_war_is_history_not_the_place_of_the_event(text, role):
     assert [m.role for m in markets.find(text) if m.code in ("VN", "IQ")] == [role]
+
+
+def test_northern_ireland_in_lower_case_is_still_the_uk():
+    assert [m.code for m in markets.find("northern Ireland police said the IRA was behind it.")] == ["GB"]
