@@ -45,6 +45,7 @@ _PLAN_SKIP = frozenset(K["cues"]["plan_skip"])
 _LEFT_ONLY = frozenset(K["cues"]["left_only"])
 _PERFECT_AUX = frozenset(K["cues"]["perfect_aux"])
 _UN_VERBS = frozenset(K["cues"]["un_verbs"])
+_ADJ_PREFIX, _ADJ_PREFIX_NOT = K["cues"]["adjective_prefix"], tuple(K["cues"]["adjective_prefix_not"])
 _SEQUENCE_BY = frozenset(K["cues"]["sequence_by"])
 
 
@@ -52,7 +53,7 @@ def _adjective_ed(words: list[str], i: int) -> bool:
     """Is the -ed word words[i] an adjective or a sequence link rather than a past tense? ("the reduced
     dividend", "a still unspecified date", "unchanged", "in January, followed by Basra")"""
     w = words[i]
-    if w.startswith("un") and not w.startswith("under") and w not in _UN_VERBS:
+    if w.startswith(_ADJ_PREFIX) and not w.startswith(_ADJ_PREFIX_NOT) and w not in _UN_VERBS:
         return True
     if w in _SEQUENCE_BY and words[i + 1:i + 2] == ["by"]:
         return True
