@@ -998,3 +998,12 @@ def test_a_fiscal_quarter_keeps_its_label_and_resolves_to_the_calendar_with_what
 ])
 def test_a_futures_contract_month_is_the_coming_one(text, month, value):
     assert find(text, D(2006, 12, 15), month).value == value
+
+
+@pytest.mark.parametrize("text, expr, value", [
+    ("Growth should pick up in the latter half of the year.", "the latter half of the year", "1997-H2"),
+    ("Sales rose in the last half of 1989.", "the last half of 1989", "1989-H2"),
+])
+def test_the_closing_half_of_a_year(text, expr, value):
+    t = find(text, D(1997, 4, 23), expr)
+    assert (t.text, t.value) == (expr, value)
