@@ -28,13 +28,6 @@ _CONTRACT_BEFORE = re.compile(r"\s{1,3}(?:%s)\b" % "|".join(K["contract_month"][
 _CONTRACT_AFTER = re.compile(r"\b(?:%s)\s{1,3}$" % "|".join(w.replace(" ", r"\s{1,3}") for w in K["contract_month"]["after"]), re.I)
 _YEAR_NAME_OK = words("year_in_name", "allowed_before") | frozenset(MONTHS) | frozenset(WEEKDAYS) | frozenset(SEASONS)
 _CAP_WORD_BEFORE = re.compile(r"([A-Z][\w&-]*)[ \t]{1,2}$")  # not a possessive: "Mixte's 1989 profit"
-
-
-def _in_name(text: str, s: int) -> bool:
-    """"Euro 2004", "the ADI 2006 report": a year right after a capitalised word in mid-sentence (not a
-    calendar word) is part of a name."""
-    m = _CAP_WORD_BEFORE.search(text, max(0, s - 32), s)
-    return m is not None and m.group(1).lower().rstrip(".") not in _YEAR_NAME_OK and not sentence_initial(text, m.start(1))
 _ERA_BC = K["era"]["after"]
 _MONTH_EARLY_YEAR = re.compile(K["era"]["month_then_year"])
 _DAY_EARLY_YEAR = re.compile(K["era"]["day_then_year"])
@@ -222,6 +215,13 @@ def n_week_of_month(kind, g, s, e, doc):
     o = norm(g["ord"])
     mid = month_end(y, mo) - _dt.timedelta(3) if o in LAST_ORDINALS else D(y, mo, 4 + 7 * (ORDINALS[o] - 1))
     return Norm("DATE", fmt_week(mid), None, r.anchor)
+
+
+def _in_name(text: str, s: int) -> bool:
+    """"Euro 2004", "the ADI 2006 report": a year right after a capitalised word in mid-sentence (not a
+    calendar word) is part of a name."""
+    m = _CAP_WORD_BEFORE.search(text, max(0, s - 32), s)
+    return m is not None and m.group(1).lower().rstrip(".") not in _YEAR_NAME_OK and not sentence_initial(text, m.start(1))
 
 
 def n_year(kind, g, s, e, doc):

@@ -35,12 +35,8 @@ _COMPARED = re.compile(r"\b(?:%s)\s{1,3}$" % "|".join(re.escape(w) for w in _AGO
 _WR = K["word_ref"]
 _DISCOURSE = frozenset(_WR["discourse_marker"])
 _IDIOM_AFTER = _WR["idiom_after"]
-
-
 _OPENING_QUOTES = frozenset("\"“‘'`")
 _NAME_OK_BEFORE = frozenset(_WR["name_ok_before"]) | frozenset(MONTHS) | frozenset(WEEKDAYS)
-
-
 _CAP_BEFORE = re.compile(r"([A-Z][\w&.-]*)[ \t]$")
 
 
