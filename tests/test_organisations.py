@@ -23,6 +23,21 @@ def test_table_rows_are_well_formed():
         assert o.kind in kinds, o
 
 
+def test_every_knowledge_table_loads_and_a_row_with_an_unquoted_comma_is_an_error(monkeypatch, tmp_path):
+    from importlib import resources
+
+    from transforms import knowledge
+
+    for f in resources.files("transforms.knowledge").iterdir():
+        if f.name.endswith(".csv"):
+            assert knowledge.csv_rows(f.name)
+    bad = tmp_path / "bad.csv"
+    bad.write_text("name,home,kind,aliases\nMITI,JP,government,METI|Ministry of Economy, Trade and Industry\n")
+    monkeypatch.setattr(knowledge, "_file", lambda name, package: bad)
+    with pytest.raises(ValueError, match="more fields than the header"):
+        knowledge.csv_rows("bad.csv")
+
+
 @pytest.mark.parametrize("name,home", [
     ("Bank of America", "US"), ("Air France", "FR"), ("Deutsche Bank", "DE"), ("Toyota Motor", "JP"),
     ("Unisys", "US"), ("Polly Peck", "GB"), ("Daewoo", "KR"), ("Jaguar", "GB"), ("Bundesbank", "DE"),

@@ -20,11 +20,17 @@ def _file(name: str, package: str):
 
 
 def csv_rows(name: str, package: str = __name__) -> list[dict[str, str]]:
-    """The rows of a CSV table as dicts (header = first non-comment line), values stripped."""
+    """The rows of a CSV table as dicts (header = first non-comment line), values stripped. A row with more
+    fields than the header (an unquoted comma inside a value) is an error, not silently cut."""
     with _file(name, package).open(encoding="utf-8") as fh:
         lines = (line for line in fh if line.strip() and not line.lstrip().startswith("#"))
-        return [{k.strip(): (v or "").strip() for k, v in row.items() if k is not None}
-                for row in csv.DictReader(lines)]
+        rows = []
+        for row in csv.DictReader(lines):
+            if None in row:
+                raise ValueError(f"knowledge/{name}: a row has more fields than the header (quote a value that "
+                                 f"holds a comma): {list(row.values())[:3]}")
+            rows.append({k.strip(): (v or "").strip() for k, v in row.items()})
+        return rows
 
 
 def toml(name: str, package: str = __name__) -> dict:
