@@ -6,7 +6,7 @@
 # inbox's AssetWatcher (DirectoryFileDeleteTrigger on inbox/READY), then drops articles one at a time
 # (benchmarks/lib/inbox_drops.py): each lands in the inbox, the READY marker is written, the trigger
 # consumes the marker, the Asset event starts `timeline_ingest` (inbox only, no walk of the sources),
-# whose `timeline_lake` event starts `timeline_warehouse`, which publishes the DuckDB file. Prints per
+# whose `timeline.lake` event starts `timeline_warehouse`, which publishes the DuckDB file. Prints per
 # drop the seconds from landing to its event in the published warehouse, and the median (target 60 s);
 # then checks that every dropped file is archived under the sources and the inbox is empty.
 # Needs the project's .venv, curl, ps. Takes ~2-4 min.

@@ -25,7 +25,7 @@ def test_ingest_dag_fans_out_and_emits_the_lake_asset(dagbag):
     extract = dag.get_task("extract")
     assert extract.__class__.__name__.endswith("MappedOperator")  # .expand() over batches
     commit = dag.get_task("validate_and_commit")
-    assert [o.name for o in commit.outlets] == ["timeline_lake"]
+    assert [o.name for o in commit.outlets] == ["timeline.lake"]
 
 
 def test_ingest_dag_runs_on_time_and_when_the_inbox_marker_appears(dagbag):
@@ -36,7 +36,7 @@ def test_ingest_dag_runs_on_time_and_when_the_inbox_marker_appears(dagbag):
     from transforms.settings import Settings
 
     dag = dagbag.dags["timeline_ingest"]
-    assert type(dag.timetable).__name__ == "AssetOrTimeSchedule" and "timeline_inbox" in repr(dag.timetable)
+    assert type(dag.timetable).__name__ == "AssetOrTimeSchedule" and "timeline.inbox" in repr(dag.timetable)
     (watcher,) = INBOX.watchers
     trigger = watcher.trigger
     assert isinstance(trigger, DirectoryFileDeleteTrigger)  # Airflow's own file trigger, consuming the marker only
@@ -46,16 +46,33 @@ def test_ingest_dag_runs_on_time_and_when_the_inbox_marker_appears(dagbag):
         def __init__(self, name):
             self.asset = type("A", (), {"name": name})()
 
-    assert started_by(INBOX, {"triggering_asset_events": {INBOX: [Event("timeline_inbox")]}})
+    assert started_by(INBOX, {"triggering_asset_events": {INBOX: [Event("timeline.inbox")]}})
     assert not started_by(INBOX, {"triggering_asset_events": {}})  # a scheduled or manual run walks the sources
-    assert not started_by(INBOX, {"triggering_asset_events": {"x": [Event("timeline_inbox"), Event("other")]}})
+    assert not started_by(INBOX, {"triggering_asset_events": {"x": [Event("timeline.inbox"), Event("other")]}})
 
 
 def test_warehouse_dag_is_scheduled_by_the_lake_asset(dagbag):
     dag = dagbag.dags["timeline_warehouse"]
-    assert "timeline_lake" in repr(dag.timetable)
-    assert [o.name for o in dag.get_task("publish").outlets] == ["timeline_warehouse"]
+    assert "timeline.lake" in repr(dag.timetable)
+    assert [o.name for o in dag.get_task("publish").outlets] == ["timeline.warehouse"]
     assert dag.get_task("report").upstream_task_ids == {"publish"}
+
+
+def test_the_assets_do_not_depend_on_the_settings(tmp_path):
+    """An Asset whose URI followed TIMELINE_LAKE became a second Asset of the same name when the setting changed;
+    Airflow leaves that one inactive and the run emitting it failed (`TIMELINE_LAKE=other timeline run` with an
+    existing Airflow home; hostile run). The Assets are logical: the run's paths travel on the Asset event."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("from transforms.orchestration.dag_support import LAKE, WAREHOUSE, INBOX; "
+            "print([(a.name, a.uri) for a in (LAKE, WAREHOUSE, INBOX)])")
+    env = {**os.environ, "TIMELINE_LAKE": str(tmp_path / "l"), "TIMELINE_WAREHOUSE": str(tmp_path / "w.duckdb"),
+           "TIMELINE_INBOX": str(tmp_path / "i")}
+    other = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    default = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert other.stdout == default.stdout and "timeline.lake" in other.stdout
 
 
 def test_dag_files_only_wire():

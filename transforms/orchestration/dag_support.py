@@ -11,11 +11,14 @@ from transforms.ingest.inbox import MARKER
 from transforms.settings import Settings
 
 DEFAULTS = Settings.from_env()
-LAKE = Asset(name="timeline_lake", uri=DEFAULTS.lake.as_uri())
-WAREHOUSE = Asset(name="timeline_warehouse", uri=DEFAULTS.warehouse.as_uri())
+# The Assets are logical: their name and URI never depend on the settings (a run records its real paths on
+# the Asset event, see settings()). An Asset whose URI followed TIMELINE_LAKE became a second Asset of the
+# same name when the setting changed, which Airflow leaves inactive: the run that emits it then failed.
+LAKE = Asset(name="timeline.lake", uri="timeline://lake")
+WAREHOUSE = Asset(name="timeline.warehouse", uri="timeline://warehouse")
 # The inbox: the triggerer watches for its READY marker, consumes it (never an article) and emits an
 # event on this Asset, which starts an ingest run at once (transforms.ingest.inbox says the protocol).
-INBOX = Asset(name="timeline_inbox", uri=DEFAULTS.inbox.as_uri(), watchers=[AssetWatcher(
+INBOX = Asset(name="timeline.inbox", uri="timeline://inbox", watchers=[AssetWatcher(
     name="timeline_inbox_ready", trigger=DirectoryFileDeleteTrigger(
         directory=str(DEFAULTS.inbox), filename=MARKER, poke_interval=DEFAULTS.inbox_poll))])
 # The ingest DAG runs on its time schedule (a walk of the source folders) or whenever the inbox is ready.

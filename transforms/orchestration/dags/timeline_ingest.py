@@ -1,8 +1,8 @@
 """Ingest DAG: new source files -> extracted events -> validated, committed Parquet lake.
 
 Runs on its time schedule (TIMELINE_SCHEDULE: claims the inbox, walks the source folders) and whenever the
-triggerer finds the inbox's READY marker (the `timeline_inbox` Asset's watcher: claims the inbox only).
-Wiring only; every step is a function in transforms.orchestration.pipeline. Emits the `timeline_lake`
+triggerer finds the inbox's READY marker (the `timeline.inbox` Asset's watcher: claims the inbox only).
+Wiring only; every step is a function in transforms.orchestration.pipeline. Emits the `timeline.lake`
 Asset, which schedules the warehouse DAG (dags/timeline_warehouse.py).
 """
 from __future__ import annotations

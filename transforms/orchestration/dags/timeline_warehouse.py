@@ -2,7 +2,7 @@
 write the HTML report of the timeline.
 
 Wiring only; the work is transforms.warehouse.builder.build and transforms.report.render. Scheduled by the
-`timeline_lake` Asset that the ingest DAG emits when it commits new data.
+`timeline.lake` Asset that the ingest DAG emits when it commits new data.
 """
 from __future__ import annotations
 
