@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from transforms.extract import actors
+from transforms.extract import actors, markets
 
 
 def names(text: str) -> list[str]:
@@ -92,3 +92,14 @@ def test_a_party_named_without_its_country_is_not_given_one():
     # "Cuba's Communist Party" was the Communist Party of China (an alias written for the seeds)
     assert [a.name for a in actors.find("The newspaper of Cuba's Communist Party published a letter.")] == ["Communist Party"]
     assert [a.name for a in actors.find("The Chinese Communist Party met.")] == ["Communist Party of China"]
+
+
+@pytest.mark.parametrize("text", [
+    "The United States announced new export controls on March 9, 2022.",
+    "Saudi Arabia announced an oil output cut.", "Hong Kong reported a surplus.", "New Zealand agreed to a deal.",
+])
+def test_a_country_of_two_words_before_a_reporting_verb_is_no_actor(text):
+    """"The United States announced" made "States" an organisation, and its span hid the United States from the
+    markets (hostile run)."""
+    assert actors.find(text) == []
+    assert len(markets.find(text)) == 1

@@ -369,8 +369,14 @@ def _acting_in(text: str, start: int, end: int):
             while s and text[s - 1] in " \t":
                 s -= 1
         b = _NAME_BEFORE_RE.search(text, max(start, s - 25), s)
-        if b:
+        if b and not _longer_name(text, b.start(1)):
             yield None, b.start(1), b.group(1)
+
+
+def _longer_name(text: str, start: int) -> bool:
+    """Does a longer capitalised name end at ``start`` ("The United States announced")? Not a one-word actor then."""
+    p = _PREV_RE.search(text, max(0, start - 30), start)
+    return p is not None and p.group(1)[:1].isupper() and p.group(1) not in _words()["stop"]
 
 
 def in_span(actors: list[Actor], start: int, end: int) -> list[str]:
