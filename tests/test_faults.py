@@ -250,6 +250,33 @@ def test_a_full_disk_at_start_is_one_line_not_a_traceback(tmp_path, monkeypatch,
     assert out == f"timeline: cannot run: No space left on device: {tmp_path / 'lake' / '.lock'}\n"
 
 
+@pytest.mark.parametrize("kind", ["duckdb", "text", "folder"])
+def test_a_file_that_is_not_a_timeline_warehouse_is_never_replaced(tmp_path, capsys, kind):
+    """`--warehouse` pointing at a user's own DuckDB database or a text file replaced it (hostile run)."""
+    from transforms.orchestration import cli
+    from transforms.warehouse.builder import ForeignFile, build
+
+    target = tmp_path / "mine.duckdb"
+    if kind == "duckdb":
+        with duckdb.connect(str(target)) as con:
+            con.execute("CREATE TABLE mydata AS SELECT 42 AS answer")
+    elif kind == "text":
+        target.write_text("my notes\n")
+    else:
+        target.mkdir()
+    before = sorted(p.name for p in tmp_path.iterdir())
+    args = cli.argparse.Namespace(source=[str(SEEDS)], lake=str(tmp_path / "lake"), warehouse=str(target),
+                                  reports=str(tmp_path / "reports"), verbose=False)
+    assert cli.cmd_run(args) == 2
+    assert "refusing to replace it" in capsys.readouterr().out or kind == "folder"
+    assert sorted(p.name for p in tmp_path.iterdir()) == before  # nothing done, nothing created
+    with pytest.raises(ForeignFile):
+        build(tmp_path / "lake", target)
+    if kind == "duckdb":
+        with duckdb.connect(str(target), read_only=True) as con:
+            assert con.execute("SELECT answer FROM mydata").fetchone() == (42,)
+
+
 def test_a_run_killed_mid_inbox_loses_no_file_and_publishes_each_once(tmp_path):
     from transforms.ingest.inbox import ARCHIVE
 

@@ -201,10 +201,15 @@ def cmd_run(args: argparse.Namespace) -> int:
     from transforms.quality import background
     from transforms.quality.validate import data_docs_index
     from transforms.report.render import REPORT_NAME
-    from transforms.warehouse.builder import summary
+    from transforms.warehouse.builder import ForeignFile, refuse_foreign, summary
 
     console = Console(highlight=False, soft_wrap=True)
     settings = Settings.from_params(command_line_params(args))
+    try:
+        refuse_foreign(settings.warehouse)  # before any work: the run would end by replacing it
+    except ForeignFile as exc:
+        console.print(f"[red]timeline:[/] {exc}")
+        return 2
     if settings.workers == 0:  # in-process run: every core shares each batch
         settings = replace(settings, workers=os.cpu_count() or 1)
     if settings.batch_size == 0:  # in-process: few large batches (measured: 50k documents in 52 s, not 56)

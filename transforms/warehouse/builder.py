@@ -61,6 +61,33 @@ def current_build(warehouse: Path) -> dict | None:
         return None
 
 
+class ForeignFile(ValueError):
+    """The warehouse path holds something this pipeline did not build: it is never replaced."""
+
+
+def refuse_foreign(warehouse: Path) -> None:
+    """Raise ``ForeignFile`` when ``warehouse`` exists and is not a timeline warehouse (a user's own DuckDB
+    database, a text file, a folder): publishing replaces the file, which would lose it. An empty file is fine."""
+    warehouse = Path(warehouse)
+    if not warehouse.exists() and not warehouse.is_symlink():
+        return
+    if not warehouse.is_file():
+        raise ForeignFile(f"the warehouse path {warehouse} is not a file; choose another --warehouse")
+    if warehouse.stat().st_size == 0:
+        return
+    import duckdb
+
+    try:
+        with duckdb.connect(str(warehouse), read_only=True) as con:
+            ours = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [BUILD_TABLE]).fetchone()[0]
+    except duckdb.Error as exc:
+        raise ForeignFile(f"{warehouse} exists and is not a DuckDB file ({type(exc).__name__}); refusing to replace "
+                          f"it: choose another --warehouse or remove the file") from None
+    if not ours:
+        raise ForeignFile(f"{warehouse} holds a DuckDB database this pipeline did not build (no {BUILD_TABLE} "
+                          f"table); refusing to replace it: choose another --warehouse or remove the file")
+
+
 def _create(con, name: str, arrow_schema: pa.Schema) -> None:
     """The table with the schema's columns (Arrow types as DuckDB maps them) and storage compression."""
     con.register("_empty", arrow_schema.empty_table())
@@ -137,6 +164,7 @@ def build(lake_dir: Path, warehouse: Path, force: bool = False, memory: str = "1
     from transforms.extract.markets import market_table
 
     lake_dir, warehouse = Path(lake_dir), Path(warehouse)
+    refuse_foreign(warehouse)
     fp, runs_now = fingerprint(lake_dir), lake.committed_runs(lake_dir)
     previous = None if force else current_build(warehouse)
     mode = build_mode(fp, runs_now, previous)
