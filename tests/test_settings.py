@@ -63,11 +63,27 @@ def test_command_line_paths_are_relative_to_the_current_folder(tmp_path: Path, m
                                          "lake": str(tmp_path / "lake"), "reports": str(tmp_path / "out" / "r")}
 
 
+@pytest.mark.parametrize("option", ["--source", "--lake", "--warehouse", "--reports"])
+def test_an_empty_path_option_is_one_clear_line(option, tmp_path: Path, monkeypatch, capsys):
+    """`--source "$UNSET"` read the current folder into the lake (hostile run)."""
+    import argparse
+
+    from transforms.orchestration.cli import cmd_run
+
+    monkeypatch.chdir(tmp_path)
+    args = argparse.Namespace(source=None, lake=None, warehouse=None, reports=None, verbose=False)
+    setattr(args, option[2:], [""] if option == "--source" else " ")
+    assert cmd_run(args) == 2
+    assert capsys.readouterr().out.strip() == f"timeline: {option} is empty (an unset variable?)"
+    assert list(tmp_path.iterdir()) == []
+
+
 @pytest.mark.parametrize("env,message", [
     ({"TIMELINE_MAX_DOC_MB": "abc"}, "TIMELINE_MAX_DOC_MB='abc' is not a number"),
     ({"TIMELINE_BATCH_SIZE": "-1"}, "TIMELINE_BATCH_SIZE='-1' must be at least 0"),
     ({"TIMELINE_MAX_DOC_MB": "-1"}, "TIMELINE_MAX_DOC_MB='-1' must be at least 0.001"),
     ({"TIMELINE_MAX_DOC_MB": "nan"}, "TIMELINE_MAX_DOC_MB='nan' is not a finite number"),  # passed every check
+    ({"TIMELINE_WORKERS": "1000"}, "TIMELINE_WORKERS='1000' must be at most 128"),  # forked a thousand processes
     ({"TIMELINE_INBOX_POLL": "inf"}, "TIMELINE_INBOX_POLL='inf' is not a finite number"),
     ({"TIMELINE_BUILD_MEMORY": "lots"},                       # failed only after the lake was committed
      "TIMELINE_BUILD_MEMORY='lots' is not a DuckDB memory size such as 448MB, 1GB or 50%"),

@@ -101,6 +101,9 @@ class SettingsError(ValueError):
 
 MINIMUM = {"batch_size": 0, "parallel_batches": 1, "workers": 0, "worker_min_kb": 0,
           "max_doc_mb": 0.001, "inbox_poll": 0.1}
+# a bound on forks per batch (each worker holds the extractor, ~60 MB): absolute, since the settings are also
+# read on machines other than the one that forks (a scheduler parsing the DAGs)
+MAXIMUM = {"workers": 128}
 
 
 def _valid_schedule(value: str) -> bool:
@@ -144,6 +147,8 @@ def _parse(name: str, raw, base: Path):
         raise SettingsError(f"{env}={raw!r} is not a finite number")
     if value < MINIMUM.get(name, value):
         raise SettingsError(f"{env}={raw!r} must be at least {MINIMUM[name]}")
+    if value > MAXIMUM.get(name, value):
+        raise SettingsError(f"{env}={raw!r} must be at most {MAXIMUM[name]}")
     return value
 
 

@@ -183,6 +183,11 @@ def command_line_params(args: argparse.Namespace) -> dict:
     """The run's conf from `timeline run` options. Paths typed on the command line are relative to the
     current folder (the TIMELINE_* variables' to TIMELINE_HOME)."""
     params: dict = {}
+    for key in ("source", "lake", "warehouse", "reports"):
+        given = getattr(args, key)
+        for value in given if isinstance(given, list) else [given]:
+            if value is not None and not value.strip():  # `--source "$UNSET"` would have read the current folder
+                raise SettingsError(f"--{key} is empty (an unset variable?)")
     if args.source:
         params["sources"] = [str(Path(s).expanduser().resolve()) for s in args.source]
     for key in ("lake", "warehouse", "reports"):
@@ -204,10 +209,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     from transforms.warehouse.builder import ForeignFile, refuse_foreign, summary
 
     console = Console(highlight=False, soft_wrap=True)
-    settings = Settings.from_params(command_line_params(args))
     try:
+        settings = Settings.from_params(command_line_params(args))
         refuse_foreign(settings.warehouse)  # before any work: the run would end by replacing it
-    except ForeignFile as exc:
+    except (SettingsError, ForeignFile) as exc:
         console.print(f"[red]timeline:[/] {exc}")
         return 2
     if settings.workers == 0:  # in-process run: every core shares each batch
