@@ -154,6 +154,14 @@ def test_sidecar_supplies_the_date(tmp_path):
     assert doc.title == "Shop" and doc.metadata == {"author": "X"}
 
 
+def test_a_sidecar_saved_with_a_byte_order_mark_is_read(tmp_path):
+    """Notepad and PowerShell 5 save UTF-8 with a BOM: the sidecar was ignored and the date lost (hostile run)."""
+    (tmp_path / "a.txt").write_text("The shop opened yesterday.\n")
+    (tmp_path / "a.json").write_bytes(b"\xef\xbb\xbf" + json.dumps({"published": "2023-02-01"}).encode())
+    (doc,) = read_all(tmp_path)
+    assert (doc.published, doc.published_basis, doc.notes) == (dt.date(2023, 2, 1), "sidecar", [])
+
+
 def test_symlink_loop_and_broken_link_are_reported(tmp_path):
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub" / "a.txt").write_text("Text of a, written in 2020.\n")

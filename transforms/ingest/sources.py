@@ -185,7 +185,7 @@ def _sidecar(path: str, root: str) -> tuple[dict, list[str]]:
                     raw = read_bytes(candidate, 4096, MAX_SIDECAR_BYTES)
                 except BadInput:
                     raise BadInput(f"{where} ignored: larger than {MAX_SIDECAR_BYTES // 1000} KB") from None
-                value = parse_json_record(raw.decode("utf-8"), where)
+                value = parse_json_record(raw.decode("utf-8-sig"), where)  # Notepad and PowerShell write a BOM
             except OSError as exc:
                 return {}, [f"{where} ignored: unreadable: {exc.strerror or exc}"]
             except UnicodeDecodeError:
