@@ -310,7 +310,12 @@ def test_deeply_nested_html_keeps_its_text(tmp_path):
 
 def test_prose_that_mentions_code_is_kept():
     prose = ["Researchers found a <script tag injected into the checkout page of the shop, they said.",
-             "The function(x) notation confused investors at the meeting in Berlin on Monday."]
+             "The function(x) notation confused investors at the meeting in Berlin on Monday.",
+             # one-line articles that do not end like a sentence (hostile run: both were dropped whole as code)
+             "Hackers injected a <script> tag into the pages of 300 shops in Germany on March 4, 2022, researchers "
+             "said. The advisory is at https://sansec.io/research/magecart-2022",
+             "Researchers said on March 7, 2022 that the malware calls document.write to inject a fake form into "
+             "banking sites in Brazil (updated)"]
     assert clean.remove_boilerplate("\n".join(prose + ["var a = 1; function f() { return a; }"])) == "\n".join(prose)
 
 

@@ -57,7 +57,7 @@ def test_code_lines_found_as_before_the_prefilter():
              "Researchers found a <script tag injected into the checkout page of the shop, they said.",
              "\u212aelvin var q = 2", "x = f(a); y = g(b); z = {c};"]
     for line in lines:
-        by_regex = bool(r.code.search(line)) and not clean._is_prose(line)
+        by_regex = bool(r.code.search(line)) and not clean._is_prose(line, r)
         by_punct = (";" in line or "{" in line) and not r.code.search(line) and \
             sum(ch in "{}();=<>[]" for ch in line) / len(line) >= r.code_punct_ratio and \
             not line.endswith((".", '"', "”"))

@@ -279,16 +279,20 @@ def _is_code(s: str, r: Rules, code_prefilter: Prefilter) -> bool:
     if not s:
         return False
     if code_prefilter.may_match(s) and r.code.search(s):
-        return not _is_prose(s)  # prose may mention "<script" or "function(": a sentence is not code
+        return not _is_prose(s, r)  # prose may mention "<script" or "function(": a sentence is not code
     if ";" not in s and "{" not in s:
         return False
     punct = sum(map(s.count, _CODE_PUNCT))
     return punct / len(s) >= r.code_punct_ratio and not s.endswith((".", '"', "”"))
 
 
-def _is_prose(s: str) -> bool:
-    """A sentence: ends like one and has several words (code lines end in ``;``, ``}`` or ``)``)."""
-    return s.endswith((".", "!", "?", '"', "”")) and len(s.split()) >= 6
+def _is_prose(s: str, r: Rules) -> bool:
+    """A sentence: ends like one and has several words (code lines end in ``;``, ``}`` or ``)``); or a long run of
+    words with little code punctuation (a one-line article ending in a link: "... The advisory is at https://...")."""
+    words = len(s.split())
+    if s.endswith((".", "!", "?", '"', "”")) and words >= 6:
+        return True
+    return words >= 12 and sum(map(s.count, _CODE_PUNCT)) / len(s) < r.code_punct_ratio / 2
 
 
 def _is_headline(line: str) -> bool:
