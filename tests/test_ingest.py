@@ -268,6 +268,17 @@ def test_the_page_date_is_its_metadata_word(tmp_path, head, body_extra, publishe
     assert (doc.published, doc.published_basis) == (published, "metadata" if published else "unknown")
 
 
+@pytest.mark.parametrize("page", [
+    "<h1>Tariff reversal</h1><p>India imposed tariffs on March 4, 2019, officials recalled.</p>" + _ARTICLE,
+    "<head><title>Tariffs</title></head><p>India imposed tariffs on March 4, 2019, officials recalled.</p>" + _ARTICLE,
+])
+def test_a_page_without_a_body_tag_has_no_metadata_in_its_text(tmp_path, page):
+    """A saved fragment took the first date of its text as its publication date, basis metadata (hostile run)."""
+    (tmp_path / "a.html").write_text(page)
+    (doc,) = read_all(tmp_path)
+    assert doc.published_basis != "metadata" and doc.published != dt.date(2019, 3, 4)
+
+
 @pytest.mark.parametrize("title,expected,notes", [
     (1984, "1984", []),
     ({"en": "x"}, "A plain article", ["sidecar field 'title' ignored: dict, not text"]),

@@ -57,11 +57,11 @@ _MARKUP_WITH_DATES = re.compile(r"<(?:meta|time|link)\b[^>]{0,2000}>|<script[^>]
 
 
 def _metadata_part(html: str) -> str:
-    """What of a page is metadata: its head, and the meta, time, link and JSON-LD markup of its body."""
-    body = re.search(r"<body\b", html, re.IGNORECASE)
-    if body is None:
-        return html
-    return html[:body.start()] + " ".join(m.group() for m in _MARKUP_WITH_DATES.finditer(html, body.start()))
+    """What of a page is metadata: its head, and the meta, time, link and JSON-LD markup of its body. A page
+    without a body tag (a saved fragment) has its head up to ``</head>``, if any: its text is not metadata."""
+    body = re.search(r"<body\b", html, re.IGNORECASE) or re.search(r"</head\s*>", html, re.IGNORECASE)
+    start = 0 if body is None else body.start() if body.group().lower().startswith("<body") else body.end()
+    return html[:start] + " ".join(m.group() for m in _MARKUP_WITH_DATES.finditer(html, start))
 
 
 def _written(html: str, d: dt.date) -> bool:
