@@ -396,3 +396,11 @@ def test_markdown_front_matter_gives_title_date_and_url(tmp_path):
     assert (b.published, b.notes) == (None, ["impossible publication date '2022-02-30' in the front matter: ignored"])
     assert c.reason == "empty document: no article text after cleaning"  # was published as "---\ntitle: …"
     assert d.text.startswith("A paragraph between two rules.")  # prose between rules is not front matter
+
+
+def test_toml_front_matter_gives_title_and_date(tmp_path):
+    """Hugo's "+++" front matter became the title "+++" and an event (hostile run)."""
+    (tmp_path / "a.md").write_text('+++\ntitle = "Hugo post"\ndate = 2022-03-03T10:00:00Z\n+++\n\nThe shop opened.\n')
+    (a,) = read_all(tmp_path)
+    assert (a.title, a.published, a.published_basis, a.text) == ("Hugo post", dt.date(2022, 3, 3), "metadata",
+                                                                 "The shop opened.")

@@ -157,22 +157,22 @@ class Header:
     basis: str = "header"  # documents.published_basis of its date: "metadata" for front matter
 
 
-_FRONT_MATTER = re.compile(r"---[ \t]*\n((?:[^\n]*\n){0,60}?)(?:---|\.\.\.)[ \t]*(?:\n|$)")
-_FRONT_LINE = re.compile(r"^([A-Za-z_][\w-]{0,40})[ \t]*:[ \t]*(.*?)[ \t]*$")
+_FRONT_MATTER = re.compile(r"(---|\+\+\+)[ \t]*\n((?:[^\n]*\n){0,60}?)(?:\1|\.\.\.)[ \t]*(?:\n|$)")  # YAML, TOML
+_FRONT_LINE = re.compile(r"^([A-Za-z_][\w-]{0,40})[ \t]*[:=][ \t]*(.*?)[ \t]*$")
 _FRONT_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?![\d])")
 
 
 def split_header(text: str) -> Header:
     """Find a publication date in the first lines, with the title above it and a URL below it.
 
-    Recognised: Markdown front matter ("---", ``key: value`` lines, "---": front_matter_* keys of
-    boilerplate.toml), a line that is only a date (``20220303``, ``2022-03-03``, ``Date: 2022-03-03``) within
+    Recognised: Markdown front matter ("---", ``key: value`` lines, "---"; TOML's "+++" and ``key = value``:
+    the front_matter_* keys of boilerplate.toml), a line that is only a date (``20220303``, ``2022-03-03``, ``Date: 2022-03-03``) within
     the first four non-empty lines, and a ``date 2021-12-31`` prefix at the very start (the rest of that line
     is body text). Header lines are removed from the body; everything else is left alone.
     """
     front = _FRONT_MATTER.match(text)
-    if front and _is_front_matter(front.group(1)):
-        return _front_matter(front.group(1), text[front.end():])
+    if front and _is_front_matter(front.group(2)):
+        return _front_matter(front.group(2), text[front.end():])
     m = rules().date_prefix.match(text)
     if m:
         published, rejected = publication_date(*m.group(1).split("-"), where="header line")
