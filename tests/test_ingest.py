@@ -404,3 +404,12 @@ def test_toml_front_matter_gives_title_and_date(tmp_path):
     (a,) = read_all(tmp_path)
     assert (a.title, a.published, a.published_basis, a.text) == ("Hugo post", dt.date(2022, 3, 3), "metadata",
                                                                  "The shop opened.")
+
+
+def test_invisible_and_full_width_characters_are_normalised():
+    """A zero-width space inside "March 7, 2022" left only the year; full-width "Ｃｈｉｎａ" was no market; a byte
+    order mark mid-text stopped a sentence split (hostile run). Emoji joiners stay."""
+    from transforms.ingest.clean import tidy
+
+    assert tidy("Ｃｈｉｎａ banned it on March\u200b 7,\u200b 2022.\ufeff Germany\u00a0too. 👩\u200d💻") == \
+        "China banned it on March 7, 2022. Germany too. 👩\u200d💻"

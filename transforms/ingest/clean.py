@@ -358,11 +358,18 @@ _BLANKS = re.compile(r"\n[ \t]*(?:\n[ \t]*){2,}")
 _TRAILING = re.compile(r"[ \t]+\n")
 
 
+# invisible characters that split words ("March\u200b 7": a zero-width space, a word joiner, a stray byte order
+# mark) are removed; full-width Latin letters and digits ("Ｃｈｉｎａ") and the ideographic space become ASCII
+_INVISIBLE_AND_WIDE = {0x200B: None, 0x2060: None, 0xFEFF: None, 0x3000: " ", 0x00A0: " ",
+                       **{c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}}
+
+
 def tidy(text: str) -> str:
     """Normalise line ends and collapse runs of blank lines (keeps one blank line between paragraphs)."""
     if "\r" in text:  # one character is found fast; "\r\n" is looked for only where there is a "\r"
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = text.replace("\u00a0", " ")
+    if not text.isascii():
+        text = text.translate(_INVISIBLE_AND_WIDE)
     if " \n" in text or "\t\n" in text:  # what _TRAILING needs
         text = _TRAILING.sub("\n", text)
     if "\n\n\n" in text:  # _BLANKS needs three line ends with only blanks between, and none end a line now
