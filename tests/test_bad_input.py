@@ -103,7 +103,7 @@ def documents(con) -> dict[str, str]:
     ("whitespace.txt", "whitespace only"),
     ("image.txt", "binary content"),
     ("photo.png", "unsupported file type '.png'"),
-    ("huge.txt", "file too large: 50.0 MB > limit 20.0 MB"),
+    ("huge.txt", "file too large: 50 MB > limit 20 MB"),
     ("feed.jsonl#L2", "invalid JSON"),
     ("feed.jsonl#L3", "JSONL record has no 'text'"),
     ("same-article-other-name.txt", "duplicate of document"),

@@ -217,7 +217,7 @@ def test_an_oversized_jsonl_line_is_skipped_and_the_next_one_read(tmp_path):
     (tmp_path / "feed.jsonl").write_text(big + "\n" + json.dumps({"text": "Small one on 3 May 2021."}) + "\n")
     sf = next(discover([tmp_path]))
     got = by_source(read_source(sf, 1000))
-    assert got["feed.jsonl#L1"].reason == "record too large: over 0.0 MB (TIMELINE_MAX_DOC_MB)"
+    assert got["feed.jsonl#L1"].reason == "record too large: over 0.001 MB (TIMELINE_MAX_DOC_MB)"
     assert got["feed.jsonl#L2"].text == "Small one on 3 May 2021."
 
 
@@ -369,7 +369,7 @@ def test_a_file_changed_after_the_walk_is_quarantined_not_read_past_the_limit(tm
     with open(tmp_path / "a.txt", "a") as fh:  # grew past the limit after it was listed
         fh.write("More text. " * 200)
     (rej,) = read_source(sf, 1000)
-    assert isinstance(rej, Rejected) and rej.reason.startswith("file too large: more than 0.0 MB when read")
+    assert isinstance(rej, Rejected) and rej.reason.startswith("file too large: more than 0.001 MB when read")
     os.remove(tmp_path / "a.txt")
     os.mkfifo(tmp_path / "a.txt")  # replaced by a pipe: refused at once, never waited on
     (rej,) = read_source(sf, 1000)

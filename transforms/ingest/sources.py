@@ -261,7 +261,7 @@ def read_source(sf: SourceFile, max_bytes: int, position: Position | None = None
         return
     if sf.size > max_bytes and fmt != "jsonl":
         yield Rejected(sf.rel, sf.root, "ingest",
-                       f"file too large: {sf.size / 1e6:.1f} MB > limit {max_bytes / 1e6:.1f} MB (TIMELINE_MAX_DOC_MB)")
+                       f"file too large: {sf.size / 1e6:.3g} MB > limit {max_bytes / 1e6:.3g} MB (TIMELINE_MAX_DOC_MB)")
         return
     try:
         if fmt == "jsonl":
@@ -304,7 +304,7 @@ def read_bytes(path: str, size: int, limit: int | None = None) -> bytes:
         total = len(chunks[0])
         while chunks[-1]:
             if total > cap:
-                raise BadInput(f"file too large: more than {cap / 1e6:.1f} MB when read (it grew after the folder "
+                raise BadInput(f"file too large: more than {cap / 1e6:.3g} MB when read (it grew after the folder "
                                "was listed; limit TIMELINE_MAX_DOC_MB)")
             chunks.append(os.read(fd, int(min(max(size, 1 << 16), cap + 1 - total))))
             total += len(chunks[-1])
@@ -368,7 +368,7 @@ def _read_jsonl(sf: SourceFile, max_bytes: int, pos: Position) -> Iterator[Docum
                 continue
             produced = True
             if too_long:
-                yield Rejected(source, sf.root, "ingest", f"record too large: over {max_bytes / 1e6:.1f} MB "
+                yield Rejected(source, sf.root, "ingest", f"record too large: over {max_bytes / 1e6:.3g} MB "
                                                           "(TIMELINE_MAX_DOC_MB)")
                 continue
             try:  # each line on its own: whatever one line holds, the next line is read
