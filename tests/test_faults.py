@@ -250,6 +250,21 @@ def test_a_full_disk_at_start_is_one_line_not_a_traceback(tmp_path, monkeypatch,
     assert out == f"timeline: cannot run: No space left on device: {tmp_path / 'lake' / '.lock'}\n"
 
 
+def test_the_full_build_in_its_own_process_never_imports_the_callers_main_again(tmp_path):
+    """Under a scheduler the task's ``__main__`` is the `airflow` command: the spawned build process imported it
+    again, Airflow failed to start there, and every full warehouse build failed with BrokenProcessPool (found
+    running benchmarks/inbox_demo.sh; `timeline run` was not affected)."""
+    script = tmp_path / "caller.py"
+    script.write_text("import sys\n"
+                      "if __name__ != '__main__':\n"
+                      "    raise RuntimeError('the caller\\'s main was imported again')\n"
+                      "from transforms.warehouse.builder import build_apart\n"
+                      "print(build_apart(sys.argv[1], sys.argv[2])['status'])\n")
+    out = subprocess.run([sys.executable, str(script), str(tmp_path / "lake"), str(tmp_path / "wh.duckdb")],
+                         cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert out.stdout.strip() == "built", out.stderr[-500:]
+
+
 @pytest.mark.parametrize("kind", ["duckdb", "text", "folder"])
 def test_a_file_that_is_not_a_timeline_warehouse_is_never_replaced(tmp_path, capsys, kind):
     """`--warehouse` pointing at a user's own DuckDB database or a text file replaced it (hostile run)."""

@@ -12,6 +12,7 @@ import os
 import signal
 import sys
 import threading
+from contextlib import contextmanager
 
 PR_SET_PDEATHSIG = 1
 
@@ -65,3 +66,21 @@ def alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+@contextmanager
+def main_not_reimported():
+    """While this is active, a spawned child does not run the parent's ``__main__`` again (multiprocessing's
+    spawn re-imports it to find the functions it runs). Under a scheduler the parent's main is the ``airflow``
+    command, whose import in the child fails before the child does anything; the child's work must be an
+    importable function (it is: the warehouse build)."""
+    main = sys.modules["__main__"]
+    saved = {k: main.__dict__[k] for k in ("__file__", "__spec__") if k in main.__dict__}
+    main.__dict__.pop("__file__", None)
+    main.__spec__ = None
+    try:
+        yield
+    finally:
+        main.__dict__.pop("__spec__", None)
+        main.__dict__.update(saved)
+

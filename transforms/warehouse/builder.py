@@ -223,13 +223,15 @@ def build_apart(lake_dir: Path, warehouse: Path, memory: str = "1GB") -> dict:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    from transforms.orchestration.processes import die_with_parent
+    from transforms.orchestration.processes import die_with_parent, main_not_reimported
 
     if build_mode(fingerprint(lake_dir), lake.committed_runs(lake_dir), current_build(Path(warehouse))) != "full":
         return build(lake_dir, warehouse, memory=memory)
     with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
                              initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
-        return pool.submit(build, lake_dir, warehouse, memory=memory).result()
+        with main_not_reimported():  # the child starts at this submit
+            future = pool.submit(build, lake_dir, warehouse, memory=memory)
+        return future.result()
 
 
 def summary(warehouse: Path) -> dict:
