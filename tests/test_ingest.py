@@ -413,3 +413,15 @@ def test_invisible_and_full_width_characters_are_normalised():
 
     assert tidy("Ｃｈｉｎａ banned it on March\u200b 7,\u200b 2022.\ufeff Germany\u00a0too. 👩\u200d💻") == \
         "China banned it on March 7, 2022. Germany too. 👩\u200d💻"
+
+
+@pytest.mark.parametrize("record, reason", [
+    ('{"text": ["a"]}', "JSONL record's 'text' is not text: list"),
+    ('{"text": 5}', "JSONL record's 'text' is not text: int"),
+    ('{"title": "x"}', "JSONL record has no 'text'"),
+])
+def test_a_jsonl_text_of_the_wrong_type_says_so(tmp_path, record, reason):
+    """A list or number as 'text' was reported as "has no 'text'" (hostile run)."""
+    (tmp_path / "f.jsonl").write_text(record + "\n")
+    (rej,) = read_all(tmp_path)
+    assert rej.reason == reason

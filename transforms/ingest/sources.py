@@ -386,7 +386,7 @@ def _jsonl_record(raw: bytes, source: str, root: str) -> Document:
     record = parse_json_record(line.rstrip("\r\n"))
     text = record.get("text")
     if not isinstance(text, str) or not text.strip():
-        raise BadInput("JSONL record has no 'text'")
+        raise BadInput("JSONL record has no 'text'" if text is None or isinstance(text, str) else f"JSONL record's 'text' is not text: {type(text).__name__}")
     body = _require_text(_finish(clean.strip_markup(text)))
     notes: list[str] = []
     published = meta_date(record.get("published"), "record's metadata", notes)
