@@ -247,14 +247,15 @@ def _ambiguous_sets() -> dict:
 
 
 @functools.cache
-def _sets():
-    cfg = config()
-    r = cfg["roles"]
-    a = cfg["ambiguous"]
-    return (frozenset(r["origin_nouns"]), frozenset(r["institution_nouns"]), frozenset(r["people_nouns"]),
-            tuple(r["origin_suffixes"]), frozenset(a["needs_context"]), frozenset(a["food_words"]),
-            frozenset(a["us_context"]), tuple(w.lower() for w in r["origin_before"]), tuple(r["institution_heads"]),
-            {code: frozenset(ws) for code, ws in r["denominations"].items()}, frozenset(r["named_after"]))
+def _sets() -> dict:
+    """The [roles] and [ambiguous] word lists, by name, in the forms the matchers test them."""
+    r, a = config()["roles"], config()["ambiguous"]
+    out = {k: frozenset(r[k]) for k in ("origin_nouns", "institution_nouns", "people_nouns", "named_after")}
+    out |= {k: frozenset(a[k]) for k in ("needs_context", "food_words")}
+    out |= {"origin_suffixes": tuple(r["origin_suffixes"]), "institution_heads": tuple(r["institution_heads"]),
+            "origin_before": tuple(w.lower() for w in r["origin_before"]),
+            "denominations": {code: frozenset(ws) for code, ws in r["denominations"].items()}}
+    return out
 
 
 def _role(text: str, start: int, end: int, code: str, kind: str) -> str:
@@ -262,8 +263,9 @@ def _role(text: str, start: int, end: int, code: str, kind: str) -> str:
         return "global"
     if kind == "institution":
         return "institution"
-    origin_nouns, inst_nouns, people_nouns, origin_suffixes, *_, origin_before, inst_heads, denominations, named = _sets()
-    if text.startswith(origin_suffixes, end, end + 20):
+    w = _sets()
+    origin_nouns, inst_nouns, people_nouns = w["origin_nouns"], w["institution_nouns"], w["people_nouns"]
+    if text.startswith(w["origin_suffixes"], end, end + 20):
         return "origin"
     if text.startswith("-", end, end + 20):
         return "place"                                 # "China-foreign joint venture", "pro-Moscow"
@@ -272,21 +274,22 @@ def _role(text: str, start: int, end: int, code: str, kind: str) -> str:
     if low.endswith(" the"):
         low = low[:-4].rstrip()
         head = head[:-4].rstrip()
-    if low.endswith(origin_before):
+    if low.endswith(w["origin_before"]):
         return "origin"
-    if head.endswith(" of") and head[:-3].rstrip().endswith(inst_heads):
+    if head.endswith(" of") and head[:-3].rstrip().endswith(w["institution_heads"]):
         return "institution"
-    words = [w.lower() for w in _next_words(text, _POSS_RE.match(text, end).end(), 2)]
-    if words and (words[0] in denominations.get(code, ()) or words[0] in named and _next_words(text, end, 1)[0][0].isupper()):
+    raw = _next_words(text, _POSS_RE.match(text, end).end(), 2)
+    words = [x.lower() for x in raw]
+    if words and (words[0] in w["denominations"].get(code, ()) or words[0] in w["named_after"] and raw[0][:1].isupper()):
         return "origin"                                # "1.96 billion U.S. dollars", "a Vietnam War pilot"
     if words and words[0] in people_nouns:
         return "place"
-    for w in words[:2]:
-        if w in inst_nouns:
+    for x in words[:2]:
+        if x in inst_nouns:
             return "institution"
-        if w in people_nouns:
+        if x in people_nouns:
             return "place"
-        if kind == "demonym" and w in origin_nouns:
+        if kind == "demonym" and x in origin_nouns:
             return "origin"
     return "place"
 
@@ -295,7 +298,7 @@ def find(text: str, exclude: list[tuple[int, int]] | tuple = ()) -> list[Mention
     """All market mentions in ``text`` in order; spans in ``exclude`` (e.g. actor names) are skipped."""
     alias_re, glob_re, media_after, media_before = _matchers()
     al = aliases()
-    needs_context, food_words = _sets()[4:6]
+    needs_context, food_words = _sets()["needs_context"], _sets()["food_words"]
     langs = language_spans(text)
     raw = _raw_matches(text, alias_re)
     out: list[Mention] = []

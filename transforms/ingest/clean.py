@@ -166,9 +166,9 @@ def split_header(text: str) -> Header:
     """Find a publication date in the first lines, with the title above it and a URL below it.
 
     Recognised: Markdown front matter ("---", ``key: value`` lines, "---"; TOML's "+++" and ``key = value``:
-    the front_matter_* keys of boilerplate.toml), a line that is only a date (``20220303``, ``2022-03-03``, ``Date: 2022-03-03``) within
-    the first four non-empty lines, and a ``date 2021-12-31`` prefix at the very start (the rest of that line
-    is body text). Header lines are removed from the body; everything else is left alone.
+    the front_matter_* keys of boilerplate.toml), a line that is only a date (``20220303``, ``2022-03-03``,
+    ``Date: 2022-03-03``) within the first four non-empty lines, and a ``date 2021-12-31`` prefix at the very
+    start (the rest of that line is body text). Header lines are removed from the body; the rest is left alone.
     """
     front = _FRONT_MATTER.match(text)
     if front and _is_front_matter(front.group(2)):

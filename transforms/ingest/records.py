@@ -59,6 +59,16 @@ def _unstorable(value) -> str | None:
     return None
 
 
+def record_text(record: dict) -> str:
+    """A JSONL record's article text; BadInput when it has none or it is not text (a list, a number)."""
+    text = record.get("text")
+    if text is not None and not isinstance(text, str):
+        raise BadInput(f"JSONL record's 'text' is not text: {type(text).__name__}")
+    if not text or not text.strip():
+        raise BadInput("JSONL record has no 'text'")
+    return text
+
+
 def text_field(record: dict, key: str, where: str, notes: list[str]) -> str | None:
     """A title/url field: text as is, a number as its digits; any other type is ignored, with a note."""
     value = record.get(key)

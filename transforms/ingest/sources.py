@@ -20,7 +20,7 @@ from transforms.ingest.decoding import decode
 from transforms.ingest.feeds import Position, read_lines
 from transforms.ingest.html import from_html
 from transforms.ingest.models import BadInput, Document, Rejected
-from transforms.ingest.records import MAX_SIDECAR_BYTES, meta_date, parse_json_record, text_field
+from transforms.ingest.records import MAX_SIDECAR_BYTES, meta_date, parse_json_record, record_text, text_field
 
 FORMATS = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md", ".jsonl": "jsonl",
            ".html": "html", ".htm": "html"}
@@ -384,10 +384,7 @@ def _read_jsonl(sf: SourceFile, max_bytes: int, pos: Position) -> Iterator[Docum
 def _jsonl_record(raw: bytes, source: str, root: str) -> Document:
     line, encoding = decode(raw)
     record = parse_json_record(line.rstrip("\r\n"))
-    text = record.get("text")
-    if not isinstance(text, str) or not text.strip():
-        raise BadInput("JSONL record has no 'text'" if text is None or isinstance(text, str) else f"JSONL record's 'text' is not text: {type(text).__name__}")
-    body = _require_text(_finish(clean.strip_markup(text)))
+    body = _require_text(_finish(clean.strip_markup(record_text(record))))
     notes: list[str] = []
     published = meta_date(record.get("published"), "record's metadata", notes)
     meta = {k: v for k, v in record.items() if k not in ("text", "title", "url", "published")}
