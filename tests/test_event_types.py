@@ -63,6 +63,20 @@ def test_classify(sentence, date, etype, trigger):
     assert classify(sentence, date) == (etype, trigger)
 
 
+@pytest.mark.parametrize("sentence,date,etype,trigger", [
+    ("Tokyo stocks crashed on Monday.", "Monday", "market_move", "crashed"),      # generic words in a market ...
+    ("Shares closed higher on Friday.", "Friday", "market_move", "closed"),
+    ("Dell delayed its third-quarter results on Tuesday.", "Tuesday", "earnings", "results"),
+    ("A fighter jet crashed near the border on Monday.", "Monday", "other", None),  # ... not elsewhere
+    ("The border crossing closed on Friday.", "Friday", "other", None),
+    ("Thousands rallied in the capital on Sunday.", "Sunday", "other", None),
+    ("The team's 2-1 loss on Wednesday ended the run.", "Wednesday", "other", None),
+    ("The results of Thursday's vote were still being counted.", "Thursday", "other", None),
+])
+def test_generic_triggers_need_their_market_or_company_context(sentence, date, etype, trigger):
+    assert classify(sentence, date) == (etype, trigger)
+
+
 def test_report_is_chosen_for_the_date_of_the_report_and_exit_for_the_reported_date():
     s = ("On December 27, the Jerusalem Post reported that many Palestinian buyers received a text message "
          "stating that in 2022, Aliexpress would no longer be serving customers in the Palestinian Territories.")

@@ -25,6 +25,8 @@ class EventType:
     priority: int
     definition: str
     triggers: tuple[str, ...]
+    context: frozenset[str] = frozenset()      # lemmas one of which a "~" trigger needs in its sentence
+    needs_context: frozenset[str] = frozenset()  # the triggers written with "~" ("~crash": a plane's is no market move)
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,8 +43,13 @@ class Trigger:
 def types() -> tuple[EventType, ...]:
     out = []
     for row in knowledge.csv_rows("event_types.csv"):
-        trig = tuple(t.strip().lower() for t in row["triggers"].split("|") if t.strip())
-        out.append(EventType(row["type"], int(row["priority"]), row["definition"], trig))
+        written = [t.strip().lower() for t in row["triggers"].split("|") if t.strip()]
+        trig = tuple(t.lstrip("~") for t in written)
+        context = frozenset(t.strip().lower() for t in (row.get("context") or "").split("|") if t.strip())
+        needs = frozenset(t[1:] for t in written if t.startswith("~"))
+        if needs and not context:
+            raise ValueError(f"event_types.csv: {row['type']} has '~' triggers but no context lemmas")
+        out.append(EventType(row["type"], int(row["priority"]), row["definition"], trig, context, needs))
     return tuple(out)
 
 
@@ -93,12 +100,12 @@ def lemmas(word: str) -> tuple[str, ...]:
 
 
 @functools.cache
-def _index() -> dict[str, list[tuple[tuple[str, ...], str, int]]]:
-    idx: dict[str, list[tuple[tuple[str, ...], str, int]]] = {}
+def _index() -> dict[str, list[tuple[tuple[str, ...], str, int, frozenset[str] | None]]]:
+    idx: dict[str, list[tuple[tuple[str, ...], str, int, frozenset[str] | None]]] = {}
     for t in types():
         for trig in t.triggers:
             parts = tuple(trig.split())
-            idx.setdefault(parts[0], []).append((parts, t.name, t.priority))
+            idx.setdefault(parts[0], []).append((parts, t.name, t.priority, t.context if trig in t.needs_context else None))
     for v in idx.values():
         v.sort(key=lambda x: -len(x[0]))                 # longest phrase first
     return idx
@@ -131,6 +138,7 @@ def _find_triggers(text: str, start: int, end: int, exclude) -> list[Trigger]:
     out: list[Trigger] = []
     n = len(ms)
     nxt = 0                                           # tokens before this belong to an earlier phrase
+    sentence_lemmas = None                            # for the triggers that need context, once
     # only the tokens with candidate triggers are visited (the per-word lookup runs in C)
     for i in compress(range(n), map(_WORD_TRIGGERS.__getitem__, words)):
         if i < nxt:
@@ -139,7 +147,7 @@ def _find_triggers(text: str, start: int, end: int, exclude) -> list[Trigger]:
         if exclude and exclude.overlaps(s, e):
             continue
         w = words[i]
-        for parts, name, prio in _WORD_TRIGGERS[w]:
+        for parts, name, prio, context in _WORD_TRIGGERS[w]:
             k = len(parts)
             if k == 1 and w[:1].isupper() and i > 0 \
                     and not _CLAUSE_START_RE.search(text, max(start, s - 3), s):
@@ -149,6 +157,11 @@ def _find_triggers(text: str, start: int, end: int, exclude) -> list[Trigger]:
                     continue
                 if not all(parts[j] in lemmas(words[i + j]) for j in range(1, k)):
                     continue
+            if context is not None:
+                if sentence_lemmas is None:
+                    sentence_lemmas = {lem for x in words for p in x.split("-") for lem in lemmas(p)}  # third-quarter
+                if context.isdisjoint(sentence_lemmas):
+                    continue                          # "the plane crashed": no market's crash
             last_end = ms[i + k - 1].end()
             out.append(Trigger(s, last_end, text[s:last_end], name, prio, i))
             nxt = i + k
@@ -160,7 +173,7 @@ _GROUP = re.Match.group
 _FIRST = itemgetter(0)
 
 
-def _word_triggers(word: str) -> tuple[tuple[tuple[str, ...], str, int], ...]:
+def _word_triggers(word: str) -> tuple[tuple[tuple[str, ...], str, int, frozenset[str] | None], ...]:
     """Trigger entries whose first word is a lemma of ``word``, longest phrases first."""
     idx = _index()
     found = [entry for lem in lemmas(word) for entry in idx.get(lem, ())]
