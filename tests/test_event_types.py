@@ -72,6 +72,9 @@ def test_classify(sentence, date, etype, trigger):
     ("Thousands rallied in the capital on Sunday.", "Sunday", "other", None),
     ("The team's 2-1 loss on Wednesday ended the run.", "Wednesday", "other", None),
     ("The results of Thursday's vote were still being counted.", "Thursday", "other", None),
+    ("The minister will leave for Lima on Wednesday.", "Wednesday", "other", None),
+    ("The boy was rescued by fishermen on Nov. 25.", "Nov. 25", "other", None),
+    ("In March 2024 the platform reached 8 million users.", "March 2024", "metric", "reached"),
 ])
 def test_generic_triggers_need_their_market_or_company_context(sentence, date, etype, trigger):
     assert classify(sentence, date) == (etype, trigger)
