@@ -358,3 +358,19 @@ def test_a_sentence_naming_dates_by_the_hundred_is_a_list_bounded_and_noted():
     assert sum(r["date_text"] == "'90s" for r in result["events"]) <= 2 * n + n
     assert any(r["date_text"] == "May 2021" for r in result["events"])
     assert len(d.notes) == 1 and "were not made events" in d.notes[0]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The Asian Games will run December 1-15 in Doha.", [("December 1-15", "2006-12-01", D(2006, 12, 1), D(2006, 12, 15))]),
+    ("He killed 13 women between 1975 and 1980.", [("1975 and 1980", "1975", D(1975, 1, 1), D(1980, 12, 31))]),
+    ("Sales rose from May to July.", [("May to July", "2006-05", D(2006, 5, 1), D(2006, 7, 31))]),
+    ("He spoke on Monday and on Tuesday.", [("Monday", "2006-11-13", D(2006, 11, 13), D(2006, 11, 13)),
+                                            ("Tuesday", "2006-11-14", D(2006, 11, 14), D(2006, 11, 14))]),
+    ("He spoke on Monday and Tuesday.", [("Monday", "2006-11-13", D(2006, 11, 13), D(2006, 11, 13)),
+                                         ("Tuesday", "2006-11-14", D(2006, 11, 14), D(2006, 11, 14))]),
+])
+def test_a_range_of_dates_is_one_event_from_its_start_to_its_end(text, expected):
+    rows = events.extract(doc(text, published=D(2006, 11, 13)), "r1")["events"]
+    assert [(e["date_text"], e["timex"], e["date_start"], e["date_end"]) for e in rows] == expected
+    for e in rows:
+        assert text[e["char_start"]:e["char_end"]] == e["date_text"]

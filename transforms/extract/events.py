@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import bisect
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from transforms.extract import actors as actors_mod
 from transforms.extract import attribution, event_types, markets, organisations, sentences
@@ -101,6 +101,21 @@ def _bounded(timexes: list, sent_starts: list[int], sents, doc: Document) -> lis
     return kept
 
 
+def _ranges(text: str, timexes: list) -> list:
+    """A range is one event ("December 1-15", "between 1975 and 1980"): its start's timex, value and precision,
+    ``date_end`` and the offsets reaching to the range's end (``temporal.range_end`` says what a range is)."""
+    from transforms.temporal import range_end
+
+    out: list = []
+    for t in timexes:
+        if out and range_end(text, out[-1], t):
+            a = out[-1]
+            out[-1] = replace(a, end=t.end, text=text[a.start:t.end], date_end=t.date_end)
+        else:
+            out.append(t)
+    return out
+
+
 def _heuristic_spans(event_sents, sents) -> list[tuple[int, int]]:
     """Where the name heuristic runs: the event sentences and the document's first three sentences (where
     news introduces its companies by full name: "Unisys Corp.")."""
@@ -145,9 +160,9 @@ def extract(doc: Document, run_id: str) -> dict[str, list[dict]]:
     tagged = tag(text, doc.published)
     if doc.published is None:
         infer_publication_date(doc, tagged)
-    timexes = [t for t in tagged
-               if t.resolved is not None and t.date_start is not None and t.date_end is not None
-               and not t.resolved.endswith("_REF")]
+    timexes = _ranges(text, [t for t in tagged
+                             if t.resolved is not None and t.date_start is not None and t.date_end is not None
+                             and not t.resolved.endswith("_REF")])
     if not timexes:
         return result
 

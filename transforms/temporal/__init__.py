@@ -1,6 +1,6 @@
 """Temporal expression tagger (TIMEX3: DATE, TIME, DURATION, SET) for news text.
 
-    from transforms.temporal import Timex, tag, reference_date, run_jsonl
+    from transforms.temporal import Timex, tag, range_end, reference_date, run_jsonl
 
 Knowledge (word lists, normalisation tables, patterns) lives in the TOML files; the engine
 (engine.py) compiles it into one scanner and normalises matches against the document creation
@@ -8,7 +8,7 @@ time (DCT) or, without a DCT, against the text's own reference date (``reference
 """
 from __future__ import annotations
 
-from .engine import Timex, reference_date, tag
+from .engine import Timex, range_end, reference_date, tag
 from .jsonl import run_jsonl
 
-__all__ = ["Timex", "tag", "reference_date", "run_jsonl"]
+__all__ = ["Timex", "tag", "range_end", "reference_date", "run_jsonl"]

@@ -148,6 +148,20 @@ _NAMED_QUARTER = frozenset(("quarter", "quarter_code"))  # "the third quarter", 
 _RANGE_GAP = re.compile(K["extent"]["range_gap"], re.IGNORECASE)
 
 
+_RANGE_OPENERS = K["extent"]["range_openers"]
+
+
+def range_end(text: str, a: Timex, b: Timex) -> bool:
+    """Does ``b`` end a range that ``a`` begins ("December 1-15", "from May to July", "between 1975 and 1980",
+    "Monday through Friday")? Both dates or times, ``b`` not before ``a``."""
+    m = _RANGE_GAP.fullmatch(text, a.end, b.start)
+    if m is None or a.date_start is None or b.date_start is None or a.type not in ("DATE", "TIME") \
+            or b.type not in ("DATE", "TIME") or b.date_start < a.date_start or b.date_end < a.date_end:
+        return False
+    opener = _RANGE_OPENERS.get(m.group().strip().lower())
+    return opener is None or text[max(0, a.start - 20):a.start].rstrip().lower().endswith(opener)
+
+
 def _range_year(text: str, out: list, t: Timex) -> None:
     """"from November 20 to November 21, 1991": the day read without a year before a range's second day takes
     that day's year (the year before when its month and day come later: "December 30 to January 2, 1992")."""
