@@ -1007,3 +1007,13 @@ def test_a_futures_contract_month_is_the_coming_one(text, month, value):
 def test_the_closing_half_of_a_year(text, expr, value):
     t = find(text, D(1997, 4, 23), expr)
     assert (t.text, t.value) == (expr, value)
+
+
+@pytest.mark.parametrize("text, span, value, end", [
+    ("the 1997-98 Asian financial crisis", "1997-98", "1997", dt.date(1998, 12, 31)),
+    ("the 2005/06 season", "2005/06", "2005", dt.date(2006, 12, 31)),
+    ("from 1978-84.", "1978-84", "1978", dt.date(1984, 12, 31)),
+])
+def test_a_year_range_with_a_two_digit_end_is_one_timex_to_the_end_year(text, span, value, end):
+    (t,) = tag(text, dt.date(2006, 11, 13))
+    assert (t.text, t.type, t.value, t.date_start, t.date_end) == (span, "DATE", value, dt.date(int(value), 1, 1), end)

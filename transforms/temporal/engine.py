@@ -248,10 +248,14 @@ def _run(text: str, cands, anchor: Anchor) -> list[Timex]:
             y2 = int(y2s) if len(y2s) == 4 else (y1 // 100) * 100 + int(y2s)
             if not y1 < y2 <= y1 + 100 or reject_number(text, s, e):
                 continue
-            e1 = s + len(g["y1"])
-            _emit(text, s, e1, Norm("DATE", f"{y1:04d}"), out, doc)
-            if len(y2s) == 4:
+            if len(y2s) == 4:                        # "1975-1990": two years
+                _emit(text, s, s + len(g["y1"]), Norm("DATE", f"{y1:04d}"), out, doc)
                 _emit(text, e - len(y2s), e, Norm("DATE", f"{y2:04d}"), out, doc)
+            else:                                    # "1997-98": one timex, the first year's, ending with the second
+                n = len(out)
+                _emit(text, s, e, Norm("DATE", f"{y1:04d}"), out, doc)
+                if len(out) > n and out[-1].date_end is not None:
+                    out[-1] = replace(out[-1], date_end=out[-1].date_end.replace(year=y2))
             continue
         if kind == "era_year" and g.get("y0"):
             # "1354 to 1345 B.C.": two years, the era written once, after the second
