@@ -51,6 +51,10 @@ def test_identity_prefers_the_record_id_then_the_url_then_the_path():
     assert source_identity(doc(source=f"{ARCHIVE}/2026-11-27/r1/sub/a.txt")) == "inbox:sub/a.txt"  # not path:/src/sub/a.txt
     assert source_identity(doc(format="jsonl", source="feed.jsonl#L3")) is None  # a line number is no identity
     assert source_identity(doc(metadata={"id": True})) == "path:/src/a.txt"  # not an id
+    structured = source_identity(doc(format="jsonl", metadata={"id": {"n": 7, "feed": "x"}}))
+    assert structured == source_identity(doc(format="jsonl", metadata={"id": {"feed": "x", "n": 7}})) \
+        == 'id:/src:{"feed":"x","n":7}'                                      # a structured id identifies too
+    assert source_identity(doc(format="jsonl", metadata={"id": {}})) is None
     assert dropped_name("inbox-archive/x") == "inbox-archive/x"
 
 

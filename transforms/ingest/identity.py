@@ -4,7 +4,8 @@ A document's ``doc_id`` is the hash of its text; its *identity* says which artic
 that a corrected article (same identity, new text) becomes a new version that supersedes the earlier one
 (the warehouse's ``document_versions``, ``events.superseded_by``, ``event_history``). In order:
 
-1. the publisher's record ``id`` (a JSONL field or a sidecar's), scoped to the source folder;
+1. the publisher's record ``id`` (a JSONL field or a sidecar's; a number, text or a JSON object), scoped to the
+   source folder;
 2. the article's URL, normalised (scheme and host lower case, no fragment, no tracking parameters,
    no trailing slash) — the same URL is the same article whichever folder it came through;
 3. the file's path in its source folder; an inbox file's is its name as dropped into the inbox
@@ -16,6 +17,7 @@ article, so such a record is never taken for a correction of another.
 """
 from __future__ import annotations
 
+import json
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from transforms.ingest.inbox import dropped_name
@@ -46,7 +48,9 @@ def normalise_url(url: str) -> str | None:
 def source_identity(doc: Document) -> str | None:
     """The identity of the article ``doc`` is a version of (see the module's docstring)."""
     record_id = doc.metadata.get("id") if doc.metadata else None
-    if isinstance(record_id, (str, int)) and not isinstance(record_id, bool) and str(record_id).strip():
+    if isinstance(record_id, (dict, list)) and record_id:  # a structured id ({"feed": "x", "n": 7}): in one spelling
+        record_id = json.dumps(record_id, sort_keys=True, separators=(",", ":"), default=str)
+    if isinstance(record_id, (str, int, float)) and not isinstance(record_id, bool) and str(record_id).strip():
         return f"id:{doc.source_root}:{str(record_id).strip()}"
     url = normalise_url(doc.url) if doc.url else None
     if url:
