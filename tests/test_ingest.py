@@ -70,6 +70,7 @@ def test_markdown_markup_is_stripped(seeds):
 def test_doc_id_is_a_hash_of_normalised_text():
     assert doc_id_for("a  b\n c") == doc_id_for("a b c")
     assert doc_id_for("a b c") != doc_id_for("a b d")
+    assert doc_id_for("a b c", dt.date(2022, 6, 23)) != doc_id_for("a b c", dt.date(2022, 6, 30)) != doc_id_for("a b c")
 
 
 @pytest.mark.parametrize("data,encoding", [

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from transforms.ingest import clean, sources
+from transforms.ingest import clean, discovery, sources
 from transforms.ingest.models import BadInput
 
 
@@ -67,10 +67,10 @@ def test_code_lines_found_as_before_the_prefilter():
 @pytest.mark.parametrize("rel", ["a.txt", "a/b.txt", "a/..txt", "a/.txt", "a/b.", "a/b..txt", "a/b.tar.gz", "a/b",
                                  "a//b.md", "a/b.txt/", "a/b.txt/.", "..", ".", "x/..", "a/b.TXT", "a/ .txt"])
 def test_paths_as_pathlib_gives_them(rel):
-    assert sources._suffix(rel) == Path(rel).suffix
+    assert discovery.suffix_of(rel) == Path(rel).suffix
     path = Path("/srv/root") / rel  # the reader passes the joined string, as the walk's names make it
-    assert sources._sidecar_paths(str(path)) == (str(path.with_name(path.name + sources.SIDECAR_SUFFIX)),
-                                                 str(path.with_suffix(sources.SIDECAR_SUFFIX)))
+    assert discovery.sidecar_paths(str(path)) == (str(path.with_name(path.name + discovery.SIDECAR_SUFFIX)),
+                                                 str(path.with_suffix(discovery.SIDECAR_SUFFIX)))
 
 
 @pytest.mark.parametrize("walked, now", [(0, 0), (0, 5), (5, 5), (5, 3), (5, 200_000), (70_000, 70_000), (3, 0)])
@@ -109,7 +109,7 @@ def test_read_bytes_stops_at_the_limit_whatever_the_walk_saw(tmp_path, walked):
 def test_is_file_as_pathlib_gives_it(tmp_path):
     (tmp_path / "f.json").write_text("{}")
     for p in (tmp_path / "f.json", tmp_path, tmp_path / "missing.json", tmp_path / "f.json" / "below.json"):
-        assert sources._is_file(str(p)) == p.is_file()
+        assert discovery.is_file(str(p)) == p.is_file()
 
 
 @pytest.mark.parametrize("raw", ["a\r\nb\rc\n", "x\u00a0y \n\n\n\nz\t\n", "\r\n\r\n  lead\r\r\rend  ", "plain\n\ntext",

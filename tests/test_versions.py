@@ -4,6 +4,8 @@ files into the archive without losing or repeating any."""
 from __future__ import annotations
 
 import json
+import os
+import time
 from dataclasses import replace
 
 import duckdb
@@ -106,6 +108,31 @@ def test_a_corrected_article_replaces_its_events_and_history_shows_both(settings
     build(settings.lake, full, force=True)
     for table in ("events", "document_versions", "event_history", "timeline", "market_timeline", "actors"):
         assert rows(settings.warehouse, f"SELECT * FROM {table} ORDER BY ALL") == rows(full, f"SELECT * FROM {table} ORDER BY ALL"), table
+
+
+def test_a_corrected_publication_date_alone_is_a_new_version(settings, validator):
+    """Only the date changes: a sidecar edited alone, a feed re-sending its record, front matter. The relative
+    dates ("on Monday") then resolve against the corrected day (a hostile run found the correction dropped as a
+    duplicate, and a sidecar edited alone not even read)."""
+    src = settings.sources[0]
+    (src / "n.txt").write_text("Nike exits Russia\n\nNike said on Monday it would close its stores in Russia.\n")
+    (src / "n.json").write_text('{"published": "2022-06-23"}')
+    (src / "f.jsonl").write_text('{"id": "x1", "published": "2022-06-23", "text": "Nike said on Monday it would exit."}\n')
+    (src / "m.md").write_text("---\npublished: 2022-06-23\n---\nNike said on Tuesday it would exit Russia.\n")
+    run(settings, "r1", validator)
+    query = "SELECT source, date_start FROM timeline ORDER BY source"
+    assert [(s, str(d)) for s, d in rows(settings.warehouse, query)] == [
+        ("f.jsonl#L1", "2022-06-20"), ("m.md", "2022-06-21"), ("n.txt", "2022-06-20")]
+    (src / "n.json").write_text('{"published": "2022-06-30"}')          # the sidecar alone
+    os.utime(src / "n.json", ns=(time.time_ns() + 10**9,) * 2)
+    with open(src / "f.jsonl", "a") as feed:
+        feed.write('{"id": "x1", "published": "2022-06-30", "text": "Nike said on Monday it would exit."}\n')
+    (src / "m.md").write_text("---\npublished: 2022-06-30\n---\nNike said on Tuesday it would exit Russia.\n")
+    run(settings, "r2", validator)
+    assert [(s, str(d)) for s, d in rows(settings.warehouse, query)] == [
+        ("f.jsonl#L2", "2022-06-27"), ("m.md", "2022-06-28"), ("n.txt", "2022-06-27")]
+    assert rows(settings.warehouse, "SELECT count(*), count(DISTINCT identity) FROM document_versions "
+                                    "WHERE superseded_by IS NOT NULL") == [(3, 3)]
 
 
 def test_an_article_edited_to_another_articles_words_is_a_version_of_it(settings, validator, tmp_path):

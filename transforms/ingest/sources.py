@@ -1,4 +1,5 @@
-"""Find source files and turn each into Documents (or Rejected records with a reason).
+"""Turn each source file into Documents (or Rejected records with a reason); the files are found by
+transforms.ingest.discovery (``discover``, re-exported here).
 
 Formats: .txt/.md (plain text, light Markdown), .jsonl (one article per line), .html/.htm (main text
 extracted with trafilatura). Every file found is accounted for: it yields Documents, or Rejected entries
@@ -6,180 +7,34 @@ that end up in the quarantine table.
 """
 from __future__ import annotations
 
-import errno
+import datetime as dt
 import hashlib
-import operator
 import os
 import stat
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 from pathlib import Path
 
 from transforms.ingest import clean
 from transforms.ingest.decoding import decode
+from transforms.ingest.discovery import (FORMATS, SourceFile, discover, inside, is_file, printable_name,
+                                         sidecar_paths, suffix_of)
 from transforms.ingest.feeds import Position, read_lines
 from transforms.ingest.html import from_html
 from transforms.ingest.models import BadInput, Document, Rejected
 from transforms.ingest.records import MAX_SIDECAR_BYTES, meta_date, parse_json_record, record_text, text_field
 
-FORMATS = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md", ".jsonl": "jsonl",
-           ".html": "html", ".htm": "html"}
-SIDECAR_SUFFIX = ".json"
-SIDECAR_FORMATS = [ext for ext, fmt in FORMATS.items() if fmt != "jsonl"]  # a JSONL record carries its own
-
-
-@dataclass(frozen=True, slots=True)
-class SourceFile:
-    root: str      # the source folder as given
-    rel: str       # path relative to root, with forward slashes
-    size: int
-    mtime_ns: int
-
-    @property
-    def path(self) -> Path:
-        return Path(self.root) / self.rel
-
-
-# --- discovery --------------------------------------------------------------------------------------
-
-def discover(roots: Iterable[str | os.PathLike], exclude: Iterable[str | os.PathLike] = ()) -> Iterator[SourceFile | Rejected]:
-    """Walk the source folders (sorted, recursively, following symlinks safely).
-
-    Files and folders whose name starts with a dot are not inputs, nor are the ``exclude`` paths (the
-    run's own lake, warehouse, reports, ... when they lie inside a source folder). Sidecars
-    (``<name>.json`` beside a supported file) belong to that file. Symlink loops, broken links, links
-    that leave the source folder, names that are not valid UTF-8 and unreadable folders are reported as
-    Rejected so that nothing disappears silently.
-    """
-    skip = {os.path.realpath(p) for p in exclude}
-    for root in roots:
-        root = str(root)
-        if not os.path.isdir(root):
-            yield Rejected(source=".", source_root=root, stage="ingest",
-                           reason="source is a file, not a folder: give the folder that holds it"
-                           if os.path.exists(root) else "source folder does not exist")
-            continue
-        real_root = os.path.realpath(root)
-        inside = {os.path.relpath(p, real_root).replace(os.sep, "/") for p in skip
-                  if p != real_root and _inside(p, real_root)}
-        yield from _walk(root, _Walk(real_root, inside))
-
-
-@dataclass(frozen=True, slots=True)
-class _Walk:
-    real_root: str
-    skip: set[str]  # paths relative to the root that are not inputs (the run's own folders)
-
-
-@dataclass(slots=True)
-class _Folder:
-    rel: str                      # relative to the root ("" for the root itself)
-    entries: Iterator[os.DirEntry]  # in name order; resumed after a subfolder is walked
-    names: set[str]               # every entry's name (to recognise sidecars)
-    ancestors: frozenset[tuple[int, int]]  # (device, inode) of this folder and those above it: loops
-
-
-def printable_name(name: str) -> str:
-    """A file name as storable text: bytes that are not UTF-8 are shown as ``\\xNN``."""
-    return os.fsencode(name).decode("utf-8", "backslashreplace")
-
-
-def _entry_problem(entry: os.DirEntry, sub: str, walk: _Walk) -> str | None:
-    """Why a directory entry cannot be an input (None: it can)."""
-    try:
-        sub.encode("utf-8")
-    except UnicodeEncodeError:
-        return "file name is not valid UTF-8 (shown with \\x escapes); rename the file"
-    if entry.is_symlink():
-        target = os.path.realpath(entry.path)
-        if not _inside(target, walk.real_root):
-            return "symlink points outside the source folder"
-    return None
-
-
-def _open_folder(root: str, path: str, rel: str, st: os.stat_result, above: frozenset) -> _Folder | Rejected:
-    """A folder ready to walk (``st``: its stat, symlinks followed), or why it cannot be walked."""
-    key = (st.st_dev, st.st_ino)
-    if key in above:
-        return Rejected(rel or ".", root, "ingest", "symlink loop: folder already visited")
-    try:
-        entries = sorted(os.scandir(path), key=_NAME)
-    except OSError as exc:
-        return Rejected(rel or ".", root, "ingest", f"unreadable folder: {exc.strerror or exc}")
-    return _Folder(rel, iter(entries), {e.name for e in entries}, above | {key})
-
-
-_NAME = operator.attrgetter("name")
-
-
-def _walk(root: str, walk: _Walk) -> Iterator[SourceFile | Rejected]:
-    """Depth first, each folder's entries in name order. One generator with a stack of open folders (no
-    generator per level: each file found costs the same however deep it lies)."""
-    try:
-        top = _open_folder(root, root, "", os.stat(root), frozenset())
-    except OSError as exc:
-        top = Rejected(".", root, "ingest", f"unreadable folder: {exc.strerror or exc}")
-    if isinstance(top, Rejected):
-        yield top
-        return
-    stack = [top]
-    skip, is_regular = walk.skip, stat.S_ISREG
-    while stack:
-        folder = stack[-1]
-        prefix = f"{folder.rel}/" if folder.rel else ""
-        for entry in folder.entries:
-            name = entry.name
-            if name.startswith("."):
-                continue
-            sub = prefix + name
-            if sub in skip:
-                continue
-            problem = _entry_problem(entry, sub, walk) if not name.isascii() or entry.is_symlink() else None
-            if problem:
-                yield Rejected(printable_name(sub), root, "ingest", problem)
-                continue
-            try:
-                is_dir = entry.is_dir()
-                st = entry.stat()
-            except OSError as exc:
-                reason = "symlink loop" if exc.errno == errno.ELOOP else (
-                    "broken symlink" if entry.is_symlink() else f"cannot stat: {exc.strerror or exc}")
-                yield Rejected(sub, root, "ingest", reason)
-                continue
-            if is_dir:
-                inner = _open_folder(root, entry.path, sub, st, folder.ancestors)
-                if isinstance(inner, Rejected):
-                    yield inner
-                    continue
-                stack.append(inner)
-                break  # walk the subfolder now; this folder's loop resumes after it
-            if name.endswith(SIDECAR_SUFFIX) and _is_sidecar(name, folder.names):
-                continue
-            if is_regular(st.st_mode):
-                yield SourceFile(root, sub, st.st_size, st.st_mtime_ns)
-            else:
-                yield Rejected(sub, root, "ingest", "not a regular file (device, FIFO or socket)")
-        else:
-            stack.pop()
-
-
-def _is_sidecar(name: str, siblings: set[str]) -> bool:
-    if not name.endswith(SIDECAR_SUFFIX):
-        return False
-    base = name[: -len(SIDECAR_SUFFIX)]
-    if base in siblings and Path(base).suffix.lower() in SIDECAR_FORMATS:
-        return True  # article.txt.json
-    return any(base + ext in siblings for ext in SIDECAR_FORMATS)  # article.json (not feed.json of feed.jsonl)
+__all__ = ["BadInput", "SourceFile", "decode", "discover", "doc_id_for", "is_feed", "printable_name", "read_bytes",
+           "read_source"]
 
 
 def _sidecar(path: str, root: str) -> tuple[dict, list[str]]:
     """The sidecar's fields and the notes on what was rejected (an unreadable or invalid sidecar, one larger
     than MAX_SIDECAR_BYTES — never read whole — or a link to outside the source folder is ignored, and said so)."""
-    for candidate in _sidecar_paths(path):
-        if _is_file(candidate):
+    for candidate in sidecar_paths(path):
+        if is_file(candidate):
             where = f"sidecar {candidate.rpartition('/')[2] if os.sep == '/' else Path(candidate).name}"
             try:
-                if os.path.islink(candidate) and not _inside(os.path.realpath(candidate), os.path.realpath(root)):
+                if os.path.islink(candidate) and not inside(os.path.realpath(candidate), os.path.realpath(root)):
                     raise BadInput(f"{where} ignored: a link to outside the source folder")
                 try:
                     raw = read_bytes(candidate, 4096, MAX_SIDECAR_BYTES)
@@ -196,58 +51,20 @@ def _sidecar(path: str, root: str) -> tuple[dict, list[str]]:
     return {}, []
 
 
-def _inside(path: str, root: str) -> bool:
-    """Is ``path`` ``root`` or below it (both real paths)?"""
-    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
-
-
-def _sidecar_paths(path: str) -> tuple[str, str]:
-    """``path.with_name(path.name + SIDECAR_SUFFIX)`` and ``path.with_suffix(SIDECAR_SUFFIX)``, as strings
-    (two Paths per file read cost more than the rest of finding the sidecar)."""
-    if not os.path.basename(path):
-        p = Path(path)
-        return str(p.with_name(p.name + SIDECAR_SUFFIX)), str(p.with_suffix(SIDECAR_SUFFIX))  # raises
-    suffix = _suffix(path)
-    return path + SIDECAR_SUFFIX, (path[: -len(suffix)] if suffix else path) + SIDECAR_SUFFIX
-
-
-# what Path.is_file takes for "no file", and a name too long to exist ("<250 characters>.txt.json")
-_NOT_THERE = (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP, errno.ENAMETOOLONG)
-
-
-def _is_file(path: str) -> bool:
-    """``Path(path).is_file()`` without the Path."""
-    try:
-        return stat.S_ISREG(os.stat(path).st_mode)
-    except OSError as exc:
-        if exc.errno not in _NOT_THERE:
-            raise
-        return False
-    except ValueError:
-        return False
-
-
-def _suffix(rel: str) -> str:
-    """``Path(rel).suffix`` without the Path, for the usual ``folder/name.ext``."""
-    name = rel.rpartition("/")[2]
-    if os.sep != "/" or name in ("", ".", ".."):
-        return Path(rel).suffix
-    i = name.rfind(".")
-    return name[i:] if 0 < i < len(name) - 1 else ""
-
-
 # --- dates in metadata ------------------------------------------------------------------------------
 
-def doc_id_for(text: str) -> str:
-    """Content hash of the normalised text: the same article from two files is one document."""
-    return hashlib.sha256(clean.normalised_for_hash(text).encode("utf-8")).hexdigest()[:20]
+def doc_id_for(text: str, published: dt.date | None = None) -> str:
+    """Content hash of the normalised text and the publication date: the same article from two files is one
+    document; a corrected publication date (the events' relative dates resolve against it) is a new one."""
+    key = clean.normalised_for_hash(text) + (f"\x00{published.isoformat()}" if published else "")
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:20]
 
 
 # --- reading ----------------------------------------------------------------------------------------
 
 def is_feed(rel: str) -> bool:
     """Whether a file is a JSONL feed, read incrementally (transforms.ingest.feeds)."""
-    return FORMATS.get(_suffix(rel).lower()) == "jsonl"
+    return FORMATS.get(suffix_of(rel).lower()) == "jsonl"
 
 
 def read_source(sf: SourceFile, max_bytes: int, position: Position | None = None) -> Iterator[Document | Rejected]:
@@ -255,7 +72,7 @@ def read_source(sf: SourceFile, max_bytes: int, position: Position | None = None
 
     A JSONL feed is read from ``position`` on (default: its start), which is advanced as lines are consumed.
     """
-    fmt = FORMATS.get(_suffix(sf.rel).lower())
+    fmt = FORMATS.get(suffix_of(sf.rel).lower())
     if fmt is None:
         yield Rejected(sf.rel, sf.root, "ingest", f"unsupported file type '{Path(sf.rel).suffix or '(none)'}'")
         return
@@ -279,10 +96,11 @@ def read_source(sf: SourceFile, max_bytes: int, position: Position | None = None
         text, encoding = decode(data)
         if fmt == "html":
             doc = from_html(sf.rel, sf.root, text, encoding, lambda t: _require_text(_finish(t)))
-            doc.doc_id = doc_id_for(doc.text)
         else:
             doc = _from_text(sf, text, encoding, fmt)
-        yield _with_sidecar(doc, path)
+        doc = _with_sidecar(doc, path)
+        doc.doc_id = doc_id_for(doc.text, doc.published)
+        yield doc
     except BadInput as exc:
         yield Rejected(sf.rel, sf.root, "ingest", str(exc))
 
@@ -338,7 +156,7 @@ def _from_text(sf: SourceFile, text: str, encoding: str, fmt: str) -> Document:
     body = clean.strip_markup(header.text)  # the same text when it has no header and no markup: still tidy
     body = _require_text(_finish(body, tidied=body is tidied))
     return Document(
-        doc_id=doc_id_for(body), source=sf.rel, source_root=sf.root, format=fmt, text=body,
+        doc_id="", source=sf.rel, source_root=sf.root, format=fmt, text=body,
         title=header.title or clean.guess_title(body), url=header.url, published=header.published,
         published_basis=header.basis if header.published else "unknown", encoding=encoding,
         notes=[header.rejected] if header.rejected else [],
@@ -389,7 +207,7 @@ def _jsonl_record(raw: bytes, source: str, root: str) -> Document:
     published = meta_date(record.get("published"), "record's metadata", notes)
     meta = {k: v for k, v in record.items() if k not in ("text", "title", "url", "published")}
     return Document(
-        doc_id=doc_id_for(body), source=source, source_root=root, format="jsonl", text=body,
+        doc_id=doc_id_for(body, published), source=source, source_root=root, format="jsonl", text=body,
         title=text_field(record, "title", "record's", notes), url=text_field(record, "url", "record's", notes),
         published=published, published_basis="metadata" if published else "unknown",
         encoding=encoding, metadata=meta, notes=notes,
