@@ -100,6 +100,9 @@ def test_a_corrected_article_replaces_its_events_and_history_shows_both(settings
     assert superseded == [(new_doc, True)]
     assert rows(settings.warehouse, f"SELECT count(*) FROM events WHERE doc_id = '{new_doc}' "
                                     "AND superseded_by IS NOT NULL") == [(0,)]
+    assert rows(settings.warehouse, "SELECT count(*) FROM acted_markets WHERE event_id NOT IN "
+                                    "(SELECT event_id FROM current_events)") == [(0,)]  # not counted twice
+    assert rows(settings.warehouse, "SELECT DISTINCT typeof(committed_at) FROM runs") == [("TIMESTAMP WITH TIME ZONE",)]
     history = rows(settings.warehouse, "SELECT version, change, timex FROM event_history ORDER BY ALL")
     assert (1, "original", "2024-06-20") in history and (2, "removed", "2024-06-20") in history
     assert (2, "added", "2024-06-27") in history and (2, "kept", "2024-03-04") in history

@@ -140,7 +140,7 @@ def warehouse_schema(table: str) -> pa.Schema:
 # Warehouse-only tables, built from the lake's run summaries and the market knowledge.
 RUNS = pa.schema([
     pa.field("run_id", pa.string(), nullable=False),
-    pa.field("committed_at", pa.string()),
+    pa.field("committed_at", pa.timestamp("us", tz="UTC")),
     pa.field("documents", pa.int64()),
     pa.field("events", pa.int64()),
     pa.field("quarantine", pa.int64()),

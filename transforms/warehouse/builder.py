@@ -194,7 +194,8 @@ def build(lake_dir: Path, warehouse: Path, force: bool = False, memory: str = "1
             con.execute("CREATE OR REPLACE TABLE markets AS SELECT * FROM _markets ORDER BY code")
             summaries = [lake.run_summary(lake_dir, r) for r in runs_now]
             con.register("_runs", pa.Table.from_pylist(
-                [{k: r.get(k) for k in schema.RUNS.names} for r in summaries], schema=schema.RUNS))
+                [{**{k: r.get(k) for k in schema.RUNS.names}, "committed_at": _timestamp(r.get("committed_at"))}
+                 for r in summaries], schema=schema.RUNS))
             con.execute("CREATE OR REPLACE TABLE runs AS SELECT * FROM _runs ORDER BY run_id")
             con.execute("CREATE OR REPLACE TEMP TABLE _new_runs AS SELECT unnest(?::VARCHAR[]) AS run_id",
                         [sorted(new_runs)])  # what the SQL files refresh derived rows for
@@ -213,6 +214,14 @@ def build(lake_dir: Path, warehouse: Path, force: bool = False, memory: str = "1
         Path(f"{tmp}.wal").unlink(missing_ok=True)
     return {"status": "incremental" if incremental else "built", "warehouse": str(warehouse),
             "fingerprint": fp, "seconds": round(time.perf_counter() - t0, 3), **counts}
+
+
+def _timestamp(text: str | None) -> dt.datetime | None:
+    """A run summary's ISO time (written by the commit, in UTC) as a timestamp; None if absent or unreadable."""
+    try:
+        return dt.datetime.fromisoformat(text) if text else None
+    except ValueError:
+        return None
 
 
 def build_apart(lake_dir: Path, warehouse: Path, memory: str = "1GB") -> dict:

@@ -5,9 +5,14 @@
 -- are created by transforms/warehouse/builder.py from transforms/lake/schema.py before this file runs.
 
 -- The markets an event concerns: every event_markets row except those naming only the origin of an actor
--- ("Chinese apps"): origin does not count, here and in every view below.
-CREATE OR REPLACE VIEW acted_markets AS
+-- ("Chinese apps"): origin does not count, here and in every view below. `acted_markets` holds the current
+-- events' rows (a corrected article's earlier version is not counted twice); the views below read
+-- `_acted_markets` (every event's) and join what is current themselves.
+CREATE OR REPLACE VIEW _acted_markets AS
 SELECT * FROM event_markets WHERE role <> 'origin';
+
+CREATE OR REPLACE VIEW acted_markets AS
+SELECT * FROM _acted_markets WHERE event_id IN (SELECT event_id FROM current_events);
 
 -- One row per happening (story), in time order, led by its most confident event; `sources` lists every
 -- document that reports it. `markets` are the markets the event concerns (acted on, or the only ones
@@ -22,7 +27,7 @@ WITH leads AS (
            list(DISTINCT em.market ORDER BY em.market) FILTER (WHERE a.market IS NULL)     AS origins,
            list(DISTINCT em.market ORDER BY em.market)                                     AS all_markets
     FROM event_markets em
-    LEFT JOIN acted_markets a ON a.event_id = em.event_id AND a.market = em.market AND a.role = em.role
+    LEFT JOIN _acted_markets a ON a.event_id = em.event_id AND a.market = em.market AND a.role = em.role
     WHERE em.event_id IN (SELECT event_id FROM leads)
     GROUP BY em.event_id
 )
@@ -90,7 +95,7 @@ SELECT em.market,
        e.confidence,
        s.story_id,
        ss.documents
-FROM acted_markets em
+FROM _acted_markets em
 JOIN story_events s USING (event_id)
 JOIN story_sources ss USING (story_id)
 JOIN events e ON e.event_id = em.event_id
@@ -122,7 +127,7 @@ ORDER BY market, month, event_type;
 CREATE OR REPLACE VIEW market_summary AS
 WITH market_documents AS (
     SELECT a.market, count(DISTINCT e.doc_id) AS documents
-    FROM acted_markets a JOIN current_events e USING (event_id)
+    FROM _acted_markets a JOIN current_events e USING (event_id)
     GROUP BY a.market)
 SELECT market,
        any_value(market_name) AS market_name,

@@ -16,7 +16,7 @@ COMMENT ON COLUMN event_markets.role IS 'place (acted on / where) | origin (of a
 COMMENT ON COLUMN event_markets.basis IS 'sentence | clause | actor_home | dateline | paragraph | document: where the market was found (best first; transforms/extract/attribution.py)';
 COMMENT ON COLUMN events.actors IS 'Canonical names of the organisations and people named in the sentence, the lead (acting) actor first.';
 COMMENT ON COLUMN events.story_key IS 'Same happening across documents: date interval, type, lead actor and best market (NULL: no named actor or type; a story of its own).';
-COMMENT ON VIEW acted_markets IS 'event_markets without origin-only rows: the markets events concern.';
+COMMENT ON VIEW acted_markets IS 'event_markets of the current events without origin-only rows: the markets events concern.';
 COMMENT ON TABLE markets IS 'Every market code: ISO-3166 countries, EU, GLOBAL (kind country | region | global).';
 COMMENT ON TABLE quarantine IS 'Every input or row that was not published, with the stage and the reason.';
 COMMENT ON TABLE sources IS 'Every input file seen, with its fingerprint and what became of it.';
