@@ -103,3 +103,16 @@ def test_a_failed_run_says_what_it_left_published(tmp_path):
     assert what_was_published(s, {"r1"}, None) == "nothing published"
     s.warehouse.write_bytes(b"")
     assert what_was_published(s, set(), None) == "after publishing the warehouse"
+
+
+def test_a_misspelt_conf_key_fails_the_run_instead_of_using_the_defaults():
+    from types import SimpleNamespace
+
+    from transforms.orchestration.dag_support import DEFAULTS, settings
+    from transforms.settings import SettingsError
+
+    params = DEFAULTS.as_params()
+    run = SimpleNamespace(conf={"lake": "/x"})  # Airflow merges the conf into the params
+    assert settings({"params": {**params, "lake": "/x"}, "dag_run": run}).lake.name == "x"
+    with pytest.raises(SettingsError, match="unknown key in the run's conf: srcs"):
+        settings({"params": {**params, "srcs": ["/x"]}, "dag_run": SimpleNamespace(conf={"srcs": ["/x"]})})

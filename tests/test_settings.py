@@ -8,7 +8,7 @@ import pytest
 from conftest import ROOT
 
 from transforms import settings as settings_mod
-from transforms.settings import Settings
+from transforms.settings import Settings, SettingsError
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
@@ -42,6 +42,9 @@ def test_defaults_and_overrides(tmp_path: Path):
     assert (run.lake, run.sources, run.workers) == (Path("/x/lake"), (Path("/x/src"),), 3)
     assert run.batch_size == 99  # a per-run setting (timeline run passes its own)
     assert Settings.from_params(run.as_params(), env) == run
+    for empty in ({"sources": []}, {"lake": ""}, {"warehouse": "  "}):  # an unset variable, not "the default"
+        with pytest.raises(SettingsError, match="is empty"):
+            Settings.from_params(empty, env)
 
 
 def test_readme_layout_names_every_stage_package():

@@ -81,9 +81,11 @@ class Settings:
     def from_params(cls, params: dict | None, env=os.environ) -> Settings:
         """Environment defaults, overridden by a DAG run's params/conf (the per-run settings only)."""
         settings, base = cls.from_env(env), home(env)
-        changes = {f.name: _parse(f.name, params[f.name], base) for f in fields(cls)
-                   if f.metadata["per_run"] and (params or {}).get(f.name) not in (None, "", [])}
-        return replace(settings, **changes)
+        given = {f.name: (params or {}).get(f.name) for f in fields(cls) if f.metadata["per_run"]}
+        for name, value in given.items():
+            if value is not None and not (value.strip() if isinstance(value, str) else value != []):
+                raise SettingsError(f"the run's {name!r} is empty (an unset variable?)")  # not: the default
+        return replace(settings, **{k: _parse(k, v, base) for k, v in given.items() if v is not None})
 
     def as_params(self) -> dict:
         """The per-run settings as a DAG run conf (JSON)."""

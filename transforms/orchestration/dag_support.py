@@ -8,7 +8,7 @@ from airflow.providers.standard.triggers.file import DirectoryFileDeleteTrigger
 from airflow.sdk import Asset, AssetOrTimeSchedule, AssetWatcher, CronTriggerTimetable, Param, get_current_context
 
 from transforms.ingest.inbox import MARKER
-from transforms.settings import Settings
+from transforms.settings import Settings, SettingsError
 
 DEFAULTS = Settings.from_env()
 # The Assets are logical: their name and URI never depend on the settings (a run records its real paths on
@@ -40,7 +40,12 @@ def settings(context=None) -> Settings:
     """The settings of the running task: environment defaults, overridden by the run's params and, in
     an Asset-triggered run, by the paths the producing run recorded on its Asset event."""
     context = context or get_current_context()
-    params = dict(context["params"])
+    params = dict(context["params"])  # the DAG's params, updated by the run's conf (unknown keys too)
+    known = set(DEFAULTS.as_params())  # every per-run setting: `timeline run` gives both DAGs one conf
+    unknown = sorted(set(getattr(context.get("dag_run"), "conf", None) or {}) - known)
+    if unknown:  # a misspelt key ("srcs") would run on the defaults
+        raise SettingsError(f"unknown key{'s' * (len(unknown) > 1)} in the run's conf: {', '.join(unknown)} "
+                            f"(the run settings are: {', '.join(sorted(known))})")
     for events in (context.get("triggering_asset_events") or {}).values():
         for event in events:
             params.update({k: v for k, v in (event.extra or {}).items() if k in ("lake", "warehouse", "reports")})
