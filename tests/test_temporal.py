@@ -334,32 +334,37 @@ def test_run_jsonl():
         + json.dumps({"id": "d", "text": "In 2019 it rose.", "dct": "not-a-date"}) + "\n"
         + json.dumps({"text": "no id"}) + "\n"
         + json.dumps({"id": 7, "text": "", "dct": "2020-01-01T10:00:00"}) + "\n"
+        + json.dumps({"id": ["x"], "text": "On Monday.", "dct": "2022-03-05"}) + "\n"
     )
     out = io.StringIO()
     rc = run_jsonl(inp, out)
     recs = [json.loads(line) for line in out.getvalue().splitlines()]
-    ids = [r["id"] for r in recs]
-    assert ids == ["a", "b", "c", "d", "7"]
+    assert [r["id"] for r in recs] == ["a", None, "b", "c", "d", None, 7, ["x"]]  # one answer a line, ids as sent
     assert recs[0]["timexes"] == [{"start": 8, "end": 17, "text": "yesterday", "type": "DATE", "value": "2022-03-02",
                                    "resolved": "2022-03-02", "date_start": "2022-03-02", "date_end": "2022-03-02",
                                    "precision": "day", "anchor": "dct"}]
-    assert recs[1]["timexes"] == [] and recs[4]["timexes"] == []
-    assert recs[2]["timexes"][0]["value"] == "2020-11"
-    assert recs[3]["timexes"][0]["value"] == "2019"  # a bad dct does not lose the record
-    assert rc == 0  # the batch ran to the end; bad lines are reported on stderr
+    assert [r.get("line") for r in recs if r["id"] is None] == [2, 6]
+    assert [i for i, r in enumerate(recs) if "error" in r] == [1, 2, 5]  # never answered as "no dates"
+    assert "not text: NoneType" in recs[2]["error"]
+    assert recs[3]["timexes"][0]["value"] == "2020-11"
+    assert recs[4]["timexes"][0]["value"] == "2019" and "unreadable dct" in recs[4]["warning"]  # not lost
+    assert recs[6]["timexes"] == [] and "error" not in recs[6]
+    assert recs[7]["timexes"][0]["text"] == "Monday"
+    assert rc == 1  # the batch ran to the end; some lines were errors
 
 
 def test_cli_jsonl_subprocess():
     import subprocess
     import sys
-    payload = json.dumps({"id": "x", "text": "He left on 5 May 2021.", "dct": None}) + "\nnot json\n"
+    payload = json.dumps({"id": "x", "text": "He left on 5 May 2021.", "dct": None}) + "\n"
     from pathlib import Path
     timeline = str(Path(sys.executable).with_name("timeline"))  # the project's one tagger CLI
-    p = subprocess.run([timeline, "extract", "--jsonl"], input=payload,
-                       capture_output=True, text=True, timeout=60)
+    p = subprocess.run([timeline, "extract", "--jsonl"], input=payload, capture_output=True, text=True, timeout=60)
     assert p.returncode == 0
     assert json.loads(p.stdout.splitlines()[0])["timexes"][0]["value"] == "2021-05-05"
-    assert "line 2" in p.stderr
+    p = subprocess.run([timeline, "extract", "--jsonl"], input=payload + "not json\n", capture_output=True,
+                       text=True, timeout=60)
+    assert p.returncode == 1 and "line 2" in p.stderr and len(p.stdout.splitlines()) == 2
 
 
 # ----------------------------------------------------------------------------- more rules

@@ -36,43 +36,46 @@ def record(t: Timex) -> dict:
 
 
 def run_jsonl(inp: TextIO, out: TextIO) -> int:
-    """Tag one JSON record per input line and write one result line per record, in input order.
+    """Tag one JSON record per input line and write one result line per non-blank input line, in input order.
 
-    A bad line never stops the batch: it is reported on stderr and, when it has an id, answered
-    with an empty timex list (a line that is not a JSON object with an id cannot be answered).  An
-    unreadable "dct" is reported and the text is tagged without a DCT.  Returns 0 when the batch
-    ran to the end (bad lines included: they are data errors, reported per line), 2 when the output
-    could not be written."""
+    The answer echoes the record's ``id`` as sent. A bad line never stops the batch and is never answered as
+    "no dates": its answer has ``"error"`` (and ``"timexes": []``; ``"id": null`` and ``"line"`` when the line
+    has no usable id), and the reason also goes to stderr. An unreadable ``dct`` is a ``"warning"``: the text
+    is tagged without one. Returns 0 when every line was tagged, 1 when some line was an error (the batch still
+    ran to its end), 2 when the output could not be written."""
     err = sys.stderr
+    errors = 0
     try:
         for lineno, line in enumerate(inp, 1):
             if not line.strip():
                 continue
-            rec_id = None
-            timexes: list[dict] = []
+            answer: dict = {"id": None, "timexes": []}
             try:
                 rec = json.loads(line)
                 if not isinstance(rec, dict):
                     raise ValueError("line is not a JSON object")
-                rec_id = rec.get("id")
-                if rec_id is None:
+                answer["id"] = rec.get("id")
+                if answer["id"] is None:
                     raise ValueError("record has no id")
                 text = rec.get("text")
                 if not isinstance(text, str):
-                    raise ValueError("missing or non-string 'text'")
+                    raise ValueError(f"'text' is not text: {type(text).__name__}")
                 try:
                     dct = _parse_dct(rec.get("dct"))
                 except (ValueError, TypeError):
-                    err.write(f"timex: line {lineno} (id={rec_id!r}): unreadable dct {rec.get('dct')!r}, tagged without DCT\n")
+                    answer["warning"] = f"unreadable dct {rec.get('dct')!r}: tagged without one"
+                    err.write(f"timex: line {lineno} (id={answer['id']!r}): {answer['warning']}\n")
                     dct = None
-                timexes = [record(t) for t in tag(text, dct)]
+                answer["timexes"] = [record(t) for t in tag(text, dct)]
             except Exception as exc:  # noqa: BLE001 - one bad record must not stop the batch
-                err.write(f"timex: line {lineno} (id={rec_id!r}): {type(exc).__name__}: {exc}\n")
-                if rec_id is None:
-                    continue
-            out.write(json.dumps({"id": str(rec_id), "timexes": timexes}, ensure_ascii=False) + "\n")
+                errors += 1
+                answer["error"] = f"{type(exc).__name__}: {exc}"
+                if answer["id"] is None:
+                    answer["line"] = lineno
+                err.write(f"timex: line {lineno} (id={answer['id']!r}): {answer['error']}\n")
+            out.write(json.dumps(answer, ensure_ascii=False, default=str) + "\n")
         out.flush()
     except (BrokenPipeError, OSError) as exc:
         err.write(f"timex: cannot write output: {exc}\n")
         return 2
-    return 0
+    return 1 if errors else 0
