@@ -103,3 +103,17 @@ def test_a_country_of_two_words_before_a_reporting_verb_is_no_actor(text):
     markets (hostile run)."""
     assert actors.find(text) == []
     assert len(markets.find(text)) == 1
+
+
+@pytest.mark.parametrize("place, code", [
+    ("the People's Republic of China", "CN"), ("the Republic of Turkey", "TR"), ("the Union of Myanmar", "MM"),
+    ("the State of Qatar", "QA"), ("the Democratic Republic of Congo", "CD"), ("the Republic of Congo", "CG"),
+])
+def test_a_countrys_own_name_is_the_place_not_an_actor(place, code):
+    from transforms.extract import events
+    from transforms.ingest.models import Document
+
+    text = f"Glencore suspended mining in {place} on March 3, 2022."
+    rows = events.extract(Document(doc_id="d", source="x.txt", source_root="/s", format="txt", text=text), "r")
+    assert rows["events"][0]["actors"] == ["Glencore"]
+    assert [m["market"] for m in rows["event_markets"]] == [code]

@@ -8,10 +8,10 @@ Two sources, merged (curated matches win where they overlap):
 * the organisation table ``knowledge/organisations.csv`` (transforms.extract.organisations): names and aliases
   as written, with their home market; ambiguous ones ("Apple", "Shell") only with business context;
 * a capitalised-name heuristic (word lists in ``knowledge/actor_words.toml``): multi-word proper names ending in
-  an organisation suffix ("... Ministry", "... Group", "... Post") or starting with a head + "of"
-  ("Ministry of Defense", "Office of the United States Trade Representative"), and two/three-word person
-  names after a title ("expert Semyon Novoprudsky") or before a speech verb ("Artem Bobtsov told").
-  Runs that are places, months or weekdays are not actors; sentence-initial function words are dropped.
+  an organisation suffix ("... Group", "... Post") or starting with a head + "of" ("Ministry of Defense"; not a
+  country's own name: "the Republic of Turkey"), and two/three-word person names after a title ("expert Semyon
+  Novoprudsky") or before a speech verb ("Artem Bobtsov told"). Runs that are places, months or weekdays are not
+  actors; sentence-initial function words are dropped.
 """
 from __future__ import annotations
 
@@ -114,14 +114,12 @@ def normalise(name: str) -> str:
     base = organisations.short_name(name)
     if base != name:
         return normalise(base)
-    if name.startswith("The ") or name.startswith("the "):
+    if name.startswith(("The ", "the ")):
         return normalise(name[4:])
     return name
 
 
-_TOK_RE = re.compile(r"\S+")
-_PREV_RE = re.compile(r"(\S+)\s+$")
-_NEXT_RE = re.compile(r"\s+(\S+)")
+_TOK_RE, _PREV_RE, _NEXT_RE = re.compile(r"\S+"), re.compile(r"(\S+)\s+$"), re.compile(r"\s+(\S+)")
 _POSS_ENDS = ("'s", "’s")
 _LEAD_CUT = frozenset(("of", "and", "for", "the", "&"))
 _TAIL_CUT = frozenset(("of", "and", "for", "the", "&", "de", "du"))
@@ -192,6 +190,8 @@ def _run_actor(run: str) -> tuple[int, int, str, str, str] | None:
     if len(words) >= 2 and (last in org_suffixes or last.rstrip(".") in org_suffixes):
         kind = "media" if last in w["media_suffixes"] else "org"
     elif len(words) >= 3 and words[0] in org_heads and words[1] == "of":
+        if words[0] in w["country_forms"] and " ".join(words[3 if words[2] == "the" else 2:]) in al:
+            return None                                   # "the Republic of Turkey": the country's own name
         kind = "org"
     elif 2 <= len(words) <= 3 and all(x[:1].isupper() and x.isalpha() for x in words) \
             and not any(x in al for x in words) and not any(x in stop for x in words):
