@@ -12,7 +12,7 @@ from transforms.extract import event_types
 
 EXPECTED = ["launch", "expansion", "exit", "ban", "investigation", "regulatory", "sanction", "payment",
             "logistics", "sale", "partnership", "report", "metric", "boycott", "earnings", "market_move",
-            "acquisition", "appointment", "lawsuit", "job_cuts", "strike", "bankruptcy", "forecast", "other"]
+            "acquisition", "ipo", "appointment", "lawsuit", "job_cuts", "strike", "bankruptcy", "forecast", "other"]
 
 
 def test_table_defines_every_type_once():
@@ -41,7 +41,8 @@ def classify(sentence: str, date: str, occurrence: int = 0):
     return event_types.classify(sentence, start, end, clause)
 
 
-@pytest.mark.parametrize("sentence,date,etype,trigger", [
+# the seeds' statements
+SEED_SENTENCES = [
     ("In November 2020, India's Ministry of Electronics banned the AliExpress app along with 42 other Chinese apps.",
      "November 2020", "ban", "banned"),
     ("In November 2023, the European Commission opened a probe into AliExpress.", "November 2023",
@@ -58,12 +59,11 @@ def classify(sentence: str, date: str, occurrence: int = 0):
     ("On May 3, Cainiao opened a new warehouse for parcel delivery.", "May 3", "logistics", "warehouse"),
     ("In 2019 Alibaba and Ozon signed a partnership agreement.", "2019", "partnership", "partnership"),
     ("Since 2013, AliExpress has transitioned fully to a To-C platform.", "2013", "other", None),
-])
-def test_classify(sentence, date, etype, trigger):
-    assert classify(sentence, date) == (etype, trigger)
+]
 
 
-@pytest.mark.parametrize("sentence,date,etype,trigger", [
+# generic words in a market or company context, not elsewhere
+GENERIC_WORDS = [
     ("Tokyo stocks crashed on Monday.", "Monday", "market_move", "crashed"),      # generic words in a market ...
     ("Shares closed higher on Friday.", "Friday", "market_move", "closed"),
     ("Dell delayed its third-quarter results on Tuesday.", "Tuesday", "earnings", "results"),
@@ -75,8 +75,27 @@ def test_classify(sentence, date, etype, trigger):
     ("The minister will leave for Lima on Wednesday.", "Wednesday", "other", None),
     ("The boy was rescued by fishermen on Nov. 25.", "Nov. 25", "other", None),
     ("In March 2024 the platform reached 8 million users.", "March 2024", "metric", "reached"),
-])
-def test_generic_triggers_need_their_market_or_company_context(sentence, date, etype, trigger):
+]
+
+
+# the verb of a business happening wins over a figure word (hostile run 4)
+BUSINESS_VERBS = [
+    ("The European Commission fined Google 4.3 billion euros on July 18, 2018.", "July 18, 2018", "regulatory",
+     "fined"),                                                            # a figure word only without a verb
+    ("Microsoft agreed to acquire LinkedIn for $26.2 billion on June 13, 2016.", "June 13, 2016", "acquisition",
+     "acquire"),
+    ("Exports totaled 1.96 billion dollars in 2005.", "2005", "metric", "billion"),
+    ("Rivian's IPO in the United States raised $11.9 billion on Nov. 10, 2021.", "Nov. 10, 2021", "ipo", "IPO"),
+    ("Epic Games sued Apple on August 13, 2020.", "August 13, 2020", "lawsuit", "sued"),
+    ("LinkedIn was taken over by Microsoft on December 8, 2016.", "December 8, 2016", "acquisition", "taken over"),
+    ("Tesla opened its factory in Berlin on March 22, 2022.", "March 22, 2022", "expansion", "opened"),
+    ("Nike closed all its stores in Russia on June 23, 2022.", "June 23, 2022", "exit", "closed all"),
+    ("Gulf states agreed on Monday to raise output.", "Monday", "other", None),
+]
+
+
+@pytest.mark.parametrize("sentence,date,etype,trigger", SEED_SENTENCES + GENERIC_WORDS + BUSINESS_VERBS)
+def test_classify(sentence, date, etype, trigger):
     assert classify(sentence, date) == (etype, trigger)
 
 

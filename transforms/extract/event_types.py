@@ -27,6 +27,7 @@ class EventType:
     triggers: tuple[str, ...]
     context: frozenset[str] = frozenset()      # lemmas one of which a "~" trigger needs in its sentence
     needs_context: frozenset[str] = frozenset()  # the triggers written with "~" ("~crash": a plane's is no market move)
+    weak: frozenset[str] = frozenset()         # the triggers written with "?": only where no stronger trigger is
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +38,7 @@ class Trigger:
     type: str
     priority: int
     token: int         # index of the first token in the text's token list
+    weak: bool = False  # a figure word ("billion"): the type only when the sentence has no stronger trigger
 
 
 @functools.cache
@@ -44,12 +46,13 @@ def types() -> tuple[EventType, ...]:
     out = []
     for row in knowledge.csv_rows("event_types.csv"):
         written = [t.strip().lower() for t in row["triggers"].split("|") if t.strip()]
-        trig = tuple(t.lstrip("~") for t in written)
+        trig = tuple(t.lstrip("~?") for t in written)
         context = frozenset(t.strip().lower() for t in (row.get("context") or "").split("|") if t.strip())
         needs = frozenset(t[1:] for t in written if t.startswith("~"))
         if needs and not context:
             raise ValueError(f"event_types.csv: {row['type']} has '~' triggers but no context lemmas")
-        out.append(EventType(row["type"], int(row["priority"]), row["definition"], trig, context, needs))
+        weak = frozenset(t[1:] for t in written if t.startswith("?"))
+        out.append(EventType(row["type"], int(row["priority"]), row["definition"], trig, context, needs, weak))
     return tuple(out)
 
 
@@ -88,7 +91,7 @@ def lemmas(word: str) -> tuple[str, ...]:
         out.append(w[:-2])
     if n > 3 and w.endswith("s") and not w.endswith("ss"):
         out.append(w[:-1])
-    if n > 4 and w.endswith("ed"):
+    if n > 3 and w.endswith("ed"):                    # "sued", "axed"
         out.extend((w[:-2], w[:-1]))
         if w[-3] == w[-4]:
             out.append(w[:-3])
@@ -100,12 +103,13 @@ def lemmas(word: str) -> tuple[str, ...]:
 
 
 @functools.cache
-def _index() -> dict[str, list[tuple[tuple[str, ...], str, int, frozenset[str] | None]]]:
-    idx: dict[str, list[tuple[tuple[str, ...], str, int, frozenset[str] | None]]] = {}
+def _index() -> dict[str, list[tuple[tuple[str, ...], str, int, frozenset[str] | None, bool]]]:
+    idx: dict[str, list[tuple[tuple[str, ...], str, int, frozenset[str] | None, bool]]] = {}
     for t in types():
         for trig in t.triggers:
             parts = tuple(trig.split())
-            idx.setdefault(parts[0], []).append((parts, t.name, t.priority, t.context if trig in t.needs_context else None))
+            idx.setdefault(parts[0], []).append((parts, t.name, t.priority,
+                                                 t.context if trig in t.needs_context else None, trig in t.weak))
     for v in idx.values():
         v.sort(key=lambda x: -len(x[0]))                 # longest phrase first
     return idx
@@ -147,9 +151,9 @@ def _find_triggers(text: str, start: int, end: int, exclude) -> list[Trigger]:
         if exclude and exclude.overlaps(s, e):
             continue
         w = words[i]
-        for parts, name, prio, context in _WORD_TRIGGERS[w]:
+        for parts, name, prio, context, weak in _WORD_TRIGGERS[w]:
             k = len(parts)
-            if k == 1 and w[:1].isupper() and i > 0 \
+            if k == 1 and w[:1].isupper() and not w.isupper() and i > 0 \
                     and not _CLAUSE_START_RE.search(text, max(start, s - 3), s):
                 continue
             if k > 1:
@@ -163,7 +167,7 @@ def _find_triggers(text: str, start: int, end: int, exclude) -> list[Trigger]:
                 if context.isdisjoint(sentence_lemmas):
                     continue                          # "the plane crashed": no market's crash
             last_end = ms[i + k - 1].end()
-            out.append(Trigger(s, last_end, text[s:last_end], name, prio, i))
+            out.append(Trigger(s, last_end, text[s:last_end], name, prio, i, weak))
             nxt = i + k
             break
     return out
@@ -173,7 +177,7 @@ _GROUP = re.Match.group
 _FIRST = itemgetter(0)
 
 
-def _word_triggers(word: str) -> tuple[tuple[tuple[str, ...], str, int, frozenset[str] | None], ...]:
+def _word_triggers(word: str) -> tuple[tuple[tuple[str, ...], str, int, frozenset[str] | None, bool], ...]:
     """Trigger entries whose first word is a lemma of ``word``, longest phrases first."""
     idx = _index()
     found = [entry for lem in lemmas(word) for entry in idx.get(lem, ())]
@@ -205,6 +209,8 @@ def classify(text: str, date_start: int, date_end: int, clause: tuple[int, int] 
         return "other", None
     if clause is not None:                  # a trigger in the date's clause beats any outside it
         trigs = [t for t in trigs if clause[0] <= t.start < clause[1]] or trigs
+    if any(t.weak for t in trigs) and any(not t.weak and t.priority > 1 for t in trigs):
+        trigs = [t for t in trigs if not t.weak]   # "fined Google 4.3 billion euros": a fine, not a figure
 
     def key(t: Trigger):
         in_clause = clause is not None and clause[0] <= t.start < clause[1]
