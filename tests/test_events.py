@@ -374,3 +374,15 @@ def test_a_range_of_dates_is_one_event_from_its_start_to_its_end(text, expected)
     assert [(e["date_text"], e["timex"], e["date_start"], e["date_end"]) for e in rows] == expected
     for e in rows:
         assert text[e["char_start"]:e["char_end"]] == e["date_text"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("PARIS, March 3 (Reuters) - France's competition authority fined Google on Wednesday.",
+     [("Wednesday", "regulatory")]),                                  # the dateline is the report's day, ...
+    ("Paris, March 3, 2022 -- The regulator fined Google on March 2, 2022.", [("March 2, 2022", "regulatory")]),
+    ("BEIJING, March 3 (Xinhua) -- China will raise fuel prices, the government said.",
+     [("March 3", "report")]),                                        # ... an event only as the report itself
+])
+def test_a_dateline_date_is_no_second_happening(text, expected):
+    rows = events.extract(doc(text, published=D(2022, 3, 3)), "r1")["events"]
+    assert [(e["date_text"], e["event_type"]) for e in rows] == expected

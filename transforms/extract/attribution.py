@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from transforms.extract import markets
 from transforms.lake import schema
 
-__all__ = ["Attribution", "Market", "BASIS_WEIGHT", "ROLE_RANK", "BASIS_RANK", "dominant", "dateline",
+__all__ = ["Attribution", "Market", "BASIS_WEIGHT", "ROLE_RANK", "BASIS_RANK", "dominant", "dateline", "in_dateline",
            "happening_key", "happenings", "confidence", "acted_on", "best_acted_on"]
 
 BASIS_WEIGHT = {"sentence": 1.0, "clause": 0.9, "actor_home": 0.85, "dateline": 0.8, "paragraph": 0.75,
@@ -194,6 +194,19 @@ def dateline(text: str, start: int) -> tuple[str, str] | None:
     if hit is None or hit[1] not in ("city", "name", "region") or hit[0] == "-":
         return None
     return hit[0], m.group(0).strip()
+
+
+_NAME = r"[A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*){0,3}"
+_DATELINE_BEFORE_DATE = re.compile(rf"[ \t]*{_NAME}(?:,[ \t]*{_NAME})?,[ \t]*")
+_DATELINE_AFTER_DATE = re.compile(r"(?:,?[ \t]*\d{4})?[ \t]*(?:\([^)\n]{1,30}\)|/[^/\n]{1,30}/)?[ \t]*(?:--|—|–|-|:)")
+
+
+def in_dateline(text: str, para_start: int, start: int, end: int) -> bool:
+    """Is the date at ``text[start:end]`` the one of a dateline opening its paragraph ("PARIS, March 3
+    (Reuters) -", "Paris, March 3, 2022 --", "LONDON, June 7, 2022 /PRNewswire/ --")? It is the day of the
+    report, not of a happening."""
+    return _DATELINE_BEFORE_DATE.fullmatch(text, para_start, start) is not None \
+        and _DATELINE_AFTER_DATE.match(text, end) is not None
 
 
 _LIST_GLUE = re.compile(r"(?:[\s,]|\bthe\b|\band\b)*", re.I)

@@ -185,14 +185,19 @@ def extract(doc: Document, run_id: str) -> dict[str, list[dict]]:
                                     organisations.evidence(text, orgs, all_ments), acts)
 
     mentions: list[_Mention] = []
-    for tx in sorted(timexes, key=lambda t: (t.start, t.end)):
+    ordered = sorted(timexes, key=lambda t: (t.start, t.end))
+    for n, tx in enumerate(ordered):
         sent = _in(sent_starts, sents, tx.start) or (tx.start, tx.end)
         if tx.end > sent[1]:                       # a date split by the segmenter: widen to its end
             sent = (sent[0], max(sent[1], next((e for s, e in sents if s <= tx.end <= e), tx.end)))
         para = _in(para_starts, paras, tx.start)
+        dateline = para is not None and attribution.in_dateline(text, para[0], tx.start, tx.end)
+        if dateline and any(t.start < sent[1] for t in ordered[n + 1:n + 2]):
+            continue                               # "PARIS, March 3 (Reuters) - ... fined Google on Wednesday"
         cl = sentences.clauses(text, sent[0], sent[1], protect=((tx.start, tx.end),))
         clause = sentences.date_clause(text, cl, tx.start, tx.end)
-        etype, trigger = event_types.classify(text, tx.start, tx.end, clause, sent[0], sent[1], act_spans)
+        etype, trigger = ("report", None) if dateline else \
+            event_types.classify(text, tx.start, tx.end, clause, sent[0], sent[1], act_spans)
         acting, lead = _acting(acts, sent, clause)
         mk = where.markets(sent, clause, para, acting)
         names = list(dict.fromkeys(([lead] if lead else []) + actors_mod.in_span(acts, *sent)))
