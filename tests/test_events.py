@@ -386,3 +386,10 @@ def test_a_range_of_dates_is_one_event_from_its_start_to_its_end(text, expected)
 def test_a_dateline_date_is_no_second_happening(text, expected):
     rows = events.extract(doc(text, published=D(2022, 3, 3)), "r1")["events"]
     assert [(e["date_text"], e["event_type"]) for e in rows] == expected
+
+
+def test_a_named_country_beats_a_world_region_and_a_region_beats_the_actors_home():
+    only_region = events.extract(doc("Netflix launched across the Nordics on March 3, 2022."), "r")
+    assert sorted(m["market"] for m in only_region["event_markets"]) == ["DK", "FI", "IS", "NO", "SE"]  # not US
+    with_country = events.extract(doc("Netflix launched in Japan and across Europe on March 3, 2022."), "r")
+    assert [m["market"] for m in with_country["event_markets"]] == ["JP"]

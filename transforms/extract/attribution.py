@@ -270,7 +270,7 @@ class Attribution:
         per_sent: dict[tuple[int, str], float] = {}
         first: dict[str, int] = {}
         for m in self.ments:
-            if m.code == "GLOBAL":
+            if m.code == "GLOBAL" or m.kind == "area":  # a world region names a sentence's markets only
                 continue
             i = bisect.bisect_right(starts, m.start) - 1
             per_sent[(i, m.code)] = max(per_sent.get((i, m.code), 0.0), 0.5 if m.role == "origin" else 1.0)
@@ -304,6 +304,8 @@ class Attribution:
         out: dict[str, Market] = {}
         in_sent = self._between(*sent)
         places = [m for m in in_sent if m.role != "origin"]
+        if any(m.kind == "area" for m in places) and any(m.kind != "area" for m in places):
+            places = [m for m in places if m.kind != "area"]          # a named country beats a world region
         for m in in_sent:
             if m.role == "origin":
                 add(out, m.code, "origin", "sentence", m.text)
@@ -360,7 +362,7 @@ class Attribution:
         date in it: that made extraction quadratic on a long text without blank lines)."""
         hit = self._para_cache.get(para)
         if hit is None:
-            para_ments = [m for m in self._between(*para) if m.role != "origin"]
+            para_ments = [m for m in self._between(*para) if m.role != "origin" and m.kind != "area"]
             dom = dominant(para_ments, min_share=0.6, limit=2)
             dom = [c for c in dom if c != "GLOBAL"] or dom
             hit = [(code, "; ".join(list(dict.fromkeys(m.text for m in para_ments if m.code == code))[:3]))

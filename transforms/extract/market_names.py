@@ -7,6 +7,7 @@
   governorates … of every country, a market where the text names them with their kind of place ("Paktika
   province", "Lagos State", "the province of Kandahar"): on their own these names are too often something
   else ("Bari", "Van", "Bay"), with that word they are the place;
+* ``areas()``: world regions ("Southeast Asia", "the Nordics") and their member markets;
 * ``market_table()``: every ISO-3166 country plus EU and GLOBAL.
 """
 from __future__ import annotations
@@ -174,6 +175,13 @@ def _inside_a_name(text: str, start: int) -> bool:
 @functools.cache
 def _openers() -> frozenset[str]:
     return frozenset(config()["ambiguous"]["locative"]) | {"the"}
+
+
+@functools.cache
+def areas() -> dict[str, tuple[str, ...]]:
+    """``{name: member codes}`` of the world regions a sentence may name instead of a country
+    (``knowledge/regions.csv``: "Southeast Asia", "the Nordics", "Latin America")."""
+    return {row["name"]: tuple(row["members"].split()) for row in knowledge.csv_rows("regions.csv")}
 
 
 # ------------------------------------------------------------------------------------- summaries

@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 
 from transforms.extract.languages import language_spans
-from transforms.extract.market_names import aliases, config, market_table, subdivision_at, subdivision_names
+from transforms.extract.market_names import aliases, areas, config, market_table, subdivision_at, subdivision_names
 from transforms.extract.sentences import SpanSet
 from transforms.extract.textmatch import leftmost_longest, occurrences, trie_regex
 from transforms.temporal.tables import MONTHS, WEEKDAYS
@@ -35,7 +35,7 @@ class Mention:
     end: int
     text: str
     code: str          # ISO-3166 alpha-2, EU or GLOBAL
-    kind: str          # name | demonym | city | region | institution | global
+    kind: str          # name | demonym | city | region | area (a world region: one mention a member) | institution | global
     role: str          # place | origin | institution | global
 
 
@@ -46,7 +46,7 @@ def _matchers():
     # no look-behind here: a leading assertion disables the regex engine's fast first-character scan;
     # ``find`` checks the left word boundary instead. The few aliases with a lower-case initial ("eurozone",
     # "mainland China") are looked up as substrings: in the scan they would make it try every word
-    alias_re = re.compile(trie_regex([a for a in al if not a[:1].islower()] + list(subdivision_names()))
+    alias_re = re.compile(trie_regex([a for a in al if not a[:1].islower()] + list(subdivision_names()) + list(areas()))
                           + r"(?![\w&]|\.\w)")
     glob_re = re.compile("|".join("(?:%s)" % p for p in cfg["global"]["patterns"]), re.I)
     media = cfg["media"]
@@ -169,6 +169,12 @@ def _ambiguous_sets() -> dict:
 
 
 @functools.cache
+def _area_words() -> re.Pattern:
+    """A place word right before a world region, "the" allowed between ("across the Nordics")."""
+    return re.compile(r"\b(?:" + "|".join(config()["areas"]["after"]) + r")[ \t]+(?:the[ \t]+)?$", re.IGNORECASE)
+
+
+@functools.cache
 def _subdivision_words() -> frozenset[str]:
     return frozenset(config()["subdivisions"]["words"])
 
@@ -235,8 +241,11 @@ def find(text: str, exclude: list[tuple[int, int]] | tuple = ()) -> list[Mention
     exclude = SpanSet(exclude)
     amb = _ambiguous_sets()
     person_places = _person_places()
+    area_names, area_words = areas(), _area_words()
     for i, (start, end, alias) in enumerate(raw):
-        code, kind = al.get(alias) or ("", "region")
+        code, kind = ("", "area") if alias in area_names else al.get(alias) or ("", "region")
+        if kind == "area" and not area_words.search(text, max(0, start - 20), start):
+            continue                                   # "launched across Southeast Asia", not "Africa's first"
         if kind in ("region", "city"):                 # "Paktika province", "Punjab province" (PK, not IN)
             code = subdivision_at(text, start, end) or code or "-"
         if kind == "block" or code == "-":
@@ -278,7 +287,8 @@ def find(text: str, exclude: list[tuple[int, int]] | tuple = ()) -> list[Mention
         if alias in amb["seat_names"] and _prev_word(text, start).lower() not in amb["seat_place_words"]:
             code, kind = amb["seat_names"][alias], "institution"   # "Brussels said": the EU
         role = _role(text, start, end, code, kind)
-        out.append(Mention(start, end, alias, code, kind, role))
+        for member in area_names.get(alias, (code,)):  # "across Southeast Asia": each of its markets
+            out.append(Mention(start, end, alias, member, kind, role))
     for m in _global_matches(text, glob_re):
         if exclude and exclude.overlaps(m.start(), m.end()):
             continue
