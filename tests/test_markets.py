@@ -290,3 +290,8 @@ def test_a_world_region_after_a_place_word_names_its_member_markets(text, region
     from transforms.extract.market_names import areas
 
     assert sorted(codes(text)) == (sorted(areas()[region]) if region else [])
+
+
+def test_the_niger_delta_and_a_cuisine():
+    assert codes("Militants attacked a pipeline in the Niger Delta.") == ["NG"]
+    assert roles("A Mexican restaurant chain opened in Japan.") == {"MX": "origin", "JP": "place"}
