@@ -117,3 +117,13 @@ def test_a_countrys_own_name_is_the_place_not_an_actor(place, code):
     rows = events.extract(Document(doc_id="d", source="x.txt", source_root="/s", format="txt", text=text), "r")
     assert rows["events"][0]["actors"] == ["Glencore"]
     assert [m["market"] for m in rows["event_markets"]] == [code]
+
+
+@pytest.mark.parametrize("text, actor", [
+    ("Apple opened a store in Mumbai on April 18, 2023.", "Apple"),     # business words of news on companies
+    ("Amazon entered Sweden on October 28, 2020.", "Amazon"),
+    ("Epic Games sued Apple on August 13, 2020.", "Apple"),
+    ("Chad Smith, the CEO of Acme Corp., resigned on March 3, 2022.", "Acme"),  # the company, not "CEO of Acme"
+])
+def test_well_known_companies_and_the_company_of_a_title(text, actor):
+    assert actor in [a.name for a in actors.find(text)]

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from transforms import knowledge
 from transforms.extract import organisations
+from transforms.extract.market_names import aliases as market_aliases  # a place is no actor
 from transforms.extract.sentences import SpanSet
 from transforms.extract.textmatch import by_next, occurrences
 
@@ -158,8 +159,7 @@ def _run_actor(run: str) -> tuple[int, int, str, str, str] | None:
     it decide; None when it is no actor."""
     w = _words()
     stop, org_suffixes, org_heads = w["stop"], w["org_suffixes"], w["org_heads"]
-    from transforms.extract import markets
-    al = markets.aliases()
+    al = market_aliases()
     home_suffixes = tuple(organisations.words()["home_suffixes"])
     toks = [(t.start(), t.end(), t.group()) for t in _TOK_RE.finditer(run)]
     # split at possessives: "India's Ministry of ..." -> owner "India", name "Ministry of ..."
@@ -175,6 +175,8 @@ def _run_actor(run: str) -> tuple[int, int, str, str, str] | None:
     while i < j and (toks[j - 1][2] in stop or toks[j - 1][2] in _TAIL_CUT):
         j -= 1
     words = [t for _, _, t in toks[i:j]]
+    if len(words) > 2 and words[1] == "of" and words[0] in w["person_titles"]:
+        i, words = i + 2, words[2:]                       # "the CEO of Acme Corp.": the company
     for k in range(len(words) - 1, -1, -1):
         if words[k].endswith(home_suffixes):              # "Tokyo-based Zorgo Corp.": the name after it
             i, words = i + k + 1, words[k + 1:]
@@ -296,9 +298,7 @@ def _doc_names(text: str, found: list[Actor], spans=None) -> list[Actor]:
     """Later mentions of names the document introduced: the short name of an organisation ("Unisys Corp."
     ... "Unisys"), a person's surname after a title ("Mr. Spoon"); and single capitalised names acting as
     companies: "Compaq's stock", "Compaq reported", "Compaq said it"."""
-    w = _words()
-    from transforms.extract import markets
-    al = markets.aliases()
+    w, al = _words(), market_aliases()
     short: dict[str, tuple[str, str]] = {}
     for a in found:
         if a.kind == "person":
