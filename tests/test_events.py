@@ -393,3 +393,8 @@ def test_a_named_country_beats_a_world_region_and_a_region_beats_the_actors_home
     assert sorted(m["market"] for m in only_region["event_markets"]) == ["DK", "FI", "IS", "NO", "SE"]  # not US
     with_country = events.extract(doc("Netflix launched in Japan and across Europe on March 3, 2022."), "r")
     assert [m["market"] for m in with_country["event_markets"]] == ["JP"]
+
+
+def test_the_day_a_duration_is_counted_from_is_no_event_of_its_own():
+    rows = events.extract(doc("The deal closed two days before Christmas.", published=D(2022, 6, 15)), "r")["events"]
+    assert [(e["date_text"], e["date_start"]) for e in rows] == [("two days", D(2021, 12, 23))]

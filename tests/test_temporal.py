@@ -1022,3 +1022,34 @@ def test_the_closing_half_of_a_year(text, expr, value):
 def test_a_year_range_with_a_two_digit_end_is_one_timex_to_the_end_year(text, span, value, end):
     (t,) = tag(text, dt.date(2006, 11, 13))
     assert (t.text, t.type, t.value, t.date_start, t.date_end) == (span, "DATE", value, dt.date(int(value), 1, 1), end)
+
+
+@pytest.mark.parametrize("text, span, value", [   # hostile run 4
+    ("The plan was approved in 2022-W10.", "2022-W10", "2022-W10"),
+    ("Sales fell in week 10 of 2022.", "week 10 of 2022", "2022-W10"),
+    ("Prices rose on 2022/03/07.", "2022/03/07", "2022-03-07"),
+    ("Prices rose on 2022.03.07.", "2022.03.07", "2022-03-07"),
+    ("Revenue rose in Q3 FY23.", "Q3 FY23", "2023-Q3"),
+])
+def test_iso_weeks_year_first_dates_and_fiscal_quarter_codes(text, span, value):
+    assert values(text, dt.date(2022, 6, 15)) == [(span, "DATE", value)]
+
+
+def test_no_date_in_a_version_number_or_a_season_week():
+    assert values("Version 2022.1.5 was released.", dt.date(2022, 6, 15)) == []
+    assert values("It is week 10 of the season.", dt.date(2022, 6, 15)) == []
+
+
+def test_this_weekend_in_a_past_clause_is_the_one_just_past():
+    assert find("The firm held a sale this weekend, it said.", dt.date(2022, 6, 15), "this weekend").value == "2022-W23-WE"
+    assert find("The firm will hold a sale this weekend.", dt.date(2022, 6, 15), "this weekend").value == "2022-W24-WE"
+
+
+@pytest.mark.parametrize("text, needle, day, relation", [
+    ("The deal closed two days before Christmas.", "two days", dt.date(2021, 12, 23), "before"),
+    ("He left a week after March 3.", "a week", dt.date(2022, 3, 10), "after"),
+    ("Eight trading days after Oct. 12, the index fell.", "Eight trading days", dt.date(2021, 10, 22), "after"),
+])
+def test_a_duration_counted_from_a_written_day_resolves_to_its_own_day(text, needle, day, relation):
+    t = find(text, dt.date(2022, 6, 15), needle)
+    assert (t.type, t.date_start, t.relation) == ("DURATION", day, relation)

@@ -103,11 +103,14 @@ def _bounded(timexes: list, sent_starts: list[int], sents, doc: Document) -> lis
 
 def _ranges(text: str, timexes: list) -> list:
     """A range is one event ("December 1-15", "between 1975 and 1980"): its start's timex, value and precision,
-    ``date_end`` and the offsets reaching to the range's end (``temporal.range_end`` says what a range is)."""
-    from transforms.temporal import range_end
+    ``date_end`` and the offsets reaching to the range's end (``temporal.range_end`` says what a range is). A
+    day a duration is counted from is no event of its own ("two days before Christmas": Dec 23 only)."""
+    from transforms.temporal import anchored_on, range_end
 
     out: list = []
     for t in timexes:
+        if out and anchored_on(text, out[-1], t):
+            continue
         if out and range_end(text, out[-1], t):
             a = out[-1]
             out[-1] = replace(a, end=t.end, text=text[a.start:t.end], date_end=t.date_end)

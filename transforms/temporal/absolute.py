@@ -10,7 +10,8 @@ from dataclasses import replace
 
 from .common import Norm, cap, day_or_none, day_reading, mod_of, month_of, reject_number, spelled_year, weekday_of, words, year2
 from .context import limit, tense, tense_cue
-from .dates import PREC_ORDER, choose_year, fmt_day, fmt_week, fmt_year, holiday_date, month_end, plausible_year, safe_date
+from .dates import (PREC_ORDER, choose_year, fmt_day, fmt_week, fmt_year, holiday_date, interval, month_end, plausible_year,
+                    safe_date)
 from .tables import CENTWORDS, DECWORDS, HOLIDAYS, K, LAST_ORDINALS, MONTHS, ORDINALS, SEASONS, SHORT_WHOLE, WEEKDAYS, norm, prev_word, sentence_initial
 
 D = _dt.date
@@ -34,8 +35,8 @@ _DAY_EARLY_YEAR = re.compile(K["era"]["day_then_year"])
 
 
 def n_iso(kind, g, s, e, doc):
-    """Rule kinds iso, compact: 2021-03-05, 20210305, 2021-03-05T10:30."""
-    d = safe_date(int(g["y"]), int(g["m"]), int(g["d"]))
+    """Rule kinds iso, ymd, compact: 2021-03-05, 2021/03/05, 20210305, 2021-03-05T10:30."""
+    d = safe_date(int(g["y"]), int(g.get("m") or g["m2"]), int(g.get("d") or g["d2"]))
     if d is None:
         return None
     if g.get("H") is not None:
@@ -44,6 +45,12 @@ def n_iso(kind, g, s, e, doc):
             return None
         return Norm("TIME", f"{fmt_day(d)}T{H:02d}:{M:02d}")
     return Norm("DATE", fmt_day(d))
+
+
+def n_iso_week(kind, g, s, e, doc):
+    """Rule kinds iso_week, week_number: "2022-W10", "week 10 of 2022" (an ISO week the year has)."""
+    value = f"{int(g['y']):04d}-W{int(g['w']):02d}"
+    return Norm("DATE", value) if int(g["w"]) and interval(value)[0] == "week" else None
 
 
 def n_slash(kind, g, s, e, doc):
@@ -310,7 +317,10 @@ def n_holiday(kind, g, s, e, doc):
 NORMALISERS = {
     "era_year": n_era_year,
     "iso": n_iso,
+    "ymd": n_iso,
     "compact": n_iso,
+    "iso_week": n_iso_week,
+    "week_number": n_iso_week,
     "slash": n_slash,
     "mdy": n_mdy,
     "dmy": n_mdy,

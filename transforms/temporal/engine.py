@@ -149,6 +149,38 @@ _RANGE_GAP = re.compile(K["extent"]["range_gap"], re.IGNORECASE)
 
 
 _RANGE_OPENERS = K["extent"]["range_openers"]
+_DATE_ANCHOR_GAP = re.compile(K["extent"]["date_anchor_gap"], re.IGNORECASE)
+_DATE_ANCHOR_BEFORE = frozenset(K["extent"]["date_anchor_before"])
+_DAYS_OF = {"D": 1, "W": 7}
+_WEEKDAYS_ONLY = re.compile(r"\b(?:" + "|".join(K["extent"]["weekdays_only"]) + r")\b", re.IGNORECASE)
+
+
+def anchored_on(text: str, d: Timex, t: Timex) -> str | None:
+    """"before" / "after" when the duration ``d`` is counted from the written day ``t`` that follows it ("two
+    days before Christmas", "a week after March 3"), else None."""
+    if d.type != "DURATION" or t.type != "DATE" or t.precision != "day" or t.anchor == "previous":
+        return None
+    m = _DATE_ANCHOR_GAP.fullmatch(text, d.end, t.start)
+    if m is None or not re.fullmatch(r"P\d{1,3}[DW]", d.value):
+        return None
+    return "before" if " ".join(m.group("rel").lower().split()) in _DATE_ANCHOR_BEFORE else "after"
+
+
+def _count_from_dates(text: str, out: list) -> None:
+    """The durations counted from a written day resolve to their own day ("two days before Christmas": Dec 23)."""
+    for i in range(len(out) - 1):
+        d, t = out[i], out[i + 1]
+        relation = anchored_on(text, d, t)
+        if relation is not None:
+            n, step = int(d.value[1:-1]) * _DAYS_OF[d.value[-1]], -1 if relation == "before" else 1
+            day = t.date_start + _dt.timedelta(step * n)
+            if d.value[-1] == "D" and _WEEKDAYS_ONLY.search(d.text):   # "eight trading days after"
+                day = t.date_start
+                while n:
+                    day += _dt.timedelta(step)
+                    n -= day.isoweekday() < 6
+            out[i] = replace(d, resolved=fmt_day(day), date_start=day, date_end=day, precision="day",
+                             anchor=t.anchor, relation=relation)
 
 
 def range_end(text: str, a: Timex, b: Timex) -> bool:
@@ -285,6 +317,7 @@ def _run(text: str, cands, anchor: Anchor) -> list[Timex]:
             if shifted is not None:
                 s, r = shifted[0], replace(r, value=shifted[1])
         _emit(text, s, e, r, out, doc, kind)
+    _count_from_dates(text, out)
     return out
 
 

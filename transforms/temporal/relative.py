@@ -232,6 +232,8 @@ def n_rel_unit(kind, g, s, e, doc):
     if u == _REL["weekend"]:
         if base.date is None or not base.ok("day"):
             return Norm("DATE", "XXXX-WXX-WE", mod, ak)
+        if n == 0 and base.date.isoweekday() < 6 and tense(doc.text, s, e) == "past":
+            n = -1                         # "held a sale this weekend" in a Wednesday's article: the one just past
         return Norm("DATE", shift_value(base.date, "week", n) + "-WE", mod, ak)
     if u in _PERIODS:
         if rel in _YEAR_BEFORE and u == _REL["period"]:
