@@ -1053,3 +1053,9 @@ def test_this_weekend_in_a_past_clause_is_the_one_just_past():
 def test_a_duration_counted_from_a_written_day_resolves_to_its_own_day(text, needle, day, relation):
     t = find(text, dt.date(2022, 6, 15), needle)
     assert (t.type, t.date_start, t.relation) == ("DURATION", day, relation)
+
+
+def test_a_duration_after_in_in_a_future_clause_is_counted_from_the_publication_date():
+    t = find("The law takes effect in two weeks.", dt.date(2022, 6, 15), "two weeks")
+    assert (t.type, t.value, t.resolved, t.relation) == ("DURATION", "P2W", "2022-W26", "after")
+    assert find("Sales rose 5% in two weeks.", dt.date(2022, 6, 15), "two weeks").resolved is None  # a length

@@ -37,6 +37,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from .common import Doc, Norm, reject_number
+from .context import tense
 from .dates import FIRST_DAY, LAST_DAY, PREC_ORDER, Anchor, fmt_day, interval, narrow, safe_date, shift_value
 from .normalise import normalise
 from .scanner import scan
@@ -164,6 +165,24 @@ def anchored_on(text: str, d: Timex, t: Timex) -> str | None:
     if m is None or not re.fullmatch(r"P\d{1,3}[DW]", d.value):
         return None
     return "before" if " ".join(m.group("rel").lower().split()) in _DATE_ANCHOR_BEFORE else "after"
+
+
+_FUTURE_IN = re.compile(K["extent"]["future_in"], re.IGNORECASE)
+_GRANULE = {"D": "day", "W": "week", "M": "month", "Y": "year"}
+
+
+def _count_from_now(text: str, out: list, anchor: Anchor) -> None:
+    """"The law takes effect in two weeks": a duration after "in" in a future clause resolves to the day, week,
+    month or year it points to from the publication date (the TIMEX3 stays the DURATION)."""
+    if anchor.date is None or anchor.prec != "day":
+        return
+    for i, d in enumerate(out):
+        m = re.fullmatch(r"P(\d{1,3})([DWMY])", d.value) if d.type == "DURATION" and d.resolved is None else None
+        if m and _FUTURE_IN.search(text, max(0, d.start - 30), d.start) and tense(text, d.start, d.end) == "future":
+            value = shift_value(anchor.date, _GRANULE[m.group(2)], int(m.group(1)))
+            prec, d0, d1 = interval(value)
+            out[i] = replace(d, resolved=value, date_start=d0, date_end=d1, precision=prec, anchor=anchor.kind,
+                             relation="after")
 
 
 def _count_from_dates(text: str, out: list) -> None:
@@ -318,6 +337,7 @@ def _run(text: str, cands, anchor: Anchor) -> list[Timex]:
                 s, r = shifted[0], replace(r, value=shifted[1])
         _emit(text, s, e, r, out, doc, kind)
     _count_from_dates(text, out)
+    _count_from_now(text, out, anchor)
     return out
 
 
