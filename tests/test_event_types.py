@@ -91,6 +91,9 @@ BUSINESS_VERBS = [
     ("Tesla opened its factory in Berlin on March 22, 2022.", "March 22, 2022", "expansion", "opened"),
     ("Nike closed all its stores in Russia on June 23, 2022.", "June 23, 2022", "exit", "closed all"),
     ("Gulf states agreed on Monday to raise output.", "Monday", "other", None),
+    ("Australian share prices closed down 0.43 percent Thursday.", "Thursday", "market_move", "closed"),
+    ("The company closed down its plant on Monday.", "Monday", "exit", "closed down"),
+    ("The 2-million-dollar memorial marks the crash of Nov. 12, 2001.", "Nov. 12, 2001", "other", None),
 ]
 
 

@@ -163,7 +163,7 @@ def _find_triggers(text: str, start: int, end: int, exclude) -> list[Trigger]:
                     continue
             if context is not None:
                 if sentence_lemmas is None:
-                    sentence_lemmas = {lem for x in words for p in x.split("-") for lem in lemmas(p)}  # third-quarter
+                    sentence_lemmas = {lem for x in words for p in _parts(x) for lem in lemmas(p)}
                 if context.isdisjoint(sentence_lemmas):
                     continue                          # "the plane crashed": no market's crash
             last_end = ms[i + k - 1].end()
@@ -171,6 +171,11 @@ def _find_triggers(text: str, start: int, end: int, exclude) -> list[Trigger]:
             nxt = i + k
             break
     return out
+
+
+def _parts(word: str) -> list[str]:
+    """A word and, for a compound ("third-quarter"), its parts."""
+    return [word, *word.split("-")] if "-" in word else [word]
 
 
 _GROUP = re.Match.group
