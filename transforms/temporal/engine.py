@@ -153,6 +153,7 @@ _RANGE_OPENERS = K["extent"]["range_openers"]
 _DATE_ANCHOR_GAP = re.compile(K["extent"]["date_anchor_gap"], re.IGNORECASE)
 _DATE_ANCHOR_BEFORE = frozenset(K["extent"]["date_anchor_before"])
 _DAYS_OF = {"D": 1, "W": 7}
+_DAYS_OR_WEEKS, _COUNTABLE = re.compile(r"P\d{1,3}[DW]"), re.compile(r"P(\d{1,3})([DWMY])")
 _WEEKDAYS_ONLY = re.compile(r"\b(?:" + "|".join(K["extent"]["weekdays_only"]) + r")\b", re.IGNORECASE)
 
 
@@ -162,7 +163,7 @@ def anchored_on(text: str, d: Timex, t: Timex) -> str | None:
     if d.type != "DURATION" or t.type != "DATE" or t.precision != "day" or t.anchor == "previous":
         return None
     m = _DATE_ANCHOR_GAP.fullmatch(text, d.end, t.start)
-    if m is None or not re.fullmatch(r"P\d{1,3}[DW]", d.value):
+    if m is None or not _DAYS_OR_WEEKS.fullmatch(d.value):
         return None
     return "before" if " ".join(m.group("rel").lower().split()) in _DATE_ANCHOR_BEFORE else "after"
 
@@ -177,7 +178,7 @@ def _count_from_now(text: str, out: list, anchor: Anchor) -> None:
     if anchor.date is None or anchor.prec != "day":
         return
     for i, d in enumerate(out):
-        m = re.fullmatch(r"P(\d{1,3})([DWMY])", d.value) if d.type == "DURATION" and d.resolved is None else None
+        m = _COUNTABLE.fullmatch(d.value) if d.type == "DURATION" and d.resolved is None else None
         if m and _FUTURE_IN.search(text, max(0, d.start - 30), d.start) and tense(text, d.start, d.end) == "future":
             value = shift_value(anchor.date, _GRANULE[m.group(2)], int(m.group(1)))
             prec, d0, d1 = interval(value)
