@@ -1059,3 +1059,15 @@ def test_a_duration_after_in_in_a_future_clause_is_counted_from_the_publication_
     t = find("The law takes effect in two weeks.", dt.date(2022, 6, 15), "two weeks")
     assert (t.type, t.value, t.resolved, t.relation) == ("DURATION", "P2W", "2022-W26", "after")
     assert find("Sales rose 5% in two weeks.", dt.date(2022, 6, 15), "two weeks").resolved is None  # a length
+
+
+@pytest.mark.parametrize("text, second", [
+    ("The museum is open Monday through Friday.", dt.date(2022, 6, 17)),       # the Friday after that Monday
+    ("The trial was adjourned Monday until Wednesday.", dt.date(2022, 6, 15)),
+    ("Statements were made Friday and Thursday.", None),                      # "and": no range
+])
+def test_the_second_weekday_of_a_range_follows_the_first(text, second):
+    ts = tag(text, dt.date(2022, 6, 13))
+    assert len(ts) == 2
+    if second is not None:
+        assert ts[1].date_start == second and ts[1].date_start >= ts[0].date_start

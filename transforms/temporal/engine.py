@@ -126,6 +126,10 @@ def _emit(text, s, e, r: Norm, out, doc, kind=""):
     t = Timex(s, e, text[s:e], typ, r.value, prec, d0, d1, r.anchor, mod, resolved, r.relation)
     if out and t.anchor == "absolute" and prec == "day" and typ == "DATE":
         _range_year(text, out, t)
+    elif out and t.anchor == "dct" and kind == "weekday" and t.date_start is not None and out[-1].date_start \
+            and t.date_start < out[-1].date_start and _joins_a_range(text, out[-1], t):
+        day = t.date_start + _dt.timedelta(7)  # "Monday through Friday": the Friday after that Monday
+        t = replace(t, value=fmt_day(day), resolved=fmt_day(day), date_start=day, date_end=day)
     out.append(t)
 
 
@@ -206,9 +210,16 @@ def _count_from_dates(text: str, out: list) -> None:
 def range_end(text: str, a: Timex, b: Timex) -> bool:
     """Does ``b`` end a range that ``a`` begins ("December 1-15", "from May to July", "between 1975 and 1980",
     "Monday through Friday")? Both dates or times, ``b`` not before ``a``."""
+    return a.date_start is not None and b.date_start is not None and a.type in ("DATE", "TIME") \
+        and b.type in ("DATE", "TIME") and b.date_start >= a.date_start and b.date_end >= a.date_end \
+        and _joins_a_range(text, a, b)
+
+
+def _joins_a_range(text: str, a: Timex, b: Timex) -> bool:
+    """Do the words between ``a`` and ``b`` make them a range's ends ("-", "through"; "to" after "from", "and"
+    after "between")?"""
     m = _RANGE_GAP.fullmatch(text, a.end, b.start)
-    if m is None or a.date_start is None or b.date_start is None or a.type not in ("DATE", "TIME") \
-            or b.type not in ("DATE", "TIME") or b.date_start < a.date_start or b.date_end < a.date_end:
+    if m is None:
         return False
     opener = _RANGE_OPENERS.get(m.group().strip().lower())
     return opener is None or text[max(0, a.start - 20):a.start].rstrip().lower().endswith(opener)
