@@ -94,6 +94,8 @@ BUSINESS_VERBS = [
     ("Australian share prices closed down 0.43 percent Thursday.", "Thursday", "market_move", "closed"),
     ("The company closed down its plant on Monday.", "Monday", "exit", "closed down"),
     ("The 2-million-dollar memorial marks the crash of Nov. 12, 2001.", "Nov. 12, 2001", "other", None),
+    ("It hopes to complete the transaction early next year.", "early next year", "other", None),  # a deal
+    ("The bank began accepting card transactions on Monday.", "Monday", "payment", "transactions"),
 ]
 
 

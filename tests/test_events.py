@@ -382,6 +382,7 @@ def test_a_range_of_dates_is_one_event_from_its_start_to_its_end(text, expected)
     ("Paris, March 3, 2022 -- The regulator fined Google on March 2, 2022.", [("March 2, 2022", "regulatory")]),
     ("BEIJING, March 3 (Xinhua) -- China will raise fuel prices, the government said.",
      [("March 3", "report")]),                                        # ... an event only as the report itself
+    ("WARSAW, March 3 (Xinhua) --\n\nPoland joined NATO, the government said.", []),  # a dateline on its own
 ])
 def test_a_dateline_date_is_no_second_happening(text, expected):
     rows = events.extract(doc(text, published=D(2022, 3, 3)), "r1")["events"]

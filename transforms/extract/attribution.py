@@ -201,12 +201,17 @@ _DATELINE_BEFORE_DATE = re.compile(rf"[ \t]*{_NAME}(?:,[ \t]*{_NAME})?,[ \t]*")
 _DATELINE_AFTER_DATE = re.compile(r"(?:,?[ \t]*\d{4})?[ \t]*(?:\([^)\n]{1,30}\)|/[^/\n]{1,30}/)?[ \t]*(?:--|—|–|-|:)")
 
 
-def in_dateline(text: str, para_start: int, start: int, end: int) -> bool:
+def in_dateline(text: str, para_start: int, start: int, end: int) -> str | None:
     """Is the date at ``text[start:end]`` the one of a dateline opening its paragraph ("PARIS, March 3
     (Reuters) -", "Paris, March 3, 2022 --", "LONDON, June 7, 2022 /PRNewswire/ --")? It is the day of the
-    report, not of a happening."""
-    return _DATELINE_BEFORE_DATE.fullmatch(text, para_start, start) is not None \
-        and _DATELINE_AFTER_DATE.match(text, end) is not None
+    report, not of a happening: "alone" when nothing follows the dateline on its line, else "opening"."""
+    if _DATELINE_BEFORE_DATE.fullmatch(text, para_start, start) is None:
+        return None
+    m = _DATELINE_AFTER_DATE.match(text, end)
+    if m is None:
+        return None
+    rest = text[m.end():text.find("\n", m.end()) if "\n" in text[m.end():m.end() + 400] else m.end() + 400]
+    return "opening" if rest.strip() else "alone"
 
 
 _LIST_GLUE = re.compile(r"(?:[\s,]|\bthe\b|\band\b)*", re.I)

@@ -195,7 +195,7 @@ def extract(doc: Document, run_id: str) -> dict[str, list[dict]]:
             sent = (sent[0], max(sent[1], next((e for s, e in sents if s <= tx.end <= e), tx.end)))
         para = _in(para_starts, paras, tx.start)
         dateline = para is not None and attribution.in_dateline(text, para[0], tx.start, tx.end)
-        if dateline and n + 1 < len(ordered) and ordered[n + 1].start < sent[1]:
+        if dateline == "alone" or dateline and n + 1 < len(ordered) and ordered[n + 1].start < sent[1]:
             continue                               # "PARIS, March 3 (Reuters) - ... fined Google on Wednesday"
         cl = sentences.clauses(text, sent[0], sent[1], protect=((tx.start, tx.end),))
         clause = sentences.date_clause(text, cl, tx.start, tx.end)
