@@ -285,6 +285,8 @@ def test_subdivisions_of_any_country_named_with_their_kind(text, expected):
     ("Sales in the Nordics rose.", "Nordics"),
     ("Africa's first elected female president took office.", None),           # not a place the text is in
     ("MIF Asia issued notes.", None),
+    ("Sales in the Asia-Pacific region rose.", "Asia-Pacific"),              # not Asia
+    ("He spoke at the Asia Society.", None),                                  # a name
 ])
 def test_a_world_region_after_a_place_word_names_its_member_markets(text, region):
     from transforms.extract.market_names import areas

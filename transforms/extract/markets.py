@@ -244,8 +244,8 @@ def find(text: str, exclude: list[tuple[int, int]] | tuple = ()) -> list[Mention
     area_names, area_words = areas(), _area_words()
     for i, (start, end, alias) in enumerate(raw):
         code, kind = ("", "area") if alias in area_names else al.get(alias) or ("", "region")
-        if kind == "area" and not area_words.search(text, max(0, start - 20), start):
-            continue                                   # "launched across Southeast Asia", not "Africa's first"
+        if kind == "area" and (not area_words.search(text, max(0, start - 20), start) or _in_a_name(text, start, end, al)):
+            continue                                   # "launched across Southeast Asia", not "Africa's first", "Asia Society"
         if kind in ("region", "city"):                 # "Paktika province", "Punjab province" (PK, not IN)
             code = subdivision_at(text, start, end) or code or "-"
         if kind == "block" or code == "-":
