@@ -124,6 +124,7 @@ def test_a_countrys_own_name_is_the_place_not_an_actor(place, code):
     ("Amazon entered Sweden on October 28, 2020.", "Amazon"),
     ("Epic Games sued Apple on August 13, 2020.", "Apple"),
     ("Chad Smith, the CEO of Acme Corp., resigned on March 3, 2022.", "Acme"),  # the company, not "CEO of Acme"
+    ("Visa and Mastercard suspended operations in Russia on March 5, 2022.", "Visa"),
 ])
 def test_well_known_companies_and_the_company_of_a_title(text, actor):
     assert actor in [a.name for a in actors.find(text)]
