@@ -297,3 +297,11 @@ def test_a_world_region_after_a_place_word_names_its_member_markets(text, region
 def test_the_niger_delta_and_a_cuisine():
     assert codes("Militants attacked a pipeline in the Niger Delta.") == ["NG"]
     assert roles("A Mexican restaurant chain opened in Japan.") == {"MX": "origin", "JP": "place"}
+
+
+@pytest.mark.parametrize("text, code", [
+    ("Independence protests in Catalonia grew.", "ES"), ("Fighting in Tigray resumed.", "ET"),
+    ("Oil flows from the Kurdistan Region stopped.", "IQ"), ("Tourism in Bali recovered.", "ID"),
+])
+def test_well_known_regions_by_their_english_names(text, code):
+    assert codes(text) == [code]
