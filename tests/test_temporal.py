@@ -1071,3 +1071,14 @@ def test_the_second_weekday_of_a_range_follows_the_first(text, second):
     assert len(ts) == 2
     if second is not None:
         assert ts[1].date_start == second and ts[1].date_start >= ts[0].date_start
+
+
+@pytest.mark.parametrize("text, value", [
+    ("The vote is on the 15th.", "2022-06-15"),
+    ("The deal was signed on the 28th, he said.", "2022-05-28"),   # past: the month before
+    ("It will open on the 3rd.", "2022-07-03"),                    # future: the month after
+    ("He lives on the 15th floor.", None),
+])
+def test_on_the_nth_is_a_day_of_the_month_under_way(text, value):
+    found = [t.value for t in tag(text, dt.date(2022, 6, 15))]
+    assert found == ([value] if value else [])

@@ -53,6 +53,18 @@ def n_iso_week(kind, g, s, e, doc):
     return Norm("DATE", value) if int(g["w"]) and interval(value)[0] == "week" else None
 
 
+def n_day_ordinal(kind, g, s, e, doc):
+    """Rule kind day_ordinal: "on the 15th", the day of the month under way, a month earlier or later when the
+    clause's tense puts it there ("was signed on the 28th" in a June 15 article: May 28)."""
+    A, day = doc.anchor, int(g["d"])
+    if A.date is None or not A.ok("day"):
+        return Norm("DATE", f"XXXX-XX-{day:02d}", None, A.kind)
+    step = {"past": -(day > A.date.day), "future": int(day < A.date.day)}.get(tense(doc.text, s, e), 0)
+    months = A.date.year * 12 + A.date.month - 1 + step
+    d = safe_date(months // 12, months % 12 + 1, day)
+    return Norm("DATE", fmt_day(d), None, A.kind) if d is not None else None
+
+
 def n_slash(kind, g, s, e, doc):
     """Rule kind slash: 3/5/1999 (M/D/Y unless the first number is over 12), 5.3.1999 (D.M.Y)."""
     a, b, y = int(g["a"]), int(g["b"]), year2(g["y"])
@@ -320,6 +332,7 @@ NORMALISERS = {
     "ymd": n_iso,
     "compact": n_iso,
     "iso_week": n_iso_week,
+    "day_ordinal": n_day_ordinal,
     "week_number": n_iso_week,
     "slash": n_slash,
     "mdy": n_mdy,
