@@ -1082,3 +1082,10 @@ def test_the_second_weekday_of_a_range_follows_the_first(text, second):
 def test_on_the_nth_is_a_day_of_the_month_under_way(text, value):
     found = [t.value for t in tag(text, dt.date(2022, 6, 15))]
     assert found == ([value] if value else [])
+
+
+def test_clock_times_right_before_a_day_take_that_day():
+    ts = tag("Supplies will be turned off at 10:00 am in Moscow (0700 GMT) on Monday.", dt.date(2006, 12, 28))
+    assert [t.value for t in ts] == ["2007-01-01T10:00", "2007-01-01T07:00Z", "2007-01-01"]
+    ts = tag("The patrol was hit at about 8:25 am (0525 GMT) Nov. 17, the military said.", dt.date(2005, 11, 18))
+    assert [t.value for t in ts][:2] == ["2005-11-17T08:25", "2005-11-17T05:25Z"]

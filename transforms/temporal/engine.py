@@ -37,7 +37,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from .common import Doc, Norm, reject_number
-from .context import tense
+from .links import RANGE_GAP, joins_a_range, link
 from .dates import FIRST_DAY, LAST_DAY, PREC_ORDER, Anchor, fmt_day, interval, narrow, safe_date, shift_value
 from .normalise import normalise
 from .scanner import scan
@@ -127,7 +127,7 @@ def _emit(text, s, e, r: Norm, out, doc, kind=""):
     if out and t.anchor == "absolute" and prec == "day" and typ == "DATE":
         _range_year(text, out, t)
     elif out and t.anchor == "dct" and kind == "weekday" and t.date_start is not None and out[-1].date_start \
-            and t.date_start < out[-1].date_start and _joins_a_range(text, out[-1], t):
+            and t.date_start < out[-1].date_start and joins_a_range(text, out[-1], t):
         day = t.date_start + _dt.timedelta(7)  # "Monday through Friday": the Friday after that Monday
         t = replace(t, value=fmt_day(day), resolved=fmt_day(day), date_start=day, date_end=day)
     out.append(t)
@@ -150,79 +150,6 @@ def _fiscal_quarter(r: Norm, doc, kind: str) -> Norm:
 
 
 _NAMED_QUARTER = frozenset(("quarter", "quarter_code"))  # "the third quarter", "Q3": named, not derived
-_RANGE_GAP = re.compile(K["extent"]["range_gap"], re.IGNORECASE)
-
-
-_RANGE_OPENERS = K["extent"]["range_openers"]
-_DATE_ANCHOR_GAP = re.compile(K["extent"]["date_anchor_gap"], re.IGNORECASE)
-_DATE_ANCHOR_BEFORE = frozenset(K["extent"]["date_anchor_before"])
-_DAYS_OF = {"D": 1, "W": 7}
-_DAYS_OR_WEEKS, _COUNTABLE = re.compile(r"P\d{1,3}[DW]"), re.compile(r"P(\d{1,3})([DWMY])")
-_WEEKDAYS_ONLY = re.compile(r"\b(?:" + "|".join(K["extent"]["weekdays_only"]) + r")\b", re.IGNORECASE)
-
-
-def anchored_on(text: str, d: Timex, t: Timex) -> str | None:
-    """"before" / "after" when the duration ``d`` is counted from the written day ``t`` that follows it ("two
-    days before Christmas", "a week after March 3"), else None."""
-    if d.type != "DURATION" or t.type != "DATE" or t.precision != "day" or t.anchor == "previous":
-        return None
-    m = _DATE_ANCHOR_GAP.fullmatch(text, d.end, t.start)
-    if m is None or not _DAYS_OR_WEEKS.fullmatch(d.value):
-        return None
-    return "before" if " ".join(m.group("rel").lower().split()) in _DATE_ANCHOR_BEFORE else "after"
-
-
-_FUTURE_IN = re.compile(K["extent"]["future_in"], re.IGNORECASE)
-_GRANULE = {"D": "day", "W": "week", "M": "month", "Y": "year"}
-
-
-def _count_from_now(text: str, out: list, anchor: Anchor) -> None:
-    """"The law takes effect in two weeks": a duration after "in" in a future clause resolves to the day, week,
-    month or year it points to from the publication date (the TIMEX3 stays the DURATION)."""
-    if anchor.date is None or anchor.prec != "day":
-        return
-    for i, d in enumerate(out):
-        m = _COUNTABLE.fullmatch(d.value) if d.type == "DURATION" and d.resolved is None else None
-        if m and _FUTURE_IN.search(text, max(0, d.start - 30), d.start) and tense(text, d.start, d.end) == "future":
-            value = shift_value(anchor.date, _GRANULE[m.group(2)], int(m.group(1)))
-            prec, d0, d1 = interval(value)
-            out[i] = replace(d, resolved=value, date_start=d0, date_end=d1, precision=prec, anchor=anchor.kind,
-                             relation="after")
-
-
-def _count_from_dates(text: str, out: list) -> None:
-    """The durations counted from a written day resolve to their own day ("two days before Christmas": Dec 23)."""
-    for i in range(len(out) - 1):
-        d, t = out[i], out[i + 1]
-        relation = anchored_on(text, d, t)
-        if relation is not None:
-            n, step = int(d.value[1:-1]) * _DAYS_OF[d.value[-1]], -1 if relation == "before" else 1
-            day = t.date_start + _dt.timedelta(step * n)
-            if d.value[-1] == "D" and _WEEKDAYS_ONLY.search(d.text):   # "eight trading days after"
-                day = t.date_start
-                while n:
-                    day += _dt.timedelta(step)
-                    n -= day.isoweekday() < 6
-            out[i] = replace(d, resolved=fmt_day(day), date_start=day, date_end=day, precision="day",
-                             anchor=t.anchor, relation=relation)
-
-
-def range_end(text: str, a: Timex, b: Timex) -> bool:
-    """Does ``b`` end a range that ``a`` begins ("December 1-15", "from May to July", "between 1975 and 1980",
-    "Monday through Friday")? Both dates or times, ``b`` not before ``a``."""
-    return a.date_start is not None and b.date_start is not None and a.type in ("DATE", "TIME") \
-        and b.type in ("DATE", "TIME") and b.date_start >= a.date_start and b.date_end >= a.date_end \
-        and _joins_a_range(text, a, b)
-
-
-def _joins_a_range(text: str, a: Timex, b: Timex) -> bool:
-    """Do the words between ``a`` and ``b`` make them a range's ends ("-", "through"; "to" after "from", "and"
-    after "between")?"""
-    m = _RANGE_GAP.fullmatch(text, a.end, b.start)
-    if m is None:
-        return False
-    opener = _RANGE_OPENERS.get(m.group().strip().lower())
-    return opener is None or text[max(0, a.start - 20):a.start].rstrip().lower().endswith(opener)
 
 
 def _range_year(text: str, out: list, t: Timex) -> None:
@@ -230,7 +157,7 @@ def _range_year(text: str, out: list, t: Timex) -> None:
     that day's year (the year before when its month and day come later: "December 30 to January 2, 1992")."""
     prev = out[-1]
     if prev.type != "DATE" or prev.precision != "day" or prev.anchor not in ("dct", "inferred") \
-            or not _RANGE_GAP.fullmatch(text, prev.end, t.start):
+            or not RANGE_GAP.fullmatch(text, prev.end, t.start):
         return
     a, b = prev.date_start, t.date_start
     d = safe_date(b.year - ((a.month, a.day) > (b.month, b.day)), a.month, a.day)
@@ -348,8 +275,7 @@ def _run(text: str, cands, anchor: Anchor) -> list[Timex]:
             if shifted is not None:
                 s, r = shifted[0], replace(r, value=shifted[1])
         _emit(text, s, e, r, out, doc, kind)
-    _count_from_dates(text, out)
-    _count_from_now(text, out, anchor)
+    link(text, out, anchor)
     return out
 
 
