@@ -152,6 +152,7 @@ def subdivision_at(text: str, start: int, end: int) -> str | None:
     return fitting[0]
 
 
+@functools.lru_cache(maxsize=16)  # once per text and country: a long text naming "Punjab province" often
 def _country_named(text: str, code: str) -> bool:
     import pycountry
 
@@ -168,7 +169,7 @@ def _inside_a_name(text: str, start: int) -> bool:
     m = _PREVIOUS_RE.search(text, max(0, start - 40), start)
     if m is None or m.group(1).endswith(("'s", "’s")):
         return False
-    first = not text[:m.start()].rstrip(" \t\"“(")[-1:].isalnum()
+    first = not text[max(0, m.start() - 40):m.start()].rstrip(" \t\"“(")[-1:].isalnum()  # a window: linear
     return not (first and m.group(1).lower() in _openers())
 
 
