@@ -96,6 +96,8 @@ BUSINESS_VERBS = [
     ("The 2-million-dollar memorial marks the crash of Nov. 12, 2001.", "Nov. 12, 2001", "other", None),
     ("It hopes to complete the transaction early next year.", "early next year", "other", None),  # a deal
     ("The bank began accepting card transactions on Monday.", "Monday", "payment", "transactions"),
+    ("The prime minister on Monday defended his 10-month record in government.", "Monday", "other", None),
+    ("Exports reached a record 5 billion dollars on Monday.", "Monday", "metric", "record"),
 ]
 
 
