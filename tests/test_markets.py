@@ -305,3 +305,17 @@ def test_the_niger_delta_and_a_cuisine():
 ])
 def test_well_known_regions_by_their_english_names(text, code):
     assert codes(text) == [code]
+
+
+@pytest.mark.parametrize("text, expected", [   # hostile run 5
+    ("Floods hit Lagos State.", ["NG"]), ("Floods hit Kano state.", ["NG"]),
+    ("Floods hit Washington state.", ["US"]),
+    ("Floods in Sindh and Punjab provinces.", ["PK"]),
+    ("Talks over Asia trade ended.", []), ("The CEO flew in from Asia.", []),
+    ("Trade with the Republic of China (Taiwan) grew.", ["TW", "TW"]),
+    ("Floods in Luxembourg province, Belgium.", ["BE", "BE"]),
+    ("Exports to Luxembourg rose.", ["LU"]),
+])
+def test_states_provinces_and_regions_of_hostile_run_5(text, expected):
+    assert codes(text) == expected
+    assert all(r == "place" for r in roles(text).values())

@@ -133,7 +133,7 @@ def test_washington_the_person_the_state_and_the_government():
     assert codes("Officials in Washington agreed.") == ["US"]
     assert codes("Mr. Washington said the film did well.") == []
     assert codes("Denzel Washington starred in the film.") == []
-    assert codes("Washington state voters approved it.") == []
+    assert codes("Washington state voters approved it.") == ["US"]          # the state is in the US (hostile run 5)
 
 
 def test_georgia_the_state_is_the_us():

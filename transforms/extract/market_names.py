@@ -127,8 +127,8 @@ def subdivision_names() -> tuple[str, ...]:
 @functools.cache
 def _kind_res() -> tuple[re.Pattern, re.Pattern]:
     words = "|".join(sorted(map(re.escape, config()["subdivisions"]["words"]), key=len, reverse=True))
-    return (re.compile(rf"[ \t]+({words})\b", re.IGNORECASE),
-            re.compile(rf"\b({words})[ \t]+of[ \t]+$", re.IGNORECASE))
+    return (re.compile(rf"[ \t]+({words})s?\b", re.IGNORECASE),       # "Sindh and Punjab provinces"
+            re.compile(rf"\b({words})s?[ \t]+of[ \t]+$", re.IGNORECASE))
 
 
 def subdivision_at(text: str, start: int, end: int) -> str | None:
@@ -147,17 +147,20 @@ def subdivision_at(text: str, start: int, end: int) -> str | None:
     fitting = [cc for cc, kinds in countries.items() if kinds & set(cfg["words"][word])]
     if not fitting and len(countries) == 1 and word not in cfg["exact_only"]:
         fitting = list(countries)
-    if len(fitting) != 1 or any(_country_named(text, cc) for cc in countries if cc != fitting[0]):
+    if len(fitting) != 1 or any(_country_named(text, cc, text[start:end]) for cc in countries if cc != fitting[0]):
         return None                                    # "the province of Bolivar" in an article on Colombia
     return fitting[0]
 
 
 @functools.lru_cache(maxsize=16)  # once per text and country: a long text naming "Punjab province" often
-def _country_named(text: str, code: str) -> bool:
+def _country_named(text: str, code: str, name: str) -> bool:
+    """Does the text name the country ``code`` (other than by the subdivision's own ``name``: "Luxembourg
+    province" is Belgian)?"""
     import pycountry
 
     c = pycountry.countries.get(alpha_2=code)
-    return c is not None and (getattr(c, "common_name", None) or c.name) in text
+    country = (getattr(c, "common_name", None) or c.name) if c is not None else None
+    return country is not None and country != name and country in text
 
 
 _PREVIOUS_RE = re.compile(r"([A-Z][\w'’.-]*)[ \t]+$")

@@ -217,7 +217,7 @@ def _role(text: str, start: int, end: int, code: str, kind: str) -> str:
         return "origin"                                # "1.96 billion U.S. dollars", "a Vietnam War pilot"
     if words and words[0] in people_nouns:
         return "place"
-    if kind == "region" and words and words[0] in _subdivision_words():
+    if kind in ("region", "city", "name") and words and words[0] in _subdivision_words():
         return "place"                                 # "Unity State", "Kandahar province police"
     for x in words[:2]:
         if x in inst_nouns:
@@ -246,7 +246,7 @@ def find(text: str, exclude: list[tuple[int, int]] | tuple = ()) -> list[Mention
         code, kind = ("", "area") if alias in area_names else al.get(alias) or ("", "region")
         if kind == "area" and (not area_words.search(text, max(0, start - 20), start) or _in_a_name(text, start, end, al)):
             continue                                   # "launched across Southeast Asia", not "Africa's first", "Asia Society"
-        if kind in ("region", "city"):                 # "Paktika province", "Punjab province" (PK, not IN)
+        if kind in ("region", "city", "name"):         # "Paktika province", "Punjab province" (PK, not IN)
             code = subdivision_at(text, start, end) or code or "-"
         if kind == "block" or code == "-":
             continue
