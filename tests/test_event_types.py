@@ -98,6 +98,11 @@ BUSINESS_VERBS = [
     ("The bank began accepting card transactions on Monday.", "Monday", "payment", "transactions"),
     ("The prime minister on Monday defended his 10-month record in government.", "Monday", "other", None),
     ("Exports reached a record 5 billion dollars on Monday.", "Monday", "metric", "record"),
+    ("A typhoon struck the port on Monday.", "Monday", "other", None),           # hostile run 5
+    ("Workers went on strike on Monday over pay.", "Monday", "strike", "strike"),
+    ("GM closed a plant in Ohio on Monday.", "Monday", "job_cuts", "closed"),
+    ("The company named a new product on Monday.", "Monday", "other", None),
+    ("The company named a new chief executive on Monday.", "Monday", "appointment", "chief executive"),
 ]
 
 

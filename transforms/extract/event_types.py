@@ -11,7 +11,7 @@ import functools
 import re
 from itertools import compress
 from operator import itemgetter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from transforms import knowledge
 from transforms.extract.sentences import SpanSet
@@ -26,7 +26,7 @@ class EventType:
     definition: str
     triggers: tuple[str, ...]
     context: frozenset[str] = frozenset()      # lemmas one of which a "~" trigger needs in its sentence
-    needs_context: frozenset[str] = frozenset()  # the triggers written with "~" ("~crash": a plane's is no market move)
+    needs_context: dict = field(default_factory=dict)  # "~" trigger -> the lemmas one of which it needs ("~crash")
     weak: frozenset[str] = frozenset()         # the triggers written with "?": only where no stronger trigger is
 
 
@@ -46,10 +46,14 @@ def types() -> tuple[EventType, ...]:
     out = []
     for row in knowledge.csv_rows("event_types.csv"):
         written = [t.strip().lower() for t in row["triggers"].split("|") if t.strip()]
-        trig = tuple(t.lstrip("~?") for t in written)
+        trig = tuple(t.lstrip("~?").split("(")[0] for t in written)
         context = frozenset(t.strip().lower() for t in (row.get("context") or "").split("|") if t.strip())
-        needs = frozenset(t[1:] for t in written if t.startswith("~"))
-        if needs and not context:
+        needs = {}  # "~close(plant/store)": a context of its own, else the type's
+        for t in written:
+            if t.startswith("~"):
+                own = t[1:].partition("(")[2].rstrip(")")
+                needs[t[1:].split("(")[0]] = frozenset(own.split("/")) if own else context
+        if any(not c for c in needs.values()):
             raise ValueError(f"event_types.csv: {row['type']} has '~' triggers but no context lemmas")
         weak = frozenset(t[1:] for t in written if t.startswith("?"))
         out.append(EventType(row["type"], int(row["priority"]), row["definition"], trig, context, needs, weak))
@@ -109,7 +113,7 @@ def _index() -> dict[str, list[tuple[tuple[str, ...], str, int, frozenset[str] |
         for trig in t.triggers:
             parts = tuple(trig.split())
             idx.setdefault(parts[0], []).append((parts, t.name, t.priority,
-                                                 t.context if trig in t.needs_context else None, trig in t.weak))
+                                                 t.needs_context.get(trig), trig in t.weak))
     for v in idx.values():
         v.sort(key=lambda x: -len(x[0]))                 # longest phrase first
     return idx
