@@ -1089,3 +1089,12 @@ def test_clock_times_right_before_a_day_take_that_day():
     assert [t.value for t in ts] == ["2007-01-01T10:00", "2007-01-01T07:00Z", "2007-01-01"]
     ts = tag("The patrol was hit at about 8:25 am (0525 GMT) Nov. 17, the military said.", dt.date(2005, 11, 18))
     assert [t.value for t in ts][:2] == ["2005-11-17T08:25", "2005-11-17T05:25Z"]
+
+
+@pytest.mark.parametrize("text, values_", [   # hostile run 5
+    ("The summit runs from 3 to 5 March 2022.", ["2022-03-03", "2022-03-05"]),
+    ("The summit ran 3-5 March 2022.", ["2022-03-03", "2022-03-05"]),
+    ("He scored 3-5 in March.", ["2022-03"]),
+])
+def test_day_first_ranges(text, values_):
+    assert [t.value for t in tag(text, dt.date(2022, 6, 15))] == values_

@@ -228,6 +228,17 @@ def _month_day_range(text, s, e, g, doc, out) -> None:
     _emit(text, m2.start(), e, replace(r, value=f"{value[:-2]}{d2:02d}"), out, doc)
 
 
+def _day_month_range(text, s, e, g, doc, out) -> None:
+    """"3-5 March 2022", "from 3 to 5 March": the second date as a dmy match, the first its month's other day."""
+    m1 = _DAY_NUM.match(text, s)
+    m2 = _DAY_NUM.search(text, m1.end(), e)
+    r = normalise("dmy", {**g, "d": g["d2"]}, m2.start(), e, doc)
+    if r is None or not _DAY_RE.fullmatch(r.value) or not int(g["d"]) < int(g["d2"]) <= 31:
+        return
+    _emit(text, s, m1.end(), replace(r, value=f"{r.value[:-2]}{int(g['d']):02d}"), out, doc)
+    _emit(text, m2.start(), e, r, out, doc)
+
+
 def _run(text: str, cands, anchor: Anchor) -> list[Timex]:
     doc = Doc(text, anchor)
     out: list[Timex] = []
@@ -258,6 +269,9 @@ def _run(text: str, cands, anchor: Anchor) -> list[Timex]:
         try:
             if kind == "month_day_range":
                 _month_day_range(text, s, e, g, doc, out)
+                continue
+            if kind == "day_month_range":
+                _day_month_range(text, s, e, g, doc, out)
                 continue
             r = normalise(kind, g, s, e, doc)
         except (ValueError, OverflowError, KeyError, TypeError, IndexError):
