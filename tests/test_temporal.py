@@ -1098,3 +1098,7 @@ def test_clock_times_right_before_a_day_take_that_day():
 ])
 def test_day_first_ranges(text, values_):
     assert [t.value for t in tag(text, dt.date(2022, 6, 15))] == values_
+
+
+def test_the_end_of_a_day_range_is_not_before_its_start():
+    assert [t.value for t in tag("The sale runs Dec 1 - Dec 15.", dt.date(2022, 6, 15))] == ["2022-12-01", "2022-12-15"]

@@ -126,10 +126,13 @@ def _emit(text, s, e, r: Norm, out, doc, kind=""):
     t = Timex(s, e, text[s:e], typ, r.value, prec, d0, d1, r.anchor, mod, resolved, r.relation)
     if out and t.anchor == "absolute" and prec == "day" and typ == "DATE":
         _range_year(text, out, t)
-    elif out and t.anchor == "dct" and kind == "weekday" and t.date_start is not None and out[-1].date_start \
+    elif out and t.anchor == "dct" and kind in ("weekday", "mdy", "dmy") and prec == "day" and out[-1].date_start \
             and t.date_start < out[-1].date_start and joins_a_range(text, out[-1], t):
-        day = t.date_start + _dt.timedelta(7)  # "Monday through Friday": the Friday after that Monday
-        t = replace(t, value=fmt_day(day), resolved=fmt_day(day), date_start=day, date_end=day)
+        # "Monday through Friday": the Friday after that Monday; "Dec 1 - Dec 15": the 15th of that December
+        day = t.date_start + _dt.timedelta(7) if kind == "weekday" else safe_date(t.date_start.year + 1,
+                                                                                   t.date_start.month, t.date_start.day)
+        if day is not None and day >= out[-1].date_start:
+            t = replace(t, value=fmt_day(day), resolved=fmt_day(day), date_start=day, date_end=day)
     out.append(t)
 
 
