@@ -399,3 +399,14 @@ def test_a_named_country_beats_a_world_region_and_a_region_beats_the_actors_home
 def test_the_day_a_duration_is_counted_from_is_no_event_of_its_own():
     rows = events.extract(doc("The deal closed two days before Christmas.", published=D(2022, 6, 15)), "r")["events"]
     assert [(e["date_text"], e["date_start"]) for e in rows] == [("two days", D(2021, 12, 23))]
+
+
+@pytest.mark.parametrize("text, expected", [   # hostile run 5
+    ("The update was released at 10:00 am (0700 GMT) on Monday.", [("Monday", D(2022, 6, 13))]),
+    ("Shops closed early on Christmas Eve, December 24, 2021.", [("Christmas Eve", D(2021, 12, 24))]),
+    ("Work runs from 9 a.m. to 5 p.m. on March 3, 2022.", [("March 3, 2022", D(2022, 3, 3))]),
+    ("He spoke on Monday and Tuesday.", [("Monday", D(2022, 6, 13)), ("Tuesday", D(2022, 6, 14))]),
+])
+def test_a_moment_restated_right_after_is_one_event(text, expected):
+    rows = events.extract(doc(text, published=D(2022, 6, 15)), "r")["events"]
+    assert [(e["date_text"], e["date_start"]) for e in rows] == expected

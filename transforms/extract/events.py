@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import re
 from dataclasses import dataclass, replace
 
 from transforms.extract import actors as actors_mod
@@ -104,19 +105,34 @@ def _bounded(timexes: list, sent_starts: list[int], sents, doc: Document) -> lis
 def _ranges(text: str, timexes: list) -> list:
     """A range is one event ("December 1-15", "between 1975 and 1980"): its start's timex, value and precision,
     ``date_end`` and the offsets reaching to the range's end (``temporal.range_end`` says what a range is). A
-    day a duration is counted from is no event of its own ("two days before Christmas": Dec 23 only)."""
+    day a duration is counted from is no event of its own ("two days before Christmas": Dec 23 only), nor is a
+    moment restated right after ("at 10:00 am (0700 GMT) on Monday": one event, on Monday)."""
     from transforms.temporal import anchored_on, range_end
 
     out: list = []
     for t in timexes:
         if out and anchored_on(text, out[-1], t):
             continue
-        if out and range_end(text, out[-1], t):
+        if out and range_end(text, out[-1], t) and t.date_start != out[-1].date_start:
             a = out[-1]
             out[-1] = replace(a, end=t.end, text=text[a.start:t.end], date_end=t.date_end)
+        elif out and _same_moment(text, out[-1], t):
+            if out[-1].precision == "time" and t.precision == "day":
+                out[-1] = t                       # the day names the happening; its clock time stays in the text
         else:
             out.append(t)
     return out
+
+
+_RESTATED = re.compile(r"(?:[^.;!?\n]|\.(?!\s+[A-Z\"“]))*")  # the same sentence: "p.m. on" is, ". On" is not
+
+
+def _same_moment(text: str, a, b) -> bool:
+    """``b`` restates ``a``'s moment right after it: "at 10:00 am (0700 GMT) on Monday", "on Christmas Eve,
+    December 24": one happening."""
+    return a.precision in ("time", "day") and b.precision in ("time", "day") and a.date_start == b.date_start \
+        and (a.precision == "time" or b.precision == "day") and b.start - a.end <= 40 \
+        and _RESTATED.fullmatch(text, a.end, b.start) is not None
 
 
 def _heuristic_spans(event_sents, sents) -> list[tuple[int, int]]:
