@@ -183,8 +183,8 @@ def _run_actor(run: str) -> tuple[int, int, str, str, str] | None:
             break
     if "of" in words:
         k = len(words) - 1 - words[::-1].index("of")
-        if k >= 2 and " ".join(words[k + 1:]) in al:
-            words = words[:k]                             # "Zorgo Holdings of Japan": the name, then its home
+        if k >= 2 and " ".join(words[k + 1:]) in al:  # "Zorgo Holdings of Japan": the name, then its home
+            words = words[:k - 2] if words[k - 1] in w["country_forms"] and words[k - 2] in ("of", "the") else words[:k]
     if not words:
         return None
     last = words[-1].rstrip(".,’'")
