@@ -315,6 +315,7 @@ def test_well_known_regions_by_their_english_names(text, code):
     ("Trade with the Republic of China (Taiwan) grew.", ["TW", "TW"]),
     ("Floods in Luxembourg province, Belgium.", ["BE", "BE"]),
     ("Exports to Luxembourg rose.", ["LU"]),
+    ("Floods in Punjab province near the Indian border.", ["PK", "IN"]),   # "Indian" is not "India"
 ])
 def test_states_provinces_and_regions_of_hostile_run_5(text, expected):
     assert codes(text) == expected

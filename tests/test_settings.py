@@ -42,7 +42,7 @@ def test_defaults_and_overrides(tmp_path: Path):
     assert (run.lake, run.sources, run.workers) == (Path("/x/lake"), (Path("/x/src"),), 3)
     assert run.batch_size == 99  # a per-run setting (timeline run passes its own)
     assert Settings.from_params(run.as_params(), env) == run
-    for empty in ({"sources": []}, {"lake": ""}, {"warehouse": "  "}):  # an unset variable, not "the default"
+    for empty in ({"sources": []}, {"sources": [""]}, {"lake": ""}, {"warehouse": "  "}):  # an unset variable
         with pytest.raises(SettingsError, match="is empty"):
             Settings.from_params(empty, env)
 

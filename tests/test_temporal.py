@@ -1102,3 +1102,16 @@ def test_day_first_ranges(text, values_):
 
 def test_the_end_of_a_day_range_is_not_before_its_start():
     assert [t.value for t in tag("The sale runs Dec 1 - Dec 15.", dt.date(2022, 6, 15))] == ["2022-12-01", "2022-12-15"]
+
+
+
+def test_counting_off_the_calendar_leaves_the_duration_unresolved():   # hostile run 5: it crashed the document
+    ts = tag("It happened two days before Jan. 1, AD 1.", dt.date(2022, 6, 15))
+    assert ts[0].type == "DURATION" and ts[0].resolved is None
+    assert tag("The law takes effect in two weeks.", dt.date(9999, 12, 30))[0].resolved is None
+
+
+def test_jsonl_answers_stay_json_for_a_nan_id():
+    out = io.StringIO()
+    run_jsonl(io.StringIO('{"id": NaN, "text": "On Monday.", "dct": "2022-03-05"}\n'), out)
+    assert json.loads(out.getvalue())["id"] == "nan"

@@ -83,7 +83,8 @@ class Settings:
         settings, base = cls.from_env(env), home(env)
         given = {f.name: (params or {}).get(f.name) for f in fields(cls) if f.metadata["per_run"]}
         for name, value in given.items():
-            if value is not None and not (value.strip() if isinstance(value, str) else value != []):
+            values = value if isinstance(value, list) else [value]
+            if value is not None and (value == [] or any(isinstance(v, str) and not v.strip() for v in values)):
                 raise SettingsError(f"the run's {name!r} is empty (an unset variable?)")  # not: the default
         return replace(settings, **{k: _parse(k, v, base) for k, v in given.items() if v is not None})
 

@@ -160,7 +160,7 @@ def _country_named(text: str, code: str, name: str) -> bool:
 
     c = pycountry.countries.get(alpha_2=code)
     country = (getattr(c, "common_name", None) or c.name) if c is not None else None
-    return country is not None and country != name and country in text
+    return country is not None and country != name and re.search(rf"\b{re.escape(country)}\b", text) is not None
 
 
 _PREVIOUS_RE = re.compile(r"([A-Z][\w'’.-]*)[ \t]+$")

@@ -129,8 +129,8 @@ def _emit(text, s, e, r: Norm, out, doc, kind=""):
     elif out and t.anchor == "dct" and kind in ("weekday", "mdy", "dmy") and prec == "day" and out[-1].date_start \
             and t.date_start < out[-1].date_start and joins_a_range(text, out[-1], t):
         # "Monday through Friday": the Friday after that Monday; "Dec 1 - Dec 15": the 15th of that December
-        day = t.date_start + _dt.timedelta(7) if kind == "weekday" else safe_date(t.date_start.year + 1,
-                                                                                   t.date_start.month, t.date_start.day)
+        day = safe_date(t.date_start.year + 1, t.date_start.month, t.date_start.day) if kind != "weekday" else \
+            t.date_start + _dt.timedelta(7) if t.date_start < _dt.date(9999, 12, 24) else None
         if day is not None and day >= out[-1].date_start:
             t = replace(t, value=fmt_day(day), resolved=fmt_day(day), date_start=day, date_end=day)
     out.append(t)

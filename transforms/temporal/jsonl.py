@@ -73,7 +73,11 @@ def run_jsonl(inp: TextIO, out: TextIO) -> int:
                 if answer["id"] is None:
                     answer["line"] = lineno
                 err.write(f"timex: line {lineno} (id={answer['id']!r}): {answer['error']}\n")
-            out.write(json.dumps(answer, ensure_ascii=False, default=str) + "\n")
+            try:
+                line_out = json.dumps(answer, ensure_ascii=False, default=str, allow_nan=False)
+            except ValueError:  # an id of NaN or Infinity: echoed as text, the line stays JSON
+                line_out = json.dumps({**answer, "id": str(answer["id"])}, ensure_ascii=False, default=str)
+            out.write(line_out + "\n")
         out.flush()
     except (BrokenPipeError, OSError) as exc:
         err.write(f"timex: cannot write output: {exc}\n")

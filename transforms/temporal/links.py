@@ -56,8 +56,11 @@ def _count_from_now(text: str, out: list, anchor: Anchor) -> None:
     for i, d in enumerate(out):
         m = _COUNTABLE.fullmatch(d.value) if d.type == "DURATION" and d.resolved is None else None
         if m and _FUTURE_IN.search(text, max(0, d.start - 30), d.start) and tense(text, d.start, d.end) == "future":
-            value = shift_value(anchor.date, _GRANULE[m.group(2)], int(m.group(1)))
-            prec, d0, d1 = interval(value)
+            try:
+                value = shift_value(anchor.date, _GRANULE[m.group(2)], int(m.group(1)))
+                prec, d0, d1 = interval(value)
+            except (OverflowError, ValueError):     # past the calendar's end (a DCT in 9999)
+                continue
             out[i] = replace(d, resolved=value, date_start=d0, date_end=d1, precision=prec, anchor=anchor.kind,
                              relation="after")
 
@@ -87,16 +90,20 @@ def _count_from_dates(text: str, out: list) -> None:
     for i in range(len(out) - 1):
         d, t = out[i], out[i + 1]
         relation = anchored_on(text, d, t)
-        if relation is not None:
-            n, step = int(d.value[1:-1]) * _DAYS_OF[d.value[-1]], -1 if relation == "before" else 1
+        if relation is None:
+            continue
+        n, step = int(d.value[1:-1]) * _DAYS_OF[d.value[-1]], -1 if relation == "before" else 1
+        try:  # off the end of the calendar ("two days before Jan. 1, AD 1"): the duration stays unresolved
             day = t.date_start + _dt.timedelta(step * n)
             if d.value[-1] == "D" and _WEEKDAYS_ONLY.search(d.text):   # "eight trading days after"
                 day = t.date_start
                 while n:
                     day += _dt.timedelta(step)
                     n -= day.isoweekday() < 6
-            out[i] = replace(d, resolved=fmt_day(day), date_start=day, date_end=day, precision="day",
-                             anchor=t.anchor, relation=relation)
+        except OverflowError:
+            continue
+        out[i] = replace(d, resolved=fmt_day(day), date_start=day, date_end=day, precision="day",
+                         anchor=t.anchor, relation=relation)
 
 
 def range_end(text: str, a: Timex, b: Timex) -> bool:
