@@ -133,3 +133,4 @@ def test_well_known_companies_and_the_company_of_a_title(text, actor):
 def test_a_country_s_own_name_is_not_cut_into_an_actor():
     assert "Government of the Republic" not in [a.name for a in actors.find(
         "The Government of the Republic of Turkey banned the app on Monday.")]
+

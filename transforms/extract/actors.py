@@ -255,13 +255,13 @@ def _indexed(text: str, by_first: dict[str, dict], token_re: re.Pattern, heads: 
     for m in token_re.finditer(text):
         token, start = m.group(), m.start()
         if (m.group(1) or "") in heads and start >= last \
-                and (hit := _alias_at(text, start, token, by_first)) is not None:
+                and (hit := _alias_at(text, start, token[:120], by_first)) is not None:
             yield start, hit[0], hit[1]
             last = hit[0]
         if "-" in token or "/" in token:
             for k, ch in enumerate(token[:-1]):
                 if ch in "-/" and (s0 := start + k + 1) >= last \
-                        and (hit := _alias_at(text, s0, token[k + 1:], by_first)) is not None:
+                        and (hit := _alias_at(text, s0, token[k + 1:k + 121], by_first)) is not None:  # linear
                     yield s0, hit[0], hit[1]
                     last = hit[0]
 
