@@ -210,8 +210,8 @@ def in_dateline(text: str, para_start: int, start: int, end: int) -> str | None:
     m = _DATELINE_AFTER_DATE.match(text, end)
     if m is None:
         return None
-    rest = text[m.end():text.find("\n", m.end()) if "\n" in text[m.end():m.end() + 400] else m.end() + 400]
-    return "opening" if rest.strip() else "alone"
+    line_end = text.find("\n", m.end(), m.end() + 400)
+    return "opening" if text[m.end():line_end if line_end >= 0 else m.end() + 400].strip() else "alone"
 
 
 _LIST_GLUE = re.compile(r"(?:[\s,]|\bthe\b|\band\b)*", re.I)

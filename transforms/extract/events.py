@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import bisect
 import hashlib
-import re
 from dataclasses import dataclass, replace
 
 from transforms.extract import actors as actors_mod
@@ -102,7 +101,7 @@ def _bounded(timexes: list, sent_starts: list[int], sents, doc: Document) -> lis
     return kept
 
 
-def _ranges(text: str, timexes: list) -> list:
+def _event_dates(text: str, timexes: list) -> list:
     """A range is one event ("December 1-15", "between 1975 and 1980"): its start's timex, value and precision,
     ``date_end`` and the offsets reaching to the range's end (``temporal.range_end`` says what a range is). A
     day a duration is counted from is no event of its own ("two days before Christmas": Dec 23 only), nor is a
@@ -124,15 +123,13 @@ def _ranges(text: str, timexes: list) -> list:
     return out
 
 
-_RESTATED = re.compile(r"(?:[^.;!?\n]|\.(?!\s+[A-Z\"“]))*")  # the same sentence: "p.m. on" is, ". On" is not
-
-
 def _same_moment(text: str, a, b) -> bool:
     """``b`` restates ``a``'s moment right after it: "at 10:00 am (0700 GMT) on Monday", "on Christmas Eve,
     December 24": one happening."""
+    from transforms.temporal import near_in_sentence
+
     return a.precision in ("time", "day") and b.precision in ("time", "day") and a.date_start == b.date_start \
-        and (a.precision == "time" or b.precision == "day") and b.start - a.end <= 40 \
-        and _RESTATED.fullmatch(text, a.end, b.start) is not None
+        and (a.precision == "time" or b.precision == "day") and near_in_sentence(text, a.end, b.start)
 
 
 def _heuristic_spans(event_sents, sents) -> list[tuple[int, int]]:
@@ -179,7 +176,7 @@ def extract(doc: Document, run_id: str) -> dict[str, list[dict]]:
     tagged = tag(text, doc.published)
     if doc.published is None:
         infer_publication_date(doc, tagged)
-    timexes = _ranges(text, [t for t in tagged
+    timexes = _event_dates(text, [t for t in tagged
                              if t.resolved is not None and t.date_start is not None and t.date_end is not None
                              and not t.resolved.endswith("_REF")])
     if not timexes:

@@ -65,7 +65,12 @@ def _count_from_now(text: str, out: list, anchor: Anchor) -> None:
                              relation="after")
 
 
-_TIME_DAY_GAP = re.compile(r"[^.;!?\n]{1,40}")
+_SHORT_GAP = re.compile(r"(?:[^.;!?\n]|\.(?!\s+[A-Z\"“]))*")  # "p.m. on" is one sentence, ". On" is not
+
+
+def near_in_sentence(text: str, end: int, start: int) -> bool:
+    """Is ``text[end:start]`` a short stretch (at most 40 characters) of one sentence?"""
+    return 0 <= start - end <= 40 and _SHORT_GAP.fullmatch(text, end, start) is not None
 
 
 def _times_on_the_day_after(text: str, out: list) -> None:
@@ -76,7 +81,7 @@ def _times_on_the_day_after(text: str, out: list) -> None:
             continue
         k = j - 1
         while k >= 0 and out[k].type == "TIME" and out[k].precision == "time" and out[k].anchor != "absolute" \
-                and _TIME_DAY_GAP.fullmatch(text, out[k].end, out[k + 1].start) and "T" in out[k].value:
+                and near_in_sentence(text, out[k].end, out[k + 1].start) and "T" in out[k].value:
             t = out[k]
             if t.date_start != day.date_start:
                 v = fmt_day(day.date_start) + t.value[t.value.index("T"):]
