@@ -177,8 +177,8 @@ def extract(doc: Document, run_id: str) -> dict[str, list[dict]]:
     if doc.published is None:
         infer_publication_date(doc, tagged)
     timexes = _event_dates(text, [t for t in tagged
-                             if t.resolved is not None and t.date_start is not None and t.date_end is not None
-                             and not t.resolved.endswith("_REF")])
+                                  if t.resolved is not None and t.date_start is not None and t.date_end is not None
+                                  and not t.resolved.endswith("_REF")])
     if not timexes:
         return result
 
