@@ -410,3 +410,16 @@ def test_the_day_a_duration_is_counted_from_is_no_event_of_its_own():
 def test_a_moment_restated_right_after_is_one_event(text, expected):
     rows = events.extract(doc(text, published=D(2022, 6, 15)), "r")["events"]
     assert [(e["date_text"], e["date_start"]) for e in rows] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The Games run December 1 to 15, 2021.", [("December 1 to 15, 2021", D(2021, 12, 1), D(2021, 12, 15))]),
+    ("Output rose from 2001 to 2003.", [("2001 to 2003", D(2001, 1, 1), D(2003, 12, 31))]),
+    ("They moved the vote from March 1 to March 8, 2022.",                 # a change of date: two days
+     [("March 1", D(2022, 3, 1), D(2022, 3, 1)), ("March 8, 2022", D(2022, 3, 8), D(2022, 3, 8))]),
+    ("Profit rose in the year to March 2022.",                              # a period counted up to a month
+     [("the year", D(2022, 1, 1), D(2022, 12, 31)), ("March 2022", D(2022, 3, 1), D(2022, 3, 31))]),
+])
+def test_a_range_with_to_is_one_event_unless_the_date_changed(text, expected):
+    rows = events.extract(doc(text, published=D(2022, 6, 15)), "r")["events"]
+    assert [(e["date_text"], e["date_start"], e["date_end"]) for e in rows] == expected

@@ -1049,6 +1049,9 @@ def test_this_weekend_in_a_past_clause_is_the_one_just_past():
     ("The deal closed two days before Christmas.", "two days", dt.date(2021, 12, 23), "before"),
     ("He left a week after March 3.", "a week", dt.date(2022, 3, 10), "after"),
     ("Eight trading days after Oct. 12, the index fell.", "Eight trading days", dt.date(2021, 10, 22), "after"),
+    ("The deal closed 3 months after Oct. 12.", "3 months", dt.date(2022, 1, 12), "after"),
+    ("It ended one month after Jan. 31, 2020.", "one month", dt.date(2020, 2, 29), "after"),   # the month's last day
+    ("It began a year before March 3, 2021.", "a year", dt.date(2020, 3, 3), "before"),
 ])
 def test_a_duration_counted_from_a_written_day_resolves_to_its_own_day(text, needle, day, relation):
     t = find(text, dt.date(2022, 6, 15), needle)
@@ -1065,9 +1068,11 @@ def test_a_duration_after_in_in_a_future_clause_is_counted_from_the_publication_
     ("The museum is open Monday through Friday.", dt.date(2022, 6, 17)),       # the Friday after that Monday
     ("The trial was adjourned Monday until Wednesday.", dt.date(2022, 6, 15)),
     ("Statements were made Friday and Thursday.", None),                      # "and": no range
+    ("The talks run Monday to Wednesday.", dt.date(2022, 6, 15)),              # "to" without "from"
+    ("The summit on Friday and Saturday will open.", dt.date(2022, 6, 18)),    # the next day of a list
 ])
 def test_the_second_weekday_of_a_range_follows_the_first(text, second):
-    ts = tag(text, dt.date(2022, 6, 13))
+    ts = tag(text, dt.date(2022, 6, 13) if "summit" not in text else dt.date(2022, 6, 12))
     assert len(ts) == 2
     if second is not None:
         assert ts[1].date_start == second and ts[1].date_start >= ts[0].date_start
@@ -1115,3 +1120,8 @@ def test_jsonl_answers_stay_json_for_a_nan_id():
     out = io.StringIO()
     run_jsonl(io.StringIO('{"id": NaN, "text": "On Monday.", "dct": "2022-03-05"}\n'), out)
     assert json.loads(out.getvalue())["id"] == "nan"
+
+
+def test_last_weekday_and_a_later_weekday_are_no_range():
+    ts = tag("After the voting last Wednesday and Tuesday's run-offs, the party won.", dt.date(2005, 11, 17))
+    assert [t.date_start for t in ts][1] == dt.date(2005, 11, 15)        # this week's Tuesday, not next week's

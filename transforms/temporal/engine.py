@@ -37,7 +37,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from .common import Doc, Norm, reject_number
-from .links import RANGE_GAP, joins_a_range, link
+from .links import RANGE_GAP, joins_a_range, link, next_weekday_in_range
 from .dates import FIRST_DAY, LAST_DAY, PREC_ORDER, Anchor, fmt_day, interval, narrow, safe_date, shift_value
 from .normalise import normalise
 from .scanner import scan
@@ -127,7 +127,8 @@ def _emit(text, s, e, r: Norm, out, doc, kind=""):
     if out and t.anchor == "absolute" and prec == "day" and typ == "DATE":
         _range_year(text, out, t)
     elif out and t.anchor == "dct" and kind in ("weekday", "mdy", "dmy") and prec == "day" and out[-1].date_start \
-            and t.date_start < out[-1].date_start and joins_a_range(text, out[-1], t):
+            and t.date_start < out[-1].date_start \
+            and (next_weekday_in_range if kind == "weekday" else joins_a_range)(text, out[-1], t):
         # "Monday through Friday": the Friday after that Monday; "Dec 1 - Dec 15": the 15th of that December
         day = safe_date(t.date_start.year + 1, t.date_start.month, t.date_start.day) if kind != "weekday" else \
             t.date_start + _dt.timedelta(7) if t.date_start < _dt.date(9999, 12, 24) else None

@@ -10,7 +10,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from .context import tense
-from .dates import Anchor, fmt_day, interval, shift_value
+from .dates import Anchor, add_months, fmt_day, interval, shift_value
 from .tables import K
 
 if TYPE_CHECKING:
@@ -26,20 +26,25 @@ def link(text: str, out: list, anchor: Anchor) -> None:
 
 RANGE_GAP = re.compile(K["extent"]["range_gap"], re.IGNORECASE)
 _RANGE_OPENERS = K["extent"]["range_openers"]
+_RANGE_MOVES = re.compile(K["extent"]["range_moves"], re.IGNORECASE)
+_PERIOD_TO = re.compile(K["extent"]["period_to"], re.IGNORECASE)
+_CHANGE_GAPS = frozenset(("to", "until", "till"))
+_SENTENCE_END = re.compile(r".*[.;!?\n]\s", re.DOTALL)
 _DATE_ANCHOR_GAP = re.compile(K["extent"]["date_anchor_gap"], re.IGNORECASE)
 _DATE_ANCHOR_BEFORE = frozenset(K["extent"]["date_anchor_before"])
 _DAYS_OF = {"D": 1, "W": 7}
-_DAYS_OR_WEEKS, _COUNTABLE = re.compile(r"P\d{1,3}[DW]"), re.compile(r"P(\d{1,3})([DWMY])")
+_MONTHS_OF = {"M": 1, "Y": 12}
+_COUNTABLE = re.compile(r"P(\d{1,3})([DWMY])")
 _WEEKDAYS_ONLY = re.compile(r"\b(?:" + "|".join(K["extent"]["weekdays_only"]) + r")\b", re.IGNORECASE)
 
 
 def anchored_on(text: str, d: Timex, t: Timex) -> str | None:
     """"before" / "after" when the duration ``d`` is counted from the written day ``t`` that follows it ("two
-    days before Christmas", "a week after March 3"), else None."""
+    days before Christmas", "a week after March 3", "three months after Oct. 12"), else None."""
     if d.type != "DURATION" or t.type != "DATE" or t.precision != "day" or t.anchor == "previous":
         return None
     m = _DATE_ANCHOR_GAP.fullmatch(text, d.end, t.start)
-    if m is None or not _DAYS_OR_WEEKS.fullmatch(d.value):
+    if m is None or not _COUNTABLE.fullmatch(d.value):
         return None
     return "before" if " ".join(m.group("rel").lower().split()) in _DATE_ANCHOR_BEFORE else "after"
 
@@ -91,21 +96,28 @@ def _times_on_the_day_after(text: str, out: list) -> None:
 
 
 def _count_from_dates(text: str, out: list) -> None:
-    """The durations counted from a written day resolve to their own day ("two days before Christmas": Dec 23)."""
+    """The durations counted from a written day resolve to their own day ("two days before Christmas": Dec 23;
+    "three months after Oct. 12": Jan. 12, or the month's last day where it has no such day)."""
     for i in range(len(out) - 1):
         d, t = out[i], out[i + 1]
         relation = anchored_on(text, d, t)
         if relation is None:
             continue
-        n, step = int(d.value[1:-1]) * _DAYS_OF[d.value[-1]], -1 if relation == "before" else 1
+        unit, step = d.value[-1], -1 if relation == "before" else 1
+        n = int(d.value[1:-1])
         try:  # off the end of the calendar ("two days before Jan. 1, AD 1"): the duration stays unresolved
-            day = t.date_start + _dt.timedelta(step * n)
-            if d.value[-1] == "D" and _WEEKDAYS_ONLY.search(d.text):   # "eight trading days after"
+            if unit in _MONTHS_OF:
+                day = add_months(t.date_start, step * n * _MONTHS_OF[unit])
+                n = 0
+            else:
+                n *= _DAYS_OF[unit]
+                day = t.date_start + _dt.timedelta(step * n)
+            if unit == "D" and _WEEKDAYS_ONLY.search(d.text):   # "eight trading days after"
                 day = t.date_start
                 while n:
                     day += _dt.timedelta(step)
                     n -= day.isoweekday() < 6
-        except OverflowError:
+        except (OverflowError, ValueError):
             continue
         out[i] = replace(d, resolved=fmt_day(day), date_start=day, date_end=day, precision="day",
                          anchor=t.anchor, relation=relation)
@@ -120,10 +132,26 @@ def range_end(text: str, a: Timex, b: Timex) -> bool:
 
 
 def joins_a_range(text: str, a: Timex, b: Timex) -> bool:
-    """Do the words between ``a`` and ``b`` make them a range's ends ("-", "through"; "to" after "from", "and"
-    after "between")?"""
+    """Do the words between ``a`` and ``b`` make them a range's ends ("-", "to", "through"; "and" after
+    "between")? Not a change of date ("moved the vote from Monday to Wednesday": two days), nor a period
+    counted up to a date ("the year to March 1998")."""
     m = RANGE_GAP.fullmatch(text, a.end, b.start)
     if m is None:
         return False
-    opener = _RANGE_OPENERS.get(m.group().strip().lower())
-    return opener is None or text[max(0, a.start - 20):a.start].rstrip().lower().endswith(opener)
+    gap = m.group().strip().lower()
+    before = text[max(0, a.start - 80):a.start]
+    if gap in _CHANGE_GAPS:
+        cut = _SENTENCE_END.match(before)
+        if _RANGE_MOVES.search(before, cut.end() if cut else 0) or _PERIOD_TO.fullmatch(a.text):
+            return False
+    opener = _RANGE_OPENERS.get(gap)
+    return opener is None or before.rstrip().lower().endswith(opener)
+
+
+def next_weekday_in_range(text: str, a: Timex, b: Timex) -> bool:
+    """Is the weekday ``b``, read before the weekday ``a``, the one after it: the end of a range ("Monday to
+    Wednesday", "adjourned Monday until Wednesday"), or the next day in a list ("on Friday and Saturday")?"""
+    m = RANGE_GAP.fullmatch(text, a.end, b.start)
+    if m is None:
+        return False
+    return m.group().strip().lower() != "and" or (b.date_start - a.date_start).days == -6
