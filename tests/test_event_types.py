@@ -103,6 +103,13 @@ BUSINESS_VERBS = [
     ("GM closed a plant in Ohio on Monday.", "Monday", "job_cuts", "closed"),
     ("The company named a new product on Monday.", "Monday", "other", None),
     ("The company named a new chief executive on Monday.", "Monday", "appointment", "chief executive"),
+    ("Tesla opened 500 charging stations in Norway on Monday.", "Monday", "other", None),   # ordinary words ...
+    ("The minister in charge of trade resigned on Monday.", "Monday", "appointment", "resigned"),
+    ("Fans bid farewell to the stadium on Monday.", "Monday", "other", None),
+    ("He made the trip on Monday in a bid to end the dispute.", "Monday", "other", None),
+    ("Prosecutors charged the former CEO with fraud on Monday.", "Monday", "lawsuit", "charged"),  # ... not these
+    ("He was charged with the slaying on Monday.", "Monday", "lawsuit", "charged with"),
+    ("Acme made a $2 billion bid for Zorgo on Monday.", "Monday", "acquisition", "bid"),
 ]
 
 
