@@ -46,7 +46,7 @@ class Settings:
     expectations: Path = _setting("TIMELINE_EXPECTATIONS", "expectations/",
                                   "the Great Expectations project (suites, Data Docs)")
     batch_size: int = _setting("TIMELINE_BATCH_SIZE", "0", "files per extraction task (one mapped task per batch); "
-                               "0 = 2,500 per worker under `timeline run` (few large batches, each split over the "
+                               "0 = 5,000 per worker under `timeline run` (few large batches, each split over the "
                                "cores), 200 in scheduled runs (many tasks to spread)", True)
     parallel_batches: int = _setting("TIMELINE_PARALLEL_BATCHES", "4",
                                      "mapped extraction tasks running at once per DAG run")

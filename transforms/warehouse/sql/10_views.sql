@@ -22,14 +22,13 @@ WITH leads AS (
     SELECT story_id, event_id FROM story_events
     WHERE is_lead AND story_id IN (SELECT story_id FROM _affected_stories)
 ), market_lists AS (  -- per lead event: markets acted on, origin-only markets, all markets
-    SELECT em.event_id,
-           list(DISTINCT a.market ORDER BY a.market) FILTER (WHERE a.market IS NOT NULL)   AS acted_on,
-           list(DISTINCT em.market ORDER BY em.market) FILTER (WHERE a.market IS NULL)     AS origins,
-           list(DISTINCT em.market ORDER BY em.market)                                     AS all_markets
-    FROM event_markets em
-    LEFT JOIN _acted_markets a ON a.event_id = em.event_id AND a.market = em.market AND a.role = em.role
-    WHERE em.event_id IN (SELECT event_id FROM leads)
-    GROUP BY em.event_id
+    SELECT event_id,
+           list(DISTINCT market ORDER BY market) FILTER (WHERE role <> 'origin')   AS acted_on,
+           list(DISTINCT market ORDER BY market) FILTER (WHERE role = 'origin')    AS origins,
+           list(DISTINCT market ORDER BY market)                                   AS all_markets
+    FROM event_markets
+    WHERE event_id IN (SELECT event_id FROM leads)
+    GROUP BY event_id
 )
 SELECT e.event_id,
        e.date_start,
