@@ -287,6 +287,10 @@ def test_subdivisions_of_any_country_named_with_their_kind(text, expected):
     ("MIF Asia issued notes.", None),
     ("Sales in the Asia-Pacific region rose.", "Asia-Pacific"),              # not Asia
     ("He spoke at the Asia Society.", None),                                  # a name
+    ("Netflix launched across the Americas on Monday.", "Americas"),
+    ("Sales in EMEA rose.", "EMEA"), ("Sales in the DACH region grew.", "DACH"),
+    ("Apple sales in Greater China fell.", "Greater China"),
+    ("Iberia cut flights.", None),                                            # the airline
 ])
 def test_a_world_region_after_a_place_word_names_its_member_markets(text, region):
     from transforms.extract.market_names import areas
@@ -330,6 +334,8 @@ def test_states_provinces_and_regions_of_hostile_run_5(text, expected):
     ("Fields in the Tula region froze.", ["RU"]),           # "Tul'skaya oblast'"
     ("He moved to Tula.", []),                              # the name alone is not the region
     ("Students protested at Kent State.", []),              # a university: Kent is a county, not a state
+    ("Floods hit Lahore in Pakistan's Punjab.", ["PK", "PK", "PK"]),   # the owner names whose Punjab
+    ("Floods hit India's Punjab.", ["IN", "IN"]),
 ])
 def test_regions_listed_under_their_local_adjective_and_states_that_are_states(text, expected):
     assert codes(text) == expected

@@ -177,6 +177,11 @@ def subdivision_at(text: str, start: int, end: int) -> str | None:
     return fitting[0]
 
 
+def is_subdivision_of(name: str, country: str) -> bool:
+    """Is ``name`` one of ``country``'s subdivisions ("Punjab" of PK: "Pakistan's Punjab")?"""
+    return country in _subdivisions().get(_fold(name), ())
+
+
 @functools.lru_cache(maxsize=16)  # once per text and country: a long text naming "Punjab province" often
 def _country_named(text: str, code: str, name: str) -> bool:
     """Does the text name the country ``code`` (other than by the subdivision's own ``name``: "Luxembourg

@@ -21,7 +21,8 @@ import re
 from dataclasses import dataclass
 
 from transforms.extract.languages import language_spans
-from transforms.extract.market_names import aliases, areas, config, market_table, subdivision_at, subdivision_names
+from transforms.extract.market_names import (aliases, areas, config, is_subdivision_of, market_table, subdivision_at,
+                                             subdivision_names)
 from transforms.extract.sentences import SpanSet
 from transforms.extract.textmatch import leftmost_longest, occurrences, trie_regex
 from transforms.temporal.tables import MONTHS, WEEKDAYS
@@ -229,6 +230,14 @@ def _role(text: str, start: int, end: int, code: str, kind: str) -> str:
     return "place"
 
 
+def _owner(text: str, start: int, alias: str, raw: list, i: int, al) -> str | None:
+    """The country named right before a subdivision of its own, as its owner: "Pakistan's Punjab" (PK, not IN)."""
+    if i == 0 or text[raw[i - 1][1]:start] not in ("'s ", "’s "):
+        return None
+    owner = al.get(raw[i - 1][2])
+    return owner[0] if owner and owner[1] == "name" and is_subdivision_of(alias, owner[0]) else None
+
+
 def find(text: str, exclude: list[tuple[int, int]] | tuple = ()) -> list[Mention]:
     """All market mentions in ``text`` in order; spans in ``exclude`` (e.g. actor names) are skipped."""
     alias_re, glob_re, media_after, media_before = _matchers()
@@ -247,7 +256,7 @@ def find(text: str, exclude: list[tuple[int, int]] | tuple = ()) -> list[Mention
         if kind == "area" and (not area_words.search(text, max(0, start - 20), start) or _in_a_name(text, start, end, al)):
             continue                                   # "launched across Southeast Asia", not "Africa's first", "Asia Society"
         if kind in ("region", "city", "name"):         # "Paktika province", "Punjab province" (PK, not IN)
-            code = subdivision_at(text, start, end) or code or "-"
+            code = subdivision_at(text, start, end) or _owner(text, start, alias, raw, i, al) or code or "-"
         if kind == "block" or code == "-":
             continue
         if langs and langs.overlaps(start, end):
