@@ -110,6 +110,13 @@ BUSINESS_VERBS = [
     ("Prosecutors charged the former CEO with fraud on Monday.", "Monday", "lawsuit", "charged"),  # ... not these
     ("He was charged with the slaying on Monday.", "Monday", "lawsuit", "charged with"),
     ("Acme made a $2 billion bid for Zorgo on Monday.", "Monday", "acquisition", "bid"),
+    ("Stocks fell on Monday.", "Monday", "market_move", "fell"),      # a trigger whose context is there wins
+    ("Oil exports fell on Monday.", "Monday", "metric", "fell"),
+    ("Acme released results for Q4 FY2023 on Monday.", "Monday", "earnings", "results"),
+    ("He left the company on Monday.", "Monday", "appointment", "left the company"),
+    ("Acme shares were listed in Hong Kong on Monday.", "Monday", "ipo", "listed"),
+    ("The Journal listed the ten best funds on Monday.", "Monday", "other", None),
+    ("The USTR put the site on its Notorious Markets list on Monday.", "Monday", "regulatory", "list"),
 ]
 
 

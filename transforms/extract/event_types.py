@@ -115,8 +115,14 @@ def _index() -> dict[str, list[tuple[tuple[str, ...], str, int, frozenset[str] |
             idx.setdefault(parts[0], []).append((parts, t.name, t.priority,
                                                  t.needs_context.get(trig), trig in t.weak))
     for v in idx.values():
-        v.sort(key=lambda x: -len(x[0]))                 # longest phrase first
+        v.sort(key=_specific_first)
     return idx
+
+
+def _specific_first(entry) -> tuple[int, bool]:
+    """Longest phrase first; of the same length, a trigger whose context words must be in the sentence before one
+    that needs none ("Stocks fell": a market move, not a figure)."""
+    return -len(entry[0]), entry[3] is None
 
 
 def find_triggers(text: str, start: int = 0, end: int | None = None,
@@ -190,7 +196,7 @@ def _word_triggers(word: str) -> tuple[tuple[tuple[str, ...], str, int, frozense
     """Trigger entries whose first word is a lemma of ``word``, longest phrases first."""
     idx = _index()
     found = [entry for lem in lemmas(word) for entry in idx.get(lem, ())]
-    found.sort(key=lambda x: -len(x[0]))
+    found.sort(key=_specific_first)
     return tuple(found)
 
 
