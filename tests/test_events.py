@@ -423,3 +423,18 @@ def test_a_moment_restated_right_after_is_one_event(text, expected):
 def test_a_range_with_to_is_one_event_unless_the_date_changed(text, expected):
     rows = events.extract(doc(text, published=D(2022, 6, 15)), "r")["events"]
     assert [(e["date_text"], e["date_start"], e["date_end"]) for e in rows] == expected
+
+
+def test_multi_city_and_business_wire_datelines():
+    rows = events.extract(doc("LONDON/NEW YORK, March 3 (Reuters) - Shell said on Wednesday it would exit Russia.",
+                              published=D(2022, 3, 3)), "r")
+    assert [e["date_text"] for e in rows["events"]] == ["Wednesday"]       # the dateline is the report's day
+    rows = events.extract(doc("SAN FRANCISCO--(BUSINESS WIRE)--March 3, 2022--Acme Corp. announced a new app.",
+                              published=D(2022, 3, 3)), "r")
+    assert [(m["market"], m["basis"]) for m in rows["event_markets"]] == [("US", "dateline")]
+
+
+def test_the_dateline_day_anchors_relative_dates_when_the_publication_date_differs():
+    rows = events.extract(doc("PARIS, March 1 (Reuters) - Shell exited Russia yesterday.", published=D(2022, 3, 5)),
+                          "r")["events"]
+    assert [(e["date_text"], e["date_start"]) for e in rows] == [("yesterday", D(2022, 2, 28))]

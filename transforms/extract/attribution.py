@@ -180,8 +180,8 @@ def dominant(mentions, units=None, min_share: float = 0.5, limit: int = 3) -> li
     return [c for c in ranked if counts[c] >= top * min_share][:limit]
 
 
-_DATELINE_RE = re.compile(r"[ \t]*([A-Z][A-Z.'’-]+(?:[ \t][A-Z][A-Z.'’-]+){0,3})(?:,[^\n]{0,40}?)?[ \t]*"
-                          r"(?:\([^)\n]{1,30}\)[ \t]*)?(?:--|—|–|-|_|:)(?:[ \t]|(?=\n)|\Z)")
+_DATELINE_RE = re.compile(r"[ \t]*([A-Z][A-Z.'’-]*[A-Z.'’](?:[ \t][A-Z][A-Z.'’-]*[A-Z.'’]){0,3})(?:/[A-Z][A-Z.'’ -]{1,30})?"
+                          r"(?:,[^\n]{0,40}?)?[ \t]*(?:\([^)\n]{1,30}\)[ \t]*)?(?:--|—|–|-|_|:)(?:[ \t]|(?=\n)|\Z|(?=\())")
 
 
 def dateline(text: str, start: int) -> tuple[str, str] | None:
@@ -197,7 +197,9 @@ def dateline(text: str, start: int) -> tuple[str, str] | None:
 
 
 _NAME = r"[A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*){0,3}"
-_DATELINE_BEFORE_DATE = re.compile(rf"[ \t]*{_NAME}(?:,[ \t]*{_NAME})?,[ \t]*")
+# "PARIS, ", "LONDON/NEW YORK, ", "Paris, France, ", "SAN FRANCISCO--(BUSINESS WIRE)--"
+_DATELINE_BEFORE_DATE = re.compile(rf"[ \t]*{_NAME}(?:/{_NAME})*(?:,[ \t]*{_NAME})?"
+                                   r"(?:,[ \t]*|[ \t]*--[ \t]*\([A-Z][A-Za-z ]{1,30}\)[ \t]*--[ \t]*)")
 _DATELINE_AFTER_DATE = re.compile(r"(?:,?[ \t]*\d{4})?[ \t]*(?:\([^)\n]{1,30}\)|/[^/\n]{1,30}/)?[ \t]*(?:--|—|–|-|:)")
 
 

@@ -3,7 +3,8 @@
 
 * **When.** Every DATE or TIME timex of ``transforms.temporal.tag(doc.text, doc.published)`` with a
   resolved interval (date_start and date_end set) is a mention of an event; DURATION, SET and the *_REF
-  expressions ("now", "recently") are not.
+  expressions ("now", "recently") are not. A dateline opening the text with another day than the publication
+  date is the day its relative dates count from.
 * **Where.** ``transforms.extract.attribution`` decides every event's markets, with evidence, role and basis
   (sentence/clause -> acting organisation's home -> paragraph dateline -> paragraph -> document).
 * **What.** The event type from the trigger nearest the date (transforms.extract.event_types).
@@ -50,6 +51,16 @@ def infer_publication_date(doc: Document, timexes: list) -> None:
     ref = reference_date(timexes)
     if ref is not None and ref.prec == "day":
         doc.published, doc.published_basis = ref.date, "inferred"
+
+
+def _dateline_day(text: str, tagged: list):
+    """The day of a dateline opening the text ("PARIS, March 3 (Reuters) -"), the day its relative dates are
+    counted from when the publication date differs (a feed's later date, a release dated in its dateline)."""
+    first = next((t for t in tagged if t.type == "DATE"), None)
+    if first is None or first.precision != "day" or first.start > 120:
+        return None
+    start = len(text) - len(text.lstrip())
+    return first.date_start if attribution.in_dateline(text, start, first.start, first.end) else None
 
 
 def event_id_for(doc_id: str, start: int, end: int) -> str:
@@ -176,6 +187,8 @@ def extract(doc: Document, run_id: str) -> dict[str, list[dict]]:
     tagged = tag(text, doc.published)
     if doc.published is None:
         infer_publication_date(doc, tagged)
+    elif (day := _dateline_day(text, tagged)) is not None and day != doc.published:
+        tagged = tag(text, day)  # "SAN FRANCISCO--(BUSINESS WIRE)--March 3, 2022-- ... today": the text's own day
     timexes = _event_dates(text, [t for t in tagged
                                   if t.resolved is not None and t.date_start is not None and t.date_end is not None
                                   and not t.resolved.endswith("_REF")])
