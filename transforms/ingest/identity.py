@@ -50,6 +50,8 @@ def source_identity(doc: Document) -> str | None:
     record_id = doc.metadata.get("id") if doc.metadata else None
     if isinstance(record_id, (dict, list)) and record_id:  # a structured id ({"feed": "x", "n": 7}): in one spelling
         record_id = json.dumps(record_id, sort_keys=True, separators=(",", ":"), default=str)
+    if isinstance(record_id, float) and record_id.is_integer():  # 7.0 and 7: one number, one article
+        record_id = int(record_id)
     if isinstance(record_id, (str, int, float)) and not isinstance(record_id, bool) and str(record_id).strip():
         return f"id:{doc.source_root}:{str(record_id).strip()}"
     url = normalise_url(doc.url) if doc.url else None
