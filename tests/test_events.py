@@ -438,3 +438,11 @@ def test_the_dateline_day_anchors_relative_dates_when_the_publication_date_diffe
     rows = events.extract(doc("PARIS, March 1 (Reuters) - Shell exited Russia yesterday.", published=D(2022, 3, 5)),
                           "r")["events"]
     assert [(e["date_text"], e["date_start"]) for e in rows] == [("yesterday", D(2022, 2, 28))]
+
+
+def test_a_holiday_naming_a_kind_of_thing_is_no_event():
+    rows = events.extract(doc("Exports of Christmas commodities rose 5 percent in October.",
+                              published=D(2006, 11, 4)), "r")["events"]
+    assert [e["date_text"] for e in rows] == ["October"]
+    rows = events.extract(doc("The Pope spoke on Christmas.", published=D(2006, 12, 26)), "r")["events"]
+    assert [e["date_text"] for e in rows] == ["Christmas"]

@@ -1125,3 +1125,14 @@ def test_jsonl_answers_stay_json_for_a_nan_id():
 def test_last_weekday_and_a_later_weekday_are_no_range():
     ts = tag("After the voting last Wednesday and Tuesday's run-offs, the party won.", dt.date(2005, 11, 17))
     assert [t.date_start for t in ts][1] == dt.date(2005, 11, 15)        # this week's Tuesday, not next week's
+
+
+@pytest.mark.parametrize("text, value", [
+    ("It exploded on Nov. 13 last year.", "2005-11-13"),
+    ("It opened on 13 November last year.", "2005-11-13"),
+    ("It closes on March 3 next year.", "2007-03-03"),
+    ("It opened on Monday, Nov. 13 this year.", "2006-11-13"),
+])
+def test_a_day_with_last_this_or_next_year_is_one_date_in_that_year(text, value):
+    ts = tag(text, dt.date(2006, 11, 24))
+    assert [(t.value, t.anchor) for t in ts] == [(value, "dct")]

@@ -116,12 +116,13 @@ def _event_dates(text: str, timexes: list) -> list:
     """A range is one event ("December 1-15", "between 1975 and 1980"): its start's timex, value and precision,
     ``date_end`` and the offsets reaching to the range's end (``temporal.range_end`` says what a range is). A
     day a duration is counted from is no event of its own ("two days before Christmas": Dec 23 only), nor is a
-    moment restated right after ("at 10:00 am (0700 GMT) on Monday": one event, on Monday)."""
-    from transforms.temporal import anchored_on, range_end
+    moment restated right after ("at 10:00 am (0700 GMT) on Monday": one event, on Monday), nor a holiday naming
+    a kind of thing ("Christmas commodities")."""
+    from transforms.temporal import anchored_on, names_a_thing, range_end
 
     out: list = []
     for t in timexes:
-        if out and anchored_on(text, out[-1], t):
+        if out and anchored_on(text, out[-1], t) or names_a_thing(text, t):
             continue
         if out and range_end(text, out[-1], t) and t.date_start != out[-1].date_start:
             a = out[-1]

@@ -9,7 +9,7 @@ time (DCT) or, without a DCT, against the text's own reference date (``reference
 from __future__ import annotations
 
 from .engine import Timex, reference_date, tag
-from .links import anchored_on, near_in_sentence, range_end
+from .links import anchored_on, names_a_thing, near_in_sentence, range_end
 from .jsonl import run_jsonl
 
-__all__ = ["Timex", "tag", "anchored_on", "near_in_sentence", "range_end", "reference_date", "run_jsonl"]
+__all__ = ["Timex", "tag", "anchored_on", "names_a_thing", "near_in_sentence", "range_end", "reference_date", "run_jsonl"]

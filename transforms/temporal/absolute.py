@@ -90,6 +90,9 @@ def n_mdy(kind, g, s, e, doc):
     fmt = fmt_week if kind == "week_of" else fmt_day
     if not g.get("y") and _DAY_EARLY_YEAR.match(text, e):
         return None  # "on June 5, 650.": an early year without its era
+    year_kind = "absolute"
+    if g.get("rel") and A.date is not None and A.ok("year"):  # "Nov. 13 last year": the year counted from the anchor
+        g, year_kind = {**g, "y": str(A.date.year + _REL["offsets"].get(norm(g["rel"]), 0))}, akind
     if g.get("y"):
         y = int(g["y"])
         if not plausible_year(y):
@@ -97,8 +100,8 @@ def n_mdy(kind, g, s, e, doc):
         d = safe_date(y, mo, day)
         if d is None:
             # impossible day ("31 February 2022"): keep only the month
-            return Norm("DATE", f"{y:04d}-{mo:02d}", mod)
-        return Norm("DATE", fmt(d), mod)
+            return Norm("DATE", f"{y:04d}-{mo:02d}", mod, year_kind)
+        return Norm("DATE", fmt(d), mod, year_kind)
     if calendar.monthrange(2000, mo)[1] < day:
         return None
     if A.date is None:

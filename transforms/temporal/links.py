@@ -49,6 +49,19 @@ def anchored_on(text: str, d: Timex, t: Timex) -> str | None:
     return "before" if " ".join(m.group("rel").lower().split()) in _DATE_ANCHOR_BEFORE else "after"
 
 
+_HOLIDAY_NAMES = frozenset(k for k in K["holidays"] if " " not in k)
+_HOLIDAY_THINGS = frozenset(K["extent"]["holiday_things"])
+_NEXT_WORD = re.compile(r"[ \t]+([a-z][a-z'-]*)")
+
+
+def names_a_thing(text: str, t: Timex) -> bool:
+    """Is ``t`` a holiday's name used for a kind of thing ("Christmas commodities", "Easter eggs"), not a day?"""
+    if t.text.lower() not in _HOLIDAY_NAMES:
+        return False
+    m = _NEXT_WORD.match(text, t.end)
+    return m is not None and m.group(1) in _HOLIDAY_THINGS
+
+
 _FUTURE_IN = re.compile(K["extent"]["future_in"], re.IGNORECASE)
 _GRANULE = {"D": "day", "W": "week", "M": "month", "Y": "year"}
 
