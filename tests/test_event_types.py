@@ -117,6 +117,9 @@ BUSINESS_VERBS = [
     ("Acme shares were listed in Hong Kong on Monday.", "Monday", "ipo", "listed"),
     ("The Journal listed the ten best funds on Monday.", "Monday", "other", None),
     ("The USTR put the site on its Notorious Markets list on Monday.", "Monday", "regulatory", "list"),
+    ("Stars gathered on Friday to appeal for calm.", "Friday", "other", None),
+    ("Leaders celebrated a decision by the EU on Saturday.", "Saturday", "other", None),
+    ("The court rejected his appeal on Friday.", "Friday", "lawsuit", "appeal"),
 ]
 
 

@@ -1136,3 +1136,8 @@ def test_last_weekday_and_a_later_weekday_are_no_range():
 def test_a_day_with_last_this_or_next_year_is_one_date_in_that_year(text, value):
     ts = tag(text, dt.date(2006, 11, 24))
     assert [(t.value, t.anchor) for t in ts] == [(value, "dct")]
+
+
+def test_was_due_to_is_a_plan_ahead_of_the_report():
+    ts = tag("The flag was due to return to Italy on Saturday, according to reports on Thursday.", dt.date(2006, 11, 30))
+    assert [t.value for t in ts] == ["2006-12-02", "2006-11-30"]
