@@ -120,6 +120,9 @@ BUSINESS_VERBS = [
     ("Stars gathered on Friday to appeal for calm.", "Friday", "other", None),
     ("Leaders celebrated a decision by the EU on Saturday.", "Saturday", "other", None),
     ("The court rejected his appeal on Friday.", "Friday", "lawsuit", "appeal"),
+    ("Pinochet ruled Chile after seizing power in 1973.", "1973", "other", None),      # to govern, not a ruling
+    ("Yeltsin signed a decree on April 1.", "April 1", "regulatory", "decree"),
+    ("The court's ruling came on Monday.", "Monday", "lawsuit", "ruling"),
 ]
 
 

@@ -82,6 +82,8 @@ def lemmas(word: str) -> tuple[str, ...]:
     the irregular form, then the suffix rules in the order written; never in a set's hash order, which
     would change event types from one process to the next."""
     w = word.lower()
+    if w.endswith(("'s", "’s")):                     # "court's": the noun's own lemmas
+        return tuple(dict.fromkeys((w, *lemmas(w[:-2]))))
     out = [w]
     irregular = _irregular()
     if w in irregular:
@@ -196,7 +198,7 @@ def _word_triggers(word: str) -> tuple[tuple[tuple[str, ...], str, int, frozense
     """Trigger entries whose first word is a lemma of ``word``, longest phrases first."""
     idx = _index()
     found = [entry for lem in lemmas(word) for entry in idx.get(lem, ())]
-    found.sort(key=_specific_first)
+    found.sort(key=lambda x: -len(x[0]))   # stable: the word's own triggers before a stripped form's ("ruling", "rule")
     return tuple(found)
 
 
