@@ -123,6 +123,8 @@ BUSINESS_VERBS = [
     ("Pinochet ruled Chile after seizing power in 1973.", "1973", "other", None),      # to govern, not a ruling
     ("Yeltsin signed a decree on April 1.", "April 1", "regulatory", "decree"),
     ("The court's ruling came on Monday.", "Monday", "lawsuit", "ruling"),
+    ("He left for the United States on April 24 for talks.", "April 24", "other", None),   # a name is no "unit"
+    ("He promised to support the bill in parliament on Thursday.", "Thursday", "regulatory", "bill"),
 ]
 
 

@@ -175,13 +175,25 @@ def _find_triggers(text: str, start: int, end: int, exclude) -> list[Trigger]:
                     continue
             if context is not None:
                 if sentence_lemmas is None:
-                    sentence_lemmas = {lem for x in words for p in _parts(x) for lem in lemmas(p)}
+                    sentence_lemmas = _context_lemmas(words)
                 if context.isdisjoint(sentence_lemmas):
                     continue                          # "the plane crashed": no market's crash
             last_end = ms[i + k - 1].end()
             out.append(Trigger(s, last_end, text[s:last_end], name, prio, i, weak))
             nxt = i + k
             break
+    return out
+
+
+def _context_lemmas(words: list[str]) -> set[str]:
+    """The lemmas a trigger's context is looked for in: of a name inside the sentence, only the name itself
+    ("United States" is no "unit", "Nasdaq" stays "nasdaq"); of the first word and lower-case words, all."""
+    out: set[str] = set()
+    for k, x in enumerate(words):
+        if k and x[:1].isupper():
+            out.add(x.lower())
+        else:
+            out.update(lem for p in _parts(x) for lem in lemmas(p))
     return out
 
 
