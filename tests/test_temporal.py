@@ -1141,3 +1141,13 @@ def test_a_day_with_last_this_or_next_year_is_one_date_in_that_year(text, value)
 def test_was_due_to_is_a_plan_ahead_of_the_report():
     ts = tag("The flag was due to return to Italy on Saturday, according to reports on Thursday.", dt.date(2006, 11, 30))
     assert [t.value for t in ts] == ["2006-12-02", "2006-11-30"]
+
+
+@pytest.mark.parametrize("text, typ, value", [
+    ("It was one of the events of the past century.", "DURATION", "P100Y"),   # the last hundred years
+    ("Over the past decade, sales rose.", "DURATION", "P10Y"),
+    ("It was built in the last century.", "DATE", "18"),                        # the previous century
+])
+def test_the_past_decade_and_century_are_spans_up_to_now(text, typ, value):
+    (t,) = tag(text, dt.date(1989, 11, 1))
+    assert (t.type, t.value) == (typ, value)

@@ -22,6 +22,7 @@ _POD_TIME = words("relation", "pod_time")
 _POD_TIME_NIGHT = words("relation", "pod_time_night")
 _SAME_DAY = words("relation", "same_day")
 _PAST_UNIT = words("relation", "past_unit")
+_PAST_SPAN, _PAST_SPAN_REL = K["relation"]["past_span"], words("relation", "past_span_rel")
 _DISCUSSED_Q = words("relation", "discussed_quarter")
 _DAY_MOD_KINDS = words("relation", "day_mod_kinds")
 _TITLE_UNITS = words("relation", "title_units")
@@ -253,6 +254,8 @@ def n_rel_unit(kind, g, s, e, doc):
         if rel in _PAST_UNIT and the:
             return Norm("DURATION", "P1D")
         return Norm("DATE", fmt_day(base.date + _dt.timedelta(n)), mod, ak)
+    if u in _PAST_SPAN and rel in _PAST_SPAN_REL and the:
+        return Norm("DURATION", _PAST_SPAN[u])
     if rel in _YEAR_BEFORE:
         if u == "quarter" and doc.last_quarter is not None:
             return Norm("DATE", shift_value(doc.last_quarter, "quarter", -4), mod, ak)
