@@ -446,3 +446,15 @@ def test_a_holiday_naming_a_kind_of_thing_is_no_event():
     assert [e["date_text"] for e in rows] == ["October"]
     rows = events.extract(doc("The Pope spoke on Christmas.", published=D(2006, 12, 26)), "r")["events"]
     assert [e["date_text"] for e in rows] == ["Christmas"]
+
+
+def test_the_company_alone_acts_through_the_organisation_named_last():
+    text = ("Kimberly-Clark Corp. posted a 20% gain in third-quarter net income.\n\n"
+            "Kimberly-Clark cited its businesses in Brazil and Korea. "
+            "The consumer-products and newsprint company said net rose from $90.5 million a year ago.\n\n"
+            "The central bank cut rates on Monday.")
+    rows = events.extract(doc(text, published=D(1989, 11, 1)), "r")
+    by_text = {e["date_text"]: e["event_id"] for e in rows["events"]}
+    bases = lambda t: {(m["market"], m["basis"]) for m in rows["event_markets"] if m["event_id"] == by_text[t]}  # noqa: E731
+    assert bases("a year ago") == {("US", "actor_home")}      # not the paragraph's Brazil and Korea
+    assert ("US", "actor_home") not in bases("Monday")       # "the central bank" is the country's, no company's

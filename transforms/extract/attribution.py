@@ -8,10 +8,10 @@ role ``origin``: they never count as the place):
 1. ``sentence`` / ``clause``: a place or market word in the event's sentence (restricted to the date's clause
    when the sentence's clauses name different markets). A sentence whose only evidence is a demonym ("our old
    Chinese friends") also gets the document's markets (basis ``document``).
-2. ``actor_home``: the home of the acting organisation(s) (in the date's clause, else the sentence): the
-   organisation table (IBM -> US, the Bundesbank -> DE, the IMF -> GLOBAL, "the Treasury" -> the document's
-   country) or the document's own evidence ("Tokyo-based X", "X of Japan", "Kenya Commercial Bank"). Media
-   are never a market claim; people have no home.
+2. ``actor_home``: the home of the acting organisation(s) (in the date's clause, else the sentence; for "the
+   company" alone, the one named last before): the organisation table (IBM -> US, the Bundesbank -> DE, the IMF
+   -> GLOBAL, "the Treasury" -> the document's country) or the document's own evidence ("Tokyo-based X", "X of
+   Japan", "Kenya Commercial Bank"). Media are never a market claim; people have no home.
 3. ``dateline``: a city dateline opening the paragraph ("JAKARTA --", "LONDON (AP) --", "NEW DELHI:").
 4. ``paragraph``: the paragraph's dominant market.
 5. ``document``: the document's dominant markets (title and opening dateline count double), else the home of
@@ -20,8 +20,8 @@ role ``origin``: they never count as the place):
 ``happening_key`` / ``happenings``: the one definition of the same happening (same date interval, type and
 named lead actor; across documents also the same market).
 
-Roles: ``place`` (acted on / where), ``institution`` (a national or EU institution acts), ``global``,
-``origin`` (of an actor; does not count). Confidence follows the basis (``BASIS_WEIGHT``).
+Roles: ``place`` (acted on / where), ``institution`` (a national or EU institution acts), ``global``, ``origin``
+(of an actor; does not count). Confidence follows the basis (``BASIS_WEIGHT``).
 """
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from transforms.extract import markets
+from transforms.extract import markets, organisations
 from transforms.lake import schema
 
 __all__ = ["Attribution", "Market", "BASIS_WEIGHT", "ROLE_RANK", "BASIS_RANK", "dominant", "dateline", "in_dateline",
@@ -203,6 +203,13 @@ _DATELINE_BEFORE_DATE = re.compile(rf"[ \t]*{_NAME}(?:/{_NAME})*(?:,[ \t]*{_NAME
 _DATELINE_AFTER_DATE = re.compile(r"(?:,?[ \t]*\d{4})?[ \t]*(?:\([^)\n]{1,30}\)|/[^/\n]{1,30}/)?[ \t]*(?:--|—|–|-|:)")
 
 
+@functools.cache
+def _referring_re() -> re.Pattern:
+    w = organisations.words()
+    nouns, skip = ("|".join(sorted(map(re.escape, w[k]))) for k in ("referring_nouns", "referring_not_between"))
+    return re.compile(rf"\b[Tt]he[ \t]+(?:(?!(?:{skip})\b)[A-Za-z][\w-]*[ \t]+){{0,3}}?(?:{nouns})\b(?![ \t]+[A-Z])")
+
+
 def in_dateline(text: str, para_start: int, start: int, end: int) -> str | None:
     """Is the date at ``text[start:end]`` the one of a dateline opening its paragraph ("PARIS, March 3
     (Reuters) -", "Paris, March 3, 2022 --", "LONDON, June 7, 2022 /PRNewswire/ --")? It is the day of the
@@ -245,6 +252,8 @@ class Attribution:
                  actors) -> None:
         self.text, self.ments, self.homes = text, ments, homes
         self.starts = [m.start for m in ments]
+        self.orgs = [a for a in actors if a.kind == "org"]
+        self.org_starts = [a.start for a in self.orgs]
         self._para_cache: dict[tuple[int, int], list[tuple[str, str]]] = {}
         self.datelines = {p[0]: d for p in paras if (d := dateline(text, p[0])) is not None}
         opening = self.datelines.get(paras[0][0]) if paras else None
@@ -330,7 +339,7 @@ class Attribution:
                 self._document(out)
             return out
         found = False
-        for a in acting:                                              # 2. the acting organisation's home
+        for a in acting or self._referred(sent):                      # 2. the acting organisation's home
             code, ev = self.home(a)
             if code:
                 role = "global" if code == "GLOBAL" else "institution" if a.institution else "place"
@@ -350,6 +359,13 @@ class Attribution:
                 return out
         self._document(out)                                           # 5. the document
         return out
+
+    def _referred(self, sent) -> list:
+        """The organisation named last before a sentence that names it only as "the company"."""
+        if not _referring_re().search(self.text, sent[0], sent[1]):
+            return []
+        i = bisect.bisect_left(self.org_starts, sent[0]) - 1
+        return [self.orgs[i]] if i >= 0 else []
 
     def _list_head(self, start: int, end: int, places) -> list:
         """The place mentions of ``text[start:end]`` when that text is nothing but places and commas (the head
