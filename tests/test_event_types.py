@@ -87,7 +87,7 @@ BUSINESS_VERBS = [
     ("Exports totaled 1.96 billion dollars in 2005.", "2005", "metric", "billion"),
     ("Rivian's IPO in the United States raised $11.9 billion on Nov. 10, 2021.", "Nov. 10, 2021", "ipo", "IPO"),
     ("Epic Games sued Apple on August 13, 2020.", "August 13, 2020", "lawsuit", "sued"),
-    ("LinkedIn was taken over by Microsoft on December 8, 2016.", "December 8, 2016", "acquisition", "taken over"),
+    ("LinkedIn was taken over by Microsoft on December 8, 2016.", "December 8, 2016", "acquisition", "taken over by"),
     ("Tesla opened its factory in Berlin on March 22, 2022.", "March 22, 2022", "expansion", "opened"),
     ("Nike closed all its stores in Russia on June 23, 2022.", "June 23, 2022", "exit", "closed all"),
     ("Gulf states agreed on Monday to raise output.", "Monday", "other", None),
@@ -125,6 +125,10 @@ BUSINESS_VERBS = [
     ("The court's ruling came on Monday.", "Monday", "lawsuit", "ruling"),
     ("He left for the United States on April 24 for talks.", "April 24", "other", None),   # a name is no "unit"
     ("He promised to support the bill in parliament on Thursday.", "Thursday", "regulatory", "bill"),
+    ("Bush arrived in Vietnam on Friday for a visit.", "Friday", "other", None),            # a trip, not a market entry
+    ("Amazon's store arrived in Sweden on Sunday.", "Sunday", "expansion", "arrived in"),
+    ("NATO took over command of the force in 2003.", "2003", "other", None),               # not a takeover
+    ("Acme will take over the rival company on Sunday.", "Sunday", "acquisition", "take over"),
 ]
 
 

@@ -1151,3 +1151,13 @@ def test_was_due_to_is_a_plan_ahead_of_the_report():
 def test_the_past_decade_and_century_are_spans_up_to_now(text, typ, value):
     (t,) = tag(text, dt.date(1989, 11, 1))
     assert (t.type, t.value) == (typ, value)
+
+
+@pytest.mark.parametrize("text, value", [
+    ("Fiore headed the only goal six minutes into the second half.", None),    # a game's half
+    ("He scored in the first half of the match.", None),
+    ("Sales rose in the second half.", "2006-H2"),
+    ("Profit fell in the first half of 2006.", "2006-H1"),
+])
+def test_a_half_without_its_year_in_a_game_is_no_date(text, value):
+    assert [t.value for t in tag(text, dt.date(2006, 12, 30)) if t.type == "DATE"] == ([value] if value else [])

@@ -11,6 +11,8 @@ from .dates import PREC_ORDER, choose_year, interval, plausible_year, shift_valu
 from .tables import K, LAST_ORDINALS, ORDINALS, PLACEHOLDERS, SEASONS, norm, prev_word
 
 _Q = K["quarters"]
+_GAME_BEFORE = re.compile(_Q["game_half_before"], re.IGNORECASE)
+_GAME_AFTER = re.compile(_Q["game_half_after"], re.IGNORECASE)
 _Q_YEAR_OFFSETS = _Q["year_offsets"]
 _SEASON_AFTER = words("season_words", "after")
 _PERIOD_END_WORDS = K["period_end"]["words"]
@@ -72,6 +74,9 @@ def n_quarter(kind, g, s, e, doc):
     if ys:
         return Norm("DATE", f"{int(ys):04d}-{letter}{n}", mod) if plausible_year(int(ys)) else None
     rel = norm(g.get("rel") or g.get("rel2") or "")
+    if letter == "H" and not rel and (_GAME_BEFORE.search(doc.text, max(0, s - 30), s)
+                                      or _GAME_AFTER.match(doc.text, e)):
+        return None                                  # "15 minutes into the second half": a game's half
     if A.date is None or not A.ok("year"):
         return Norm("DATE", f"XXXX-{letter}{n}", mod, A.kind)
     if rel in _Q_YEAR_OFFSETS:
