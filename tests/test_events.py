@@ -458,3 +458,14 @@ def test_the_company_alone_acts_through_the_organisation_named_last():
     bases = lambda t: {(m["market"], m["basis"]) for m in rows["event_markets"] if m["event_id"] == by_text[t]}  # noqa: E731
     assert bases("a year ago") == {("US", "actor_home")}      # not the paragraph's Brazil and Korea
     assert ("US", "actor_home") not in bases("Monday")       # "the central bank" is the country's, no company's
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Rice will travel to Germany, Romania, Ukraine and Belgium from Dec. 5-9 to highlight ties.",
+     ["BE", "DE", "RO", "UA"]),                                          # the whole list the clause goes on with
+    ("Italy, which did not take part in the invasion of Iraq in 2003, sent troops.", ["IQ", "IT"]),
+    ("Rowing was known in Egypt, Greece and Rome, but as a sport it began in England in the 19th century.", ["GB"]),
+])
+def test_a_list_of_places_before_the_dates_clause(text, expected):
+    rows = events.extract(doc(text, published=D(2005, 11, 30)), "r")
+    assert sorted({m["market"] for m in rows["event_markets"] if m["role"] != "origin"}) == expected

@@ -328,7 +328,8 @@ class Attribution:
         if places:                                                    # 1. sentence / clause
             in_clause = [m for m in places if clause[0] <= m.start < clause[1]]
             if in_clause:  # "Poland, Hungary and the Czech Republic joined NATO": a list of places opens the clause
-                in_clause = self._list_head(sent[0], clause[0], places) + in_clause
+                opens = _LIST_GLUE.fullmatch(self.text, clause[0], in_clause[0].start) is not None
+                in_clause = self._list_head(sent[0], clause[0], places, opens) + in_clause
             if in_clause and {m.code for m in in_clause} != {m.code for m in places}:
                 chosen, basis = in_clause, "clause"
             else:
@@ -367,18 +368,17 @@ class Attribution:
         i = bisect.bisect_left(self.org_starts, sent[0]) - 1
         return [self.orgs[i]] if i >= 0 else []
 
-    def _list_head(self, start: int, end: int, places) -> list:
-        """The place mentions of ``text[start:end]`` when that text is nothing but places and commas (the head
-        of a list the date's clause goes on with), else none."""
-        head = [m for m in places if start <= m.start < end]
-        if not head:
-            return []
-        rest, pos = [], start
-        for m in head:
-            rest.append(self.text[pos:m.start])
-            pos = m.end
-        rest.append(self.text[pos:end])
-        return head if _LIST_GLUE.fullmatch("".join(rest)) else []
+    def _list_head(self, start: int, end: int, places, continued: bool) -> list:
+        """The places (joined by commas and "and") ending ``text[start:end]``, the head of a list the date's clause
+        goes on with ("travel to Germany, Romania, Ukraine and Belgium from Dec. 5-9") when ``continued``, else only
+        when they are all of that text ("Italy, which stayed out of Iraq in 2003")."""
+        run, pos = [], end
+        for m in reversed([m for m in places if start <= m.start < end]):
+            if _LIST_GLUE.fullmatch(self.text, m.end, pos) is None:
+                break
+            run.append(m)
+            pos = m.start
+        return run[::-1] if continued or _LIST_GLUE.fullmatch(self.text, start, pos) else []
 
     def _paragraph(self, para: tuple[int, int]) -> list[tuple[str, str]]:
         """``(code, evidence)`` of a paragraph's dominant markets, computed once per paragraph (not once per
