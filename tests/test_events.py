@@ -469,3 +469,9 @@ def test_the_company_alone_acts_through_the_organisation_named_last():
 def test_a_list_of_places_before_the_dates_clause(text, expected):
     rows = events.extract(doc(text, published=D(2005, 11, 30)), "r")
     assert sorted({m["market"] for m in rows["event_markets"] if m["role"] != "origin"}) == expected
+
+
+def test_a_dateline_day_after_the_publication_date_is_not_the_texts_day():
+    rows = events.extract(doc("PARIS, Feb. 29 (Reuters) - Shell exited Russia yesterday.", published=D(2023, 3, 1)),
+                          "r")["events"]
+    assert [(e["date_text"], e["date_start"]) for e in rows] == [("yesterday", D(2023, 2, 28))]

@@ -4,7 +4,7 @@
 * **When.** Every DATE or TIME timex of ``transforms.temporal.tag(doc.text, doc.published)`` with a
   resolved interval (date_start and date_end set) is a mention of an event; DURATION, SET and the *_REF
   expressions ("now", "recently") are not. A dateline opening the text with another day than the publication
-  date is the day its relative dates count from.
+  date (at most a year before it) is the day its relative dates count from.
 * **Where.** ``transforms.extract.attribution`` decides every event's markets, with evidence, role and basis
   (sentence/clause -> acting organisation's home -> paragraph dateline -> paragraph -> document).
 * **What.** The event type from the trigger nearest the date (transforms.extract.event_types).
@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import bisect
+import datetime as _dt
 import hashlib
 from dataclasses import dataclass, replace
 
@@ -28,6 +29,9 @@ from transforms.lake import schema
 __all__ = ["extract", "event_id_for", "infer_publication_date", "ANCHOR_WEIGHT"]
 
 ANCHOR_WEIGHT = {"absolute": 1.0, "dct": 0.9, "previous": 0.75, "inferred": 0.6}
+# a dateline's day counts as the text's own day when it lies at most this long before the publication date (or a
+# day after it: time zones); a later one is a misreading ("Feb. 29" read in the next leap year)
+DATELINE_BEFORE = _dt.timedelta(366)
 # A sentence naming more dates than this is a list or a dump ("'90s '90s ...", a column of ISO dates): its first
 # MAX_DATES_PER_SENTENCE dates become events, the rest are counted in a note on the document. News sentences name
 # at most 7 timexes (all 2,708 TimeBank, AQUAINT and TE3-silver documents); without the bound such a text cost
@@ -188,7 +192,8 @@ def extract(doc: Document, run_id: str) -> dict[str, list[dict]]:
     tagged = tag(text, doc.published)
     if doc.published is None:
         infer_publication_date(doc, tagged)
-    elif (day := _dateline_day(text, tagged)) is not None and day != doc.published:
+    elif (day := _dateline_day(text, tagged)) is not None and day != doc.published \
+            and doc.published - DATELINE_BEFORE <= day <= doc.published + _dt.timedelta(1):
         tagged = tag(text, day)  # "SAN FRANCISCO--(BUSINESS WIRE)--March 3, 2022-- ... today": the text's own day
     timexes = _event_dates(text, [t for t in tagged
                                   if t.resolved is not None and t.date_start is not None and t.date_end is not None
