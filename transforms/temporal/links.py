@@ -28,7 +28,7 @@ RANGE_GAP = re.compile(K["extent"]["range_gap"], re.IGNORECASE)
 _RANGE_OPENERS = K["extent"]["range_openers"]
 _RANGE_MOVES = re.compile(K["extent"]["range_moves"], re.IGNORECASE)
 _PERIOD_TO = re.compile(K["extent"]["period_to"], re.IGNORECASE)
-_CHANGE_GAPS = frozenset(("to", "until", "till"))
+_CHANGE_GAPS, _LIST_GAP = frozenset(K["extent"]["range_change_gaps"]), K["extent"]["list_gap"]
 _SENTENCE_END = re.compile(r".*[.;!?\n]\s", re.DOTALL)
 _DATE_ANCHOR_GAP = re.compile(K["extent"]["date_anchor_gap"], re.IGNORECASE)
 _DATE_ANCHOR_BEFORE = frozenset(K["extent"]["date_anchor_before"])
@@ -167,4 +167,4 @@ def next_weekday_in_range(text: str, a: Timex, b: Timex) -> bool:
     m = RANGE_GAP.fullmatch(text, a.end, b.start)
     if m is None:
         return False
-    return m.group().strip().lower() != "and" or (b.date_start - a.date_start).days == -6
+    return m.group().strip().lower() != _LIST_GAP or (b.date_start - a.date_start).days == -6
