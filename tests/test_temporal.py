@@ -1161,3 +1161,12 @@ def test_the_past_decade_and_century_are_spans_up_to_now(text, typ, value):
 ])
 def test_a_half_without_its_year_in_a_game_is_no_date(text, value):
     assert [t.value for t in tag(text, dt.date(2006, 12, 30)) if t.type == "DATE"] == ([value] if value else [])
+
+
+@pytest.mark.parametrize("text, values", [   # hostile run 6
+    ("The death toll rose on June 3 to 27, officials said.", ["2022-06-03"]),     # a figure, not a day
+    ("He was sentenced on June 3 to 25 years in prison.", ["2022-06-03"]),
+    ("The summit ran June 3 to 5.", ["2022-06-03", "2022-06-05"]),
+])
+def test_a_number_after_a_day_and_to_is_a_day_only_in_a_range(text, values):
+    assert [t.value for t in tag(text, dt.date(2022, 6, 15)) if t.type == "DATE"] == values

@@ -41,7 +41,7 @@ from .links import RANGE_GAP, joins_a_range, link, next_weekday_in_range
 from .dates import FIRST_DAY, LAST_DAY, PREC_ORDER, Anchor, fmt_day, interval, narrow, safe_date, shift_value
 from .normalise import normalise
 from .scanner import scan
-from .tables import K, DAY_SHIFTS, REJECT_AFTER, NEXT_WORD, alternation, norm
+from .tables import K, DAY_SHIFTS, REJECT_AFTER, NEXT_WORD, UNITS, alternation, norm
 
 D = _dt.date
 
@@ -212,6 +212,11 @@ _DAY_NUM = re.compile(K["extent"]["day_number"])
 _DAY_OR_UNDATED_DAY = re.compile(r"(?:\d{4}|XXXX)-\d{2}-\d{2}")
 
 
+UNIT_WORDS = frozenset(UNITS)
+_CHANGE_GAPS = frozenset(K["extent"]["range_change_gaps"])
+_FIGURE_VERB = re.compile(K["extent"]["figure_verbs"] + r"[^.;!?\n]*$", re.IGNORECASE)
+
+
 def _month_day_range(text, s, e, g, doc, out) -> None:
     """"April 24 and 25", "March 3-5, 1999": the first date as an mdy match, the second the same
     month with the other day (unless it is a quantity: "May 5 and 6 percent")."""
@@ -225,8 +230,10 @@ def _month_day_range(text, s, e, g, doc, out) -> None:
     d1, d2 = int(g["d"]), int(g["d2"])
     nw = NEXT_WORD.match(text, m2.end(), min(len(text), m2.end() + 40))
     if not _DAY_OR_UNDATED_DAY.fullmatch(value) or not d1 < d2 <= 31 \
-            or (nw and nw.group(1).lower().rstrip(".,") in REJECT_AFTER):
+            or (nw and nw.group(1).lower().rstrip(".,") in REJECT_AFTER | UNIT_WORDS):
         return
+    if text[m1.end():m2.start()].strip().lower() in _CHANGE_GAPS and _FIGURE_VERB.search(text, max(0, s - 60), s):
+        return                                       # "the toll rose on June 3 to 27": a figure
     if _DAY_RE.fullmatch(value) and safe_date(int(value[:4]), int(value[5:7]), d2) is None:
         return
     _emit(text, m2.start(), e, replace(r, value=f"{value[:-2]}{d2:02d}"), out, doc)
