@@ -426,3 +426,12 @@ def test_a_jsonl_text_of_the_wrong_type_says_so(tmp_path, record, reason):
     (tmp_path / "f.jsonl").write_text(record + "\n")
     (rej,) = read_all(tmp_path)
     assert rej.reason == reason
+
+
+def test_a_sentence_with_brackets_and_html_in_a_record_are_kept(tmp_path):   # hostile run 6
+    line = "The court ruled on June 1, 2022 (case 12-345; docket [A])"
+    assert clean.remove_boilerplate(line) == line                          # words, not code
+    (tmp_path / "feed.jsonl").write_text(json.dumps(
+        {"id": 1, "text": "<p>Poland fined Google on June 4, 2022.</p><script>ga('send');</script>"}) + "\n")
+    (doc,) = read_all(tmp_path)
+    assert doc.text == "Poland fined Google on June 4, 2022."               # its visible text, the script gone

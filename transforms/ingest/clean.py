@@ -283,7 +283,7 @@ def _is_code(s: str, r: Rules, code_prefilter: Prefilter) -> bool:
     if ";" not in s and "{" not in s:
         return False
     punct = sum(map(s.count, _CODE_PUNCT))
-    return punct / len(s) >= r.code_punct_ratio and not s.endswith((".", '"', "”"))
+    return punct / len(s) >= r.code_punct_ratio and not s.endswith((".", '"', "”")) and not _is_words(s)
 
 
 def _is_prose(s: str, r: Rules) -> bool:
@@ -293,6 +293,11 @@ def _is_prose(s: str, r: Rules) -> bool:
     if s.endswith((".", "!", "?", '"', "”")) and words >= 6:
         return True
     return words >= 12 and sum(map(s.count, _CODE_PUNCT)) / len(s) < r.code_punct_ratio / 2
+
+
+def _is_words(s: str) -> bool:
+    """Mostly words, as a sentence is ("The court ruled on June 1, 2022 (case 12-345; docket [A])"), not code."""
+    return len(s.split()) >= 8 and sum(map(str.isalnum, s)) >= 0.6 * len(s)
 
 
 def _is_headline(line: str) -> bool:

@@ -103,11 +103,24 @@ class _TextOnly(HTMLParser):
             self.parts.append(data)
 
 
-def _html_fallback_text(html: str) -> str:
-    """Pages trafilatura declines (short, or nested beyond the parser's depth limit: a few hundred
-    unclosed tags): all visible text, scripts and styles removed."""
+_FRAGMENT_TAG = re.compile(r"</?(?:p|br|div|span|script|style|a|b|i|em|strong|h[1-6]|li|ul|ol|table|tr|td|section|article)"
+                           r"\b[^<>]{0,400}>", re.IGNORECASE)
+
+
+def fragment_text(text: str) -> str:
+    """A record's or a plain file's text that holds HTML markup ("<p>Poland fined Google ...</p><script>...</script>"):
+    its visible text, scripts and styles removed; any other text as it is."""
+    return _visible(text) if _FRAGMENT_TAG.search(text) else text   # its blank lines stay paragraph breaks
+
+
+def _visible(html: str) -> str:
     parser = _TextOnly()
     parser.feed(html)
     parser.close()
-    text = "".join(parser.parts)
-    return "\n".join(" ".join(line.split()) for line in text.split("\n") if line.strip())
+    return "".join(parser.parts)
+
+
+def _html_fallback_text(html: str) -> str:
+    """Pages trafilatura declines (short, or nested beyond the parser's depth limit: a few hundred
+    unclosed tags): all visible text, scripts and styles removed."""
+    return "\n".join(" ".join(line.split()) for line in _visible(html).split("\n") if line.strip())

@@ -19,7 +19,7 @@ from transforms.ingest.decoding import decode
 from transforms.ingest.discovery import (FORMATS, SourceFile, discover, inside, is_file, printable_name,
                                          sidecar_paths, suffix_of)
 from transforms.ingest.feeds import Position, read_lines
-from transforms.ingest.html import from_html
+from transforms.ingest.html import fragment_text, from_html
 from transforms.ingest.models import BadInput, Document, Rejected
 from transforms.ingest.records import MAX_SIDECAR_BYTES, meta_date, parse_json_record, record_text, text_field
 
@@ -153,7 +153,7 @@ def _from_text(sf: SourceFile, text: str, encoding: str, fmt: str) -> Document:
         raise BadInput("empty file" if not text else "whitespace only")
     tidied = clean.tidy(text)
     header = clean.split_header(tidied)
-    body = clean.strip_markup(header.text)  # the same text when it has no header and no markup: still tidy
+    body = clean.strip_markup(fragment_text(header.text))  # the same text without header and markup: still tidy
     body = _require_text(_finish(body, tidied=body is tidied))
     return Document(
         doc_id="", source=sf.rel, source_root=sf.root, format=fmt, text=body,
@@ -202,7 +202,7 @@ def _read_jsonl(sf: SourceFile, max_bytes: int, pos: Position) -> Iterator[Docum
 def _jsonl_record(raw: bytes, source: str, root: str) -> Document:
     line, encoding = decode(raw)
     record = parse_json_record(line.rstrip("\r\n"))
-    body = _require_text(_finish(clean.strip_markup(record_text(record))))
+    body = _require_text(_finish(clean.strip_markup(fragment_text(record_text(record)))))
     notes: list[str] = []
     published = meta_date(record.get("published"), "record's metadata", notes)
     meta = {k: v for k, v in record.items() if k not in ("text", "title", "url", "published")}
