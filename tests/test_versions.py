@@ -50,6 +50,7 @@ def test_identity_prefers_the_record_id_then_the_url_then_the_path():
     assert source_identity(doc(metadata={"id": 42}, url="https://x.com/a")) == "id:/src:42"
     assert source_identity(doc(metadata={"id": 42.0})) == "id:/src:42"      # the same number, the same article
     assert source_identity(doc(metadata={"id": 42.5})) == "id:/src:42.5"
+    assert source_identity(doc(metadata={"id": float("inf")})) == "path:/src/a.txt"   # 1e400 overflowed: no id
     assert source_identity(doc(url="https://x.com/a/")) == "url:https://x.com/a"
     assert source_identity(doc()) == "path:/src/a.txt"
     assert source_identity(doc(source=f"{ARCHIVE}/2026-11-27/r1/sub/a.txt")) == "inbox:sub/a.txt"  # not path:/src/sub/a.txt

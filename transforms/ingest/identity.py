@@ -18,6 +18,7 @@ article, so such a record is never taken for a correction of another.
 from __future__ import annotations
 
 import json
+import math
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from transforms.ingest.inbox import dropped_name
@@ -50,8 +51,8 @@ def source_identity(doc: Document) -> str | None:
     record_id = doc.metadata.get("id") if doc.metadata else None
     if isinstance(record_id, (dict, list)) and record_id:  # a structured id ({"feed": "x", "n": 7}): in one spelling
         record_id = json.dumps(record_id, sort_keys=True, separators=(",", ":"), default=str)
-    if isinstance(record_id, float) and record_id.is_integer():  # 7.0 and 7: one number, one article
-        record_id = int(record_id)
+    if isinstance(record_id, float):  # 7.0 and 7: one number, one article; 1e400 (read as infinity) or NaN: no id
+        record_id = int(record_id) if record_id.is_integer() else record_id if math.isfinite(record_id) else None
     if isinstance(record_id, (str, int, float)) and not isinstance(record_id, bool) and str(record_id).strip():
         return f"id:{doc.source_root}:{str(record_id).strip()}"
     url = normalise_url(doc.url) if doc.url else None
