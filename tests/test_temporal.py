@@ -1170,3 +1170,12 @@ def test_a_half_without_its_year_in_a_game_is_no_date(text, value):
 ])
 def test_a_number_after_a_day_and_to_is_a_day_only_in_a_range(text, values):
     assert [t.value for t in tag(text, dt.date(2022, 6, 15)) if t.type == "DATE"] == values
+
+
+@pytest.mark.parametrize("text, values", [   # hostile run 6: the range's end never before its start
+    ("Sales rose from November to February.", ["2020-11", "2021-02"]),            # past: the last such range
+    ("The season will run from November to February.", ["2022-11", "2023-02"]),   # future: the next one
+    ("Sales rose from February to November.", ["2021-02", "2021-11"]),
+])
+def test_a_range_of_months_ends_after_it_starts(text, values):
+    assert [t.value for t in tag(text, dt.date(2022, 1, 10))] == values

@@ -134,6 +134,21 @@ def _emit(text, s, e, r: Norm, out, doc, kind=""):
             t.date_start + _dt.timedelta(7) if t.date_start < _dt.date(9999, 12, 24) else None
         if day is not None and day >= out[-1].date_start:
             t = replace(t, value=fmt_day(day), resolved=fmt_day(day), date_start=day, date_end=day)
+    elif out and t.anchor == "dct" and kind == "month" and prec == "month" and out[-1].precision == "month" \
+            and out[-1].date_start and t.date_start < out[-1].date_start and t.value == t.resolved \
+            and t.date_start.year < 9999 and joins_a_range(text, out[-1], t):
+        # "from November to February": in a past reading (the end already past) the November before, else the
+        # February after
+        past = doc.anchor.date is not None and out[-1].date_start.year > 1 \
+            and t.date_end < doc.anchor.date <= _dt.date(t.date_end.year + 1, t.date_end.month, 28)
+        k, shifted = (len(out) - 1, out[-1]) if past else (None, t)
+        v = f"{shifted.date_start.year + (-1 if past else 1):04d}-{shifted.date_start.month:02d}"
+        _, d0, d1 = _interval(v, None)
+        shifted = replace(shifted, value=v, resolved=v, date_start=d0, date_end=d1)
+        if k is None:
+            t = shifted
+        else:
+            out[k] = shifted
     out.append(t)
 
 
