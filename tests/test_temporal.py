@@ -1179,3 +1179,9 @@ def test_a_number_after_a_day_and_to_is_a_day_only_in_a_range(text, values):
 ])
 def test_a_range_of_months_ends_after_it_starts(text, values):
     assert [t.value for t in tag(text, dt.date(2022, 1, 10))] == values
+
+
+def test_the_year_to_a_month_is_a_year_long_period():   # hostile run 6: it took the publication year
+    ts = tag("Profit rose in the year to March 1998.", dt.date(2022, 6, 15))
+    assert [(t.text, t.type, t.value) for t in ts] == [("the year", "DURATION", "P1Y"), ("March 1998", "DATE", "1998-03")]
+    assert [t.type for t in tag("Profit rose in the year to date.", dt.date(2022, 6, 15))] == ["DATE"]
