@@ -1185,3 +1185,10 @@ def test_the_year_to_a_month_is_a_year_long_period():   # hostile run 6: it took
     ts = tag("Profit rose in the year to March 1998.", dt.date(2022, 6, 15))
     assert [(t.text, t.type, t.value) for t in ts] == [("the year", "DURATION", "P1Y"), ("March 1998", "DATE", "1998-03")]
     assert [t.type for t in tag("Profit rose in the year to date.", dt.date(2022, 6, 15))] == ["DATE"]
+
+
+def test_a_wrong_weekday_does_not_move_a_past_date_into_the_future():   # hostile run 6, finding 3
+    (t,) = tag("Voting was held on Saturday, June 10.", dt.date(2022, 6, 15))   # June 10, 2022 is a Friday
+    assert t.value == "2022-06-10"
+    (t,) = tag("The vote was held Monday, Oct. 26.", dt.date(2022, 6, 15))      # a Monday in 2021: the weekday decides
+    assert t.value == "2021-10-26"

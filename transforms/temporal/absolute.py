@@ -128,8 +128,10 @@ def n_mdy(kind, g, s, e, doc):
     if wd:
         # "Monday, Oct. 26": the year in which Oct. 26 is a Monday
         ys = [y for y in range(A.date.year - 1, A.date.year + 2) if (safe_date(y, mo, day) or D(1, 1, 1)).isoweekday() == wd]
-        if len(ys) == 1:
-            years = ys
+        if len(ys) == 1 and not (direction == "past" and safe_date(ys[0], mo, day) > A.date
+                                 or direction == "future" and safe_date(ys[0], mo, day) < A.date):
+            years = ys                               # unless the tense says otherwise (a wrong weekday: "was held on
+                                                     # Saturday, June 10" when June 10 is a Friday)
     r = choose_year(lambda y: day_or_none(y, mo, day), A.date, direction, years, limit=limit(dist))
     if r is None:
         return None
