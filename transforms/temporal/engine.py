@@ -37,7 +37,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from .common import Doc, Norm, reject_number
-from .links import RANGE_GAP, joins_a_range, link, next_weekday_in_range
+from .links import CHANGE_GAPS, RANGE_GAP, joins_a_range, link, next_weekday_in_range
 from .dates import FIRST_DAY, LAST_DAY, PREC_ORDER, Anchor, fmt_day, interval, narrow, safe_date, shift_value
 from .normalise import normalise
 from .scanner import scan
@@ -139,17 +139,19 @@ def _emit(text, s, e, r: Norm, out, doc, kind=""):
             and t.date_start.year < 9999 and joins_a_range(text, out[-1], t):
         # "from November to February": in a past reading (the end already past) the November before, else the
         # February after
-        past = doc.anchor.date is not None and out[-1].date_start.year > 1 \
-            and t.date_end < doc.anchor.date <= _dt.date(t.date_end.year + 1, t.date_end.month, 28)
-        k, shifted = (len(out) - 1, out[-1]) if past else (None, t)
-        v = f"{shifted.date_start.year + (-1 if past else 1):04d}-{shifted.date_start.month:02d}"
-        _, d0, d1 = _interval(v, None)
-        shifted = replace(shifted, value=v, resolved=v, date_start=d0, date_end=d1)
-        if k is None:
-            t = shifted
+        if doc.anchor.date is not None and out[-1].date_start.year > 1 \
+                and t.date_end < doc.anchor.date <= _dt.date(t.date_end.year + 1, t.date_end.month, 28):
+            out[-1] = _month_shifted(out[-1], -1)
         else:
-            out[k] = shifted
+            t = _month_shifted(t, 1)
     out.append(t)
+
+
+def _month_shifted(t: Timex, years: int) -> Timex:
+    """A month's timex moved by ``years``."""
+    v = f"{t.date_start.year + years:04d}-{t.date_start.month:02d}"
+    _, d0, d1 = _interval(v, None)
+    return replace(t, value=v, resolved=v, date_start=d0, date_end=d1)
 
 
 _QUARTER = re.compile(r"(\d{4})-Q([1-4])")
@@ -227,8 +229,7 @@ _DAY_NUM = re.compile(K["extent"]["day_number"])
 _DAY_OR_UNDATED_DAY = re.compile(r"(?:\d{4}|XXXX)-\d{2}-\d{2}")
 
 
-UNIT_WORDS = frozenset(UNITS)
-_CHANGE_GAPS = frozenset(K["extent"]["range_change_gaps"])
+_NOT_A_DAY_AFTER = frozenset(REJECT_AFTER) | frozenset(UNITS)   # "May 5 and 6 percent", "June 3 to 25 years"
 _FIGURE_VERB = re.compile(K["extent"]["figure_verbs"] + r"[^.;!?\n]*$", re.IGNORECASE)
 
 
@@ -245,9 +246,9 @@ def _month_day_range(text, s, e, g, doc, out) -> None:
     d1, d2 = int(g["d"]), int(g["d2"])
     nw = NEXT_WORD.match(text, m2.end(), min(len(text), m2.end() + 40))
     if not _DAY_OR_UNDATED_DAY.fullmatch(value) or not d1 < d2 <= 31 \
-            or (nw and nw.group(1).lower().rstrip(".,") in REJECT_AFTER | UNIT_WORDS):
+            or (nw and nw.group(1).lower().rstrip(".,") in _NOT_A_DAY_AFTER):
         return
-    if text[m1.end():m2.start()].strip().lower() in _CHANGE_GAPS and _FIGURE_VERB.search(text, max(0, s - 60), s):
+    if text[m1.end():m2.start()].strip().lower() in CHANGE_GAPS and _FIGURE_VERB.search(text, max(0, s - 60), s):
         return                                       # "the toll rose on June 3 to 27": a figure
     if _DAY_RE.fullmatch(value) and safe_date(int(value[:4]), int(value[5:7]), d2) is None:
         return

@@ -28,7 +28,7 @@ RANGE_GAP = re.compile(K["extent"]["range_gap"], re.IGNORECASE)
 _RANGE_OPENERS = K["extent"]["range_openers"]
 _RANGE_MOVES = re.compile(K["extent"]["range_moves"], re.IGNORECASE)
 _PERIOD_TO = re.compile(K["extent"]["period_to"], re.IGNORECASE)
-_CHANGE_GAPS, _LIST_GAP = frozenset(K["extent"]["range_change_gaps"]), K["extent"]["list_gap"]
+CHANGE_GAPS, _LIST_GAP = frozenset(K["extent"]["range_change_gaps"]), K["extent"]["list_gap"]
 _SENTENCE_END = re.compile(r".*[.;!?\n]\s", re.DOTALL)
 _DATE_ANCHOR_GAP = re.compile(K["extent"]["date_anchor_gap"], re.IGNORECASE)
 _DATE_ANCHOR_BEFORE = frozenset(K["extent"]["date_anchor_before"])
@@ -153,7 +153,7 @@ def joins_a_range(text: str, a: Timex, b: Timex) -> bool:
         return False
     gap = m.group().strip().lower()
     before = text[max(0, a.start - 80):a.start]
-    if gap in _CHANGE_GAPS:
+    if gap in CHANGE_GAPS:
         cut = _SENTENCE_END.match(before)
         if _RANGE_MOVES.search(before, cut.end() if cut else 0) or _PERIOD_TO.fullmatch(a.text):
             return False
