@@ -12,7 +12,8 @@ from transforms.extract import event_types
 
 EXPECTED = ["launch", "expansion", "exit", "ban", "investigation", "regulatory", "sanction", "payment",
             "logistics", "sale", "partnership", "report", "metric", "boycott", "earnings", "market_move",
-            "acquisition", "ipo", "appointment", "lawsuit", "job_cuts", "strike", "bankruptcy", "forecast", "other"]
+            "acquisition", "ipo", "appointment", "lawsuit", "job_cuts", "strike", "bankruptcy", "forecast", "conflict",
+            "disaster", "death", "meeting", "other"]
 
 
 def test_table_defines_every_type_once():
@@ -67,7 +68,7 @@ GENERIC_WORDS = [
     ("Tokyo stocks crashed on Monday.", "Monday", "market_move", "crashed"),      # generic words in a market ...
     ("Shares closed higher on Friday.", "Friday", "market_move", "closed"),
     ("Dell delayed its third-quarter results on Tuesday.", "Tuesday", "earnings", "results"),
-    ("A fighter jet crashed near the border on Monday.", "Monday", "other", None),  # ... not elsewhere
+    ("A fighter jet crashed near the border on Monday.", "Monday", "disaster", "crashed"),  # ... an accident
     ("The border crossing closed on Friday.", "Friday", "other", None),
     ("Thousands rallied in the capital on Sunday.", "Sunday", "other", None),
     ("The team's 2-1 loss on Wednesday ended the run.", "Wednesday", "other", None),
@@ -98,7 +99,7 @@ BUSINESS_VERBS = [
     ("The bank began accepting card transactions on Monday.", "Monday", "payment", "transactions"),
     ("The prime minister on Monday defended his 10-month record in government.", "Monday", "other", None),
     ("Exports reached a record 5 billion dollars on Monday.", "Monday", "metric", "record"),
-    ("A typhoon struck the port on Monday.", "Monday", "other", None),           # hostile run 5
+    ("A typhoon struck the port on Monday.", "Monday", "disaster", "typhoon"),     # hostile run 5
     ("Workers went on strike on Monday over pay.", "Monday", "strike", "strike"),
     ("GM closed a plant in Ohio on Monday.", "Monday", "job_cuts", "closed"),
     ("The company named a new product on Monday.", "Monday", "other", None),
@@ -123,16 +124,39 @@ BUSINESS_VERBS = [
     ("Pinochet ruled Chile after seizing power in 1973.", "1973", "other", None),      # to govern, not a ruling
     ("Yeltsin signed a decree on April 1.", "April 1", "regulatory", "decree"),
     ("The court's ruling came on Monday.", "Monday", "lawsuit", "ruling"),
-    ("He left for the United States on April 24 for talks.", "April 24", "other", None),   # a name is no "unit"
+    ("He left for the United States on April 24 for talks.", "April 24", "meeting", "talks"),  # a name is no "unit"
     ("He promised to support the bill in parliament on Thursday.", "Thursday", "regulatory", "bill"),
-    ("Bush arrived in Vietnam on Friday for a visit.", "Friday", "other", None),            # a trip, not a market entry
+    ("Bush arrived in Vietnam on Friday for a visit.", "Friday", "meeting", "visit"),        # a trip, not a market entry
     ("Amazon's store arrived in Sweden on Sunday.", "Sunday", "expansion", "arrived in"),
     ("NATO took over command of the force in 2003.", "2003", "other", None),               # not a takeover
     ("Acme will take over the rival company on Sunday.", "Sunday", "acquisition", "take over"),
 ]
 
+# general news is typed as what happened, not as the business sense of one of its words (hostile run 6)
+GENERAL_NEWS = [
+    ("North Korea launched a ballistic missile on June 10, 2022.", "June 10, 2022", "conflict", "missile"),
+    ("An air raid warning sounded across Ukraine on June 10, 2022.", "June 10, 2022", "conflict", "air raid"),
+    ("The Ukrainian city fell to Russian forces on June 10, 2022.", "June 10, 2022", "conflict", "fell to"),
+    ("Russian troops entered the city of Kherson on March 2, 2022.", "March 2, 2022", "conflict", "troops"),
+    ("Hostages were released in Mali on June 10, 2022.", "June 10, 2022", "conflict", "Hostages"),
+    ("Queen Elizabeth II died on Sept. 8, 2022.", "Sept. 8, 2022", "death", "died"),
+    ("A Turkish cargo ship sank off the coast of Libya on June 10, 2022.", "June 10, 2022", "disaster", "sank"),
+    ("A warehouse burned in the Moscow region on May 26, 2022.", "May 26, 2022", "disaster", "burned"),
+    ("The Italian president paid tribute to the victims on June 10, 2022.", "June 10, 2022", "meeting", "paid tribute"),
+    ("The French president delivered a speech in Berlin on June 10, 2022.", "June 10, 2022", "meeting",
+     "delivered a speech"),
+    ("The referee showed a red card to the striker on June 10, 2022.", "June 10, 2022", "other", None),
+    ("The drug passed its clinical trial on June 10, 2022.", "June 10, 2022", "other", None),
+    ("The Japanese stimulus package was signed on June 10, 2022.", "June 10, 2022", "other", None),
+    ("Penn State fired its football coach on Nov. 9, 2011.", "Nov. 9, 2011", "other", None),
+    ("The index was shooting up 6 percent on Monday.", "Monday", "market_move", "index"),
+    ("Visiting Everton lost 1-0 on Saturday.", "Saturday", "other", None),
+    ("The courier delivered the parcel on Monday.", "Monday", "logistics", "parcel"),
+    ("Visa cards were refused in Russia on March 10.", "March 10", "payment", "cards"),
+]
 
-@pytest.mark.parametrize("sentence,date,etype,trigger", SEED_SENTENCES + GENERIC_WORDS + BUSINESS_VERBS)
+
+@pytest.mark.parametrize("sentence,date,etype,trigger", SEED_SENTENCES + GENERIC_WORDS + BUSINESS_VERBS + GENERAL_NEWS)
 def test_classify(sentence, date, etype, trigger):
     assert classify(sentence, date) == (etype, trigger)
 
