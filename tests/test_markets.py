@@ -87,6 +87,16 @@ def test_georgia_country_state_and_name():
     assert codes("Georgia May Jagger modelled the dress.") == []
 
 
+@pytest.mark.parametrize("text,code", [
+    ("Trump was indicted in Georgia on Aug. 14, 2023.", "US"),
+    ("Voters in Georgia went to the polls in the Republican primary.", "US"),
+    ("Georgia applied for EU membership on March 3, 2022.", "GE"),    # a country cue: no locative needed
+    ("Russian troops entered Georgia near Tbilisi in 2008; the Senate protested.", "GE"),  # the country cue wins
+])
+def test_georgia_the_state_or_the_country(text, code):
+    assert code in codes(text) and ({"US", "GE"} - {code}).isdisjoint(codes(text))
+
+
 def test_jordan_person_versus_country():
     assert codes("Michael Jordan endorsed the shoes.") == []
     assert codes("Jordan Peterson spoke.") == []

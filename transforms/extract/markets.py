@@ -165,8 +165,9 @@ def _locative() -> frozenset[str]:
 def _ambiguous_sets() -> dict:
     a = config()["ambiguous"]
     sets = {k: frozenset(a[k]) for k in ("food_names", "us_state_names", "seat_place_words", "place_name_suffixes")}
-    us_re = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, a["us_context"])) + r")(?!\w)")  # any, one scan
-    return {**sets, "seat_names": dict(a["seat_names"]), "us_context_re": us_re}
+    us_re, country_re = (re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, a[k])) + r")(?!\w)")  # any, one scan
+                         for k in ("us_context", "country_context"))
+    return {**sets, "seat_names": dict(a["seat_names"]), "us_context_re": us_re, "country_context_re": country_re}
 
 
 @functools.cache
@@ -287,12 +288,13 @@ def find(text: str, exclude: list[tuple[int, int]] | tuple = ()) -> list[Mention
                 prev = _prev_word(text, start).lower()
                 if (nxt and nxt[0] in food_words) or prev in food_words:
                     continue
-            elif not _context_ok(text, start, end, raw, i, al):
+            state_or_country = alias in amb["us_state_names"]
+            window = text[max(0, start - 120):end + 120] if state_or_country else ""
+            the_country = state_or_country and amb["country_context_re"].search(window)
+            if not the_country and alias not in amb["food_names"] and not _context_ok(text, start, end, raw, i, al):
                 continue
-            if alias in amb["us_state_names"]:
-                window = text[max(0, start - 120):end + 120]
-                if amb["us_context_re"].search(window):
-                    code = "US"
+            if state_or_country and not the_country and amb["us_context_re"].search(window):
+                code = "US"
         if alias in amb["seat_names"] and _prev_word(text, start).lower() not in amb["seat_place_words"]:
             code, kind = amb["seat_names"][alias], "institution"   # "Brussels said": the EU
         role = _role(text, start, end, code, kind)
