@@ -354,6 +354,11 @@ def test_states_provinces_and_regions_of_hostile_run_5(text, expected):
     ("Ukraine retook villages in the Sumy region.", ["UA", "UA"]),   # "Sumska oblast"
     ("Fields in the Tula region froze.", ["RU"]),           # "Tul'skaya oblast'"
     ("He moved to Tula.", []),                              # the name alone is not the region
+    ("Drones attacked the Rostov region.", ["RU"]),         # no city "Rostov" (Rostov-na-Donu): the plain stem
+    ("Floods hit Sverdlovsk Oblast.", ["RU"]),              # ... and its -sk form
+    ("Explosions hit the Leningrad region.", ["RU"]),       # not the village "Leningradskaya"
+    ("Missiles hit the Mykolaiv region.", ["UA"]),
+    ("He met Rostov in May.", []),                          # the stem alone is no place
     ("Students protested at Kent State.", []),              # a university: Kent is a county, not a state
     ("Floods hit Lahore in Pakistan's Punjab.", ["PK", "PK", "PK"]),   # the owner names whose Punjab
     ("Floods hit India's Punjab.", ["IN", "IN"]),

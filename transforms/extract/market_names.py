@@ -121,8 +121,14 @@ def _city_forms(name: str, country: str) -> set[str]:
         return set()
     adj = m.group("adj")
     cities = _cities().get(country, frozenset())
-    return {stem + end for ending in cfg["adjective_endings"] if adj.endswith(ending)
-            for stem in {adj[:-len(ending)].rstrip("'")} for end in cfg["stem_endings"] if stem + end in cities}
+    stems = [adj[:-len(ending)].rstrip("'") for ending in cfg["adjective_endings"] if adj.endswith(ending)]
+    found = {stem + end for stem in stems for end in cfg["stem_endings"]
+             if stem + end in cities and stem + end != adj}  # a village named "Leningradskaya" is no English name
+    if found or not stems:
+        return found
+    # no city of that name ("Rostovskaya": geonames has Rostov-na-Donu; "Sverdlovskaya": Yekaterinburg): the plain
+    # stem and its "-sk" form, read only before a kind word ("the Rostov region", "Sverdlovsk Oblast")
+    return {form.replace("'", "") for form in (stems[0], stems[0] + "sk")}
 
 
 @functools.cache
