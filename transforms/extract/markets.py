@@ -283,17 +283,17 @@ def find(text: str, exclude: list[tuple[int, int]] | tuple = ()) -> list[Mention
         if alias in person_places and _a_person(text, start, end):
             continue                                   # "Mr. Washington", "George Washington", "Washington state"
         if alias in needs_context:
+            # "Georgia": the country near a country cue (then no locative needed), else the state near a US cue
+            window = text[max(0, start - 120):end + 120] if alias in amb["us_state_names"] else ""
+            the_country = bool(window) and amb["country_context_re"].search(window) is not None
             if alias in amb["food_names"]:
                 nxt = [w.lower() for w in _next_words(text, end, 1)]
                 prev = _prev_word(text, start).lower()
                 if (nxt and nxt[0] in food_words) or prev in food_words:
                     continue
-            state_or_country = alias in amb["us_state_names"]
-            window = text[max(0, start - 120):end + 120] if state_or_country else ""
-            the_country = state_or_country and amb["country_context_re"].search(window)
-            if not the_country and alias not in amb["food_names"] and not _context_ok(text, start, end, raw, i, al):
+            elif not the_country and not _context_ok(text, start, end, raw, i, al):
                 continue
-            if state_or_country and not the_country and amb["us_context_re"].search(window):
+            if window and not the_country and amb["us_context_re"].search(window):
                 code = "US"
         if alias in amb["seat_names"] and _prev_word(text, start).lower() not in amb["seat_place_words"]:
             code, kind = amb["seat_names"][alias], "institution"   # "Brussels said": the EU
