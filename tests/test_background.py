@@ -7,6 +7,7 @@ import signal
 from dataclasses import replace
 
 from transforms.lake import store as lake
+from transforms.lake.schema import TABLES
 from transforms.orchestration.pipeline import plan, process_batch, validate_and_commit
 from transforms.quality import background
 from transforms.quality.validate import Validator, data_docs_index
@@ -46,24 +47,45 @@ def test_a_dead_worker_means_validation_in_this_process(tmp_path, seeds_copy):
     settings = staged_run(tmp_path, seeds_copy, "r1")
     background.start(settings.expectations)
     try:
-        (pid,) = background._pool._processes  # noqa: SLF001 - the test kills the worker on purpose
-        os.kill(pid, signal.SIGKILL)
+        for pid in background._pool._processes:  # noqa: SLF001 - the test kills the workers on purpose
+            os.kill(pid, signal.SIGKILL)
         summary = validate_and_commit(settings, "r1")
     finally:
         background.finish()
     assert summary["documents"] == 5 and lake.committed_runs(settings.lake) == ["r1"]
 
 
-def test_data_docs_render_only_new_results_and_keep_the_newest_runs_even_with_one_name(tmp_path):
-    from transforms.lake.schema import TABLES
+def test_the_workers_validate_groups_side_by_side(tmp_path, seeds_copy):
+    settings = replace(staged_run(tmp_path, seeds_copy, "r1"), expectations=tmp_path / "expectations")
+    files = {t: lake.staged_parts(settings.lake, "r1", t) for t in ("documents", "events", "event_markets")}
+    background.start(settings.expectations)
+    try:
+        validator = background.validator_for(settings.expectations)
+        assert validator.in_flight == len(background._pool._processes) == min(2, os.cpu_count())  # noqa: SLF001
+        started = [validator.submit_parts(files, run_name="r1") for _ in range(4)]
+        assert [len(f.result().row_failures) for f in started] == [0] * 4
+    finally:
+        assert background.finish() == []
 
+
+def test_the_data_docs_show_the_results_of_every_process(tmp_path):
+    tables = {name: schema.empty_table() for name, schema in TABLES.items()}
+    one, other = Validator(tmp_path / "expectations"), Validator(tmp_path / "expectations")  # two workers
+    one.validate_batch(tables, run_name="r1")
+    other.validate_batch(tables, run_name="r1")
+    one.build_docs("r1")
+    site = data_docs_index(tmp_path / "expectations").parent / "validations"
+    assert len(list(site.glob("events/r1/*"))) == 2  # a page per validation, whichever process ran it
+
+
+def test_data_docs_render_only_new_results_and_keep_the_newest_runs_even_with_one_name(tmp_path):
     validator = Validator(tmp_path / "expectations")
     tables = {name: schema.empty_table() for name, schema in TABLES.items()}
     site = data_docs_index(tmp_path / "expectations").parent / "validations"
     for _ in range(3):  # three validation runs that share a name (re-runs, tests)
         validator.validate_batch(tables, run_name="r1")
-        validator.build_docs("r1", keep_runs=2)
-        assert not validator.unrendered  # what was rendered is not rendered again
+        assert validator.build_docs("r1", keep_runs=2)
+        assert validator.build_docs("r1", keep_runs=2) is None  # what was rendered is not rendered again
     runs = {k.run_id.to_tuple() for k in validator.context.validation_results_store.list_keys()}
     assert len(runs) == 2 and {name for name, _ in runs} == {"r1"}
     assert {p.name for p in site.glob("documents/r1/*")} == {time for _, time in runs}

@@ -4,7 +4,8 @@ Nothing is decoded twice and no text is read back: duplicates are found by joini
 against the lake's in Arrow; the validator reads the checked columns of the staged part files itself (in
 `timeline run`, the Great Expectations worker: this process holds only ids); a part is rewritten only when it
 loses rows (a duplicate, a quarantined document or event), and then only its tables that do; otherwise only
-its quarantine rows are restaged. Groups are pipelined: a group is restaged while the next one is validated.
+its quarantine rows are restaged. Groups are pipelined: a group is restaged while the next ones are validated
+(as many at once as the validator has workers: ``in_flight``).
 The parts the extraction wrote are what is committed.
 """
 from __future__ import annotations
@@ -71,7 +72,8 @@ def validate_and_commit(settings: Settings, run_id: str, validator=None, batch_s
     now = utc_now()
     totals = Counter({k: sum(b.get(k, 0) for b in batch_stats) for k in ("feed_lines_read", "feed_lines_incomplete")})
     group: list[_Part] = []
-    pending = None  # (group, validation started): restaged while the next group is validated
+    pending = []  # (group, validation started): restaged while the next groups are validated
+    in_flight = getattr(validator, "in_flight", 1)  # an in-process validator: one at a time
     for i, name in enumerate(parts):
         part = _Part(name, {t: pq.read_table(staging / t / f"part-{name}.parquet", columns=c) for t, c in IDS.items()})
         for doc_id, row in dups.get(name, ()):
@@ -81,12 +83,12 @@ def validate_and_commit(settings: Settings, run_id: str, validator=None, batch_s
         totals["duplicates"] += len(part.dup_ids)
         group.append(part)
         if sum(p.ids["documents"].num_rows for p in group) >= VALIDATE_DOCS or i == len(parts) - 1:
-            started = _start_validation(validator, staging, group, run_id)
-            if pending:
-                _finish_group(settings, run_id, validator, *pending, now, totals)
-            pending, group = (group, started), []
-    if pending:
-        _finish_group(settings, run_id, validator, *pending, now, totals)
+            pending.append((group, _start_validation(validator, staging, group, run_id)))
+            group = []
+            if len(pending) > in_flight:
+                _finish_group(settings, run_id, validator, *pending.pop(0), now, totals)
+    for done in pending:
+        _finish_group(settings, run_id, validator, *done, now, totals)
     t_validated = time.perf_counter()
     plan_file = staging / "plan.json"
     planned = json.loads(plan_file.read_text()) if plan_file.exists() else {}
