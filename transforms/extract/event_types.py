@@ -188,18 +188,24 @@ def _find_triggers(text: str, start: int, end: int, exclude) -> list[Trigger]:
 def _context_lemmas(words: list[str]) -> set[str]:
     """The lemmas a trigger's context is looked for in: of a name inside the sentence, only the name itself
     ("United States" is no "unit", "Nasdaq" stays "nasdaq"); of the first word and lower-case words, all."""
-    out: set[str] = set()
-    for k, x in enumerate(words):
-        if k and x[:1].isupper():
-            out.add(x.lower())
-        else:
-            out.update(lem for p in _parts(x) for lem in lemmas(p))
+    out = set(_WORD_LEMMAS[words[0]]) if words else set()
+    for x in words[1:]:
+        out.update((x.lower(),) if x[:1].isupper() else _WORD_LEMMAS[x])
     return out
 
 
-def _parts(word: str) -> list[str]:
-    """A word and, for a compound ("third-quarter"), its parts."""
-    return [word, *word.split("-")] if "-" in word else [word]
+class _LemmaCache(dict):
+    """``word -> lemmas`` of the word and, for a compound ("third-quarter"), of its parts; filled on first use."""
+
+    def __missing__(self, word: str) -> tuple[str, ...]:
+        if len(self) > 200_000:
+            self.clear()
+        parts = [word, *word.split("-")] if "-" in word else [word]
+        out = self[word] = tuple(dict.fromkeys(lem for p in parts for lem in lemmas(p)))
+        return out
+
+
+_WORD_LEMMAS = _LemmaCache()
 
 
 _GROUP = re.Match.group
