@@ -233,6 +233,8 @@ def test_hostile_folder_quarantine_names_each_source_and_reason(hostile):
     rows = con.execute("SELECT source, stage, reason FROM quarantine WHERE stage = 'ingest' ORDER BY ALL").fetchall()
     assert rows == [
         ("caf\\xe9.txt", "ingest", "file name is not valid UTF-8 (shown with \\x escapes); rename the file"),
+        ("colony.txt", "ingest", "40 dates outside the timeline's range (1000-2100) were not made events: "
+                                 "'5 May 2150', '5 May 2151', '5 May 2152' ..."),
         ("feed.json", "ingest", "unsupported file type '.json'"),
         ("feed.jsonl#L2", "ingest", "text is not valid Unicode in 'text': lone surrogate '\\ud800'"),
         ("feed.jsonl#L3", "ingest", "invalid JSON: nested deeper than 32 levels"),
@@ -245,8 +247,8 @@ def test_hostile_folder_quarantine_names_each_source_and_reason(hostile):
         ("numeric-title.txt", "ingest", "impossible publication date '2022-02-30' in the sidecar: ignored"),
         ("status.txt", "ingest", "symlink points outside the source folder"),
     ]
-    assert con.execute("SELECT source, expectation, count(*) FROM quarantine WHERE stage = 'validate' "
-                       "GROUP BY ALL").fetchall() == [("colony.txt", "expect_column_values_to_be_between", 80)]
+    # the colony's far-future domes never reach validation (its range check is tested in test_pipeline.py)
+    assert con.execute("SELECT count(*) FROM quarantine WHERE stage = 'validate'").fetchone() == (0,)
 
 
 def test_hostile_folder_every_input_is_accounted_for_and_leftovers_are_gone(hostile):

@@ -360,6 +360,14 @@ def test_a_sentence_naming_dates_by_the_hundred_is_a_list_bounded_and_noted():
     assert len(d.notes) == 1 and "were not made events" in d.notes[0]
 
 
+def test_a_date_the_lake_cannot_hold_is_no_event_and_the_document_says_so():
+    d = doc("The basilica was founded in the year 325 and rebuilt in 555 AD, the city said on 3 March 2021.",
+            published=D(2021, 3, 5))
+    result = events.extract(d, "r")
+    assert [r["date_text"] for r in result["events"]] == ["3 March 2021"]
+    assert d.notes == ["2 dates outside the timeline's range (1000-2100) were not made events: '325', '555 AD'"]
+
+
 @pytest.mark.parametrize("text, expected", [
     ("The Asian Games will run December 1-15 in Doha.", [("December 1-15", "2006-12-01", D(2006, 12, 1), D(2006, 12, 15))]),
     ("He killed 13 women between 1975 and 1980.", [("1975 and 1980", "1975", D(1975, 1, 1), D(1980, 12, 31))]),

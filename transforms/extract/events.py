@@ -116,6 +116,19 @@ def _bounded(timexes: list, sent_starts: list[int], sents, doc: Document) -> lis
     return kept
 
 
+def _in_range(timexes: list, doc: Document) -> list:
+    """The dates the lake holds (schema.MIN_DATE..MAX_DATE, the tagger's own bound); a note names the others
+    ("until the year 325"), which are no events: recorded once per document, and no staged part is rewritten
+    later to take out the rows validation would have refused."""
+    kept = [t for t in timexes if schema.MIN_DATE <= t.date_start <= schema.MAX_DATE
+            and schema.MIN_DATE <= t.date_end <= schema.MAX_DATE]
+    if len(kept) < len(timexes):
+        out = [t.text for t in timexes if t not in kept]
+        doc.notes.append(f"{len(out)} dates outside the timeline's range ({schema.MIN_DATE.year}-{schema.MAX_DATE.year})"
+                         f" were not made events: " + ", ".join(map(repr, out[:3])) + (" ..." if len(out) > 3 else ""))
+    return kept
+
+
 def _event_dates(text: str, timexes: list) -> list:
     """A range is one event ("December 1-15", "between 1975 and 1980"): its start's timex, value and precision,
     ``date_end`` and the offsets reaching to the range's end (``temporal.range_end`` says what a range is). A
@@ -198,6 +211,7 @@ def extract(doc: Document, run_id: str) -> dict[str, list[dict]]:
     timexes = _event_dates(text, [t for t in tagged
                                   if t.resolved is not None and t.date_start is not None and t.date_end is not None
                                   and not t.resolved.endswith("_REF")])
+    timexes = _in_range(timexes, doc)
     if not timexes:
         return result
 
