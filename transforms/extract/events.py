@@ -120,10 +120,13 @@ def _in_range(timexes: list, doc: Document) -> list:
     """The dates the lake holds (schema.MIN_DATE..MAX_DATE, the tagger's own bound); a note names the others
     ("until the year 325"), which are no events: recorded once per document, and no staged part is rewritten
     later to take out the rows validation would have refused."""
-    kept = [t for t in timexes if schema.MIN_DATE <= t.date_start <= schema.MAX_DATE
-            and schema.MIN_DATE <= t.date_end <= schema.MAX_DATE]
-    if len(kept) < len(timexes):
-        out = [t.text for t in timexes if t not in kept]
+    kept, out = [], []
+    for t in timexes:
+        if schema.MIN_DATE <= t.date_start <= schema.MAX_DATE and schema.MIN_DATE <= t.date_end <= schema.MAX_DATE:
+            kept.append(t)
+        else:
+            out.append(t.text)
+    if out:
         doc.notes.append(f"{len(out)} dates outside the timeline's range ({schema.MIN_DATE.year}-{schema.MAX_DATE.year})"
                          f" were not made events: " + ", ".join(map(repr, out[:3])) + (" ..." if len(out) > 3 else ""))
     return kept

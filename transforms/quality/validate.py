@@ -270,10 +270,10 @@ class Validator:
         for key in keys:
             if key.run_id.to_tuple() in stale:
                 store.remove_key(key)
-        for name, time in stale:
-            for folder in (root / "data_docs" / "local_site" / "validations").glob(f"*/{glob.escape(name)}/{glob.escape(time)}"):
-                shutil.rmtree(folder, ignore_errors=True)
         pages = root / "data_docs" / "local_site" / "validations"
+        for name, time in stale:
+            for folder in pages.glob(f"*/{glob.escape(name)}/{glob.escape(time)}"):
+                shutil.rmtree(folder, ignore_errors=True)
         mine = [k for k in keys if k.run_id.to_tuple() not in stale and (run_name is None or k.run_id.run_name == run_name)
                 and not (pages / k.expectation_suite_identifier.name / Path(*k.run_id.to_tuple())).exists()]
         if not mine:
