@@ -233,7 +233,7 @@ def test_hostile_folder_quarantine_names_each_source_and_reason(hostile):
     rows = con.execute("SELECT source, stage, reason FROM quarantine WHERE stage = 'ingest' ORDER BY ALL").fetchall()
     assert rows == [
         ("caf\\xe9.txt", "ingest", "file name is not valid UTF-8 (shown with \\x escapes); rename the file"),
-        ("colony.txt", "ingest", "40 dates outside the timeline's range (1000-2100) were not made events: "
+        ("colony.txt", "ingest", "40 dates outside the timeline's range (1000-2100) are no events: "
                                  "'5 May 2150', '5 May 2151', '5 May 2152' ..."),
         ("feed.json", "ingest", "unsupported file type '.json'"),
         ("feed.jsonl#L2", "ingest", "text is not valid Unicode in 'text': lone surrogate '\\ud800'"),

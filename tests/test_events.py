@@ -365,7 +365,10 @@ def test_a_date_the_lake_cannot_hold_is_no_event_and_the_document_says_so():
             published=D(2021, 3, 5))
     result = events.extract(d, "r")
     assert [r["date_text"] for r in result["events"]] == ["3 March 2021"]
-    assert d.notes == ["2 dates outside the timeline's range (1000-2100) were not made events: '325', '555 AD'"]
+    assert d.notes == ["2 dates outside the timeline's range (1000-2100) are no events: '325', '555 AD'"]
+    one = doc("The church was founded in the year 325, the city said on 3 March 2021.", published=D(2021, 3, 5))
+    events.extract(one, "r")
+    assert one.notes == ["1 date outside the timeline's range (1000-2100) is no event: '325'"]
 
 
 @pytest.mark.parametrize("text, expected", [

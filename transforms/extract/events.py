@@ -127,8 +127,9 @@ def _in_range(timexes: list, doc: Document) -> list:
         else:
             out.append(t.text)
     if out:
-        doc.notes.append(f"{len(out)} dates outside the timeline's range ({schema.MIN_DATE.year}-{schema.MAX_DATE.year})"
-                         f" were not made events: " + ", ".join(map(repr, out[:3])) + (" ..." if len(out) > 3 else ""))
+        doc.notes.append(("1 date" if len(out) == 1 else f"{len(out)} dates") + " outside the timeline's range "
+                         f"({schema.MIN_DATE.year}-{schema.MAX_DATE.year}) " + ("is no event: " if len(out) == 1 else
+                         "are no events: ") + ", ".join(map(repr, out[:3])) + (" ..." if len(out) > 3 else ""))
     return kept
 
 
