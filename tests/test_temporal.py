@@ -535,6 +535,10 @@ def test_compact_date_on_its_own_line():
 @pytest.mark.parametrize("text,needle,typ,value,mod", [
     ("The blast went off at 1530 GMT on Friday.", "1530 GMT", "TIME", "2021-12-31T15:30Z", None),
     ("The club meets every other Tuesday.", "every other Tuesday", "SET", "XXXX-WXX-2", None),
+    ("The museum is closed on Mondays.", "Mondays", "SET", "XXXX-WXX-1", None),
+    ("Flights leave on Monday and Tuesday nights.", "Monday", "SET", "XXXX-WXX-1TNI", None),
+    ("Flights leave on Monday and Tuesday nights.", "Tuesday nights", "SET", "XXXX-WXX-2TNI", None),
+    ("He flew out on Monday and Tuesday night.", "Monday", "DATE", "2021-12-27", None),
     ("The deal should close by the end of the second quarter.", "second quarter", "DATE", "2022-Q2", "END"),
     ("Profits rose by end-June.", "end-June", "DATE", "2021-06", "END"),
     ("It happened years ago.", "years ago", "DATE", "PAST_REF", None),

@@ -39,6 +39,9 @@ _IDIOM_AFTER = _WR["idiom_after"]
 _OPENING_QUOTES = frozenset("\"“‘'`")
 _NAME_OK_BEFORE = frozenset(_WR["name_ok_before"]) | frozenset(MONTHS) | frozenset(WEEKDAYS)
 _CAP_BEFORE = re.compile(r"([A-Z][\w&.-]*)[ \t]$")
+_ALT = lambda ws: "|".join(map(re.escape, sorted(ws, key=len, reverse=True)))  # noqa: E731
+_SHARED_POD = re.compile(r"\s{1,3}(?:%s)\s{1,3}(?:%s)\s{1,3}(%s)s\b" % (
+    _ALT(words("relation", "coordinators")), _ALT(WEEKDAYS), _ALT(PODS)), re.I)
 
 
 def _in_name(text: str, s: int, e: int) -> bool:
@@ -279,7 +282,9 @@ def n_weekday(kind, g, s, e, doc):
     if wd is None:
         return None
     pod = PODS.get(norm(g["pod"])) if g.get("pod") else None
-    if g.get("plural") or g.get("plural2"):
+    shared = None if pod or g.get("plural") else _SHARED_POD.match(doc.text, e)  # "Monday and Tuesday nights"
+    if g.get("plural") or g.get("plural2") or shared:
+        pod = pod or (PODS[norm(shared.group(1))] if shared else None)
         return Norm("SET", f"XXXX-WXX-{wd}" + (f"T{pod}" if pod else ""))
     m2 = _REL["day_mod"].get(norm(g["mod"])) if g.get("mod") else None
     # "Friday night": a TIME, the TimeML part of day on that date

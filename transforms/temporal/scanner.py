@@ -154,11 +154,12 @@ def _trigger_words() -> frozenset[str]:
     return frozenset(words)
 
 
-TRIGGERS = _trigger_words() | set(K["scanner"]["extra_triggers"])
+_PLURAL_WEEKDAYS = frozenset(w + "s" for w in WEEKDAYS if w.endswith("day"))  # "on Mondays", "Friday nights": a set
+TRIGGERS = _trigger_words() | set(K["scanner"]["extra_triggers"]) | _PLURAL_WEEKDAYS
 # words that are a timex on their own; any other trigger word only starts a match when the
 # next word is a trigger or a number ("the" + "past", "a" + "year", "more" + "than")
 STANDALONE = frozenset(
-    [w for w in MONTHS if len(w) > 3 or w == "may"] + list(WEEKDAYS) + list(SEASONS) + list(SETADV)
+    [w for w in MONTHS if len(w) > 3 or w == "may"] + list(WEEKDAYS) + list(_PLURAL_WEEKDAYS) + list(SEASONS) + list(SETADV)
     + [w for w in FIXED if " " not in w] + [w for w in HOLIDAYS if " " not in w]
     + K["scanner"]["standalone"]
 )
