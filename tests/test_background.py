@@ -89,4 +89,6 @@ def test_data_docs_render_only_new_results_and_keep_the_newest_runs_even_with_on
     runs = {k.run_id.to_tuple() for k in validator.context.validation_results_store.list_keys()}
     assert len(runs) == 2 and {name for name, _ in runs} == {"r1"}
     assert {p.name for p in site.glob("documents/r1/*")} == {time for _, time in runs}
+    results = tmp_path / "expectations" / "gx" / "uncommitted" / "validations"
+    assert {p.name for p in results.glob("documents/r1/*")} == {time for _, time in runs}  # no empty folders left
 

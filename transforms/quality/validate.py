@@ -274,11 +274,22 @@ class Validator:
         for name, time in stale:
             for folder in pages.glob(f"*/{glob.escape(name)}/{glob.escape(time)}"):
                 shutil.rmtree(folder, ignore_errors=True)
+        for folder in (root / "validations", pages):
+            _remove_empty_folders(folder)
         mine = [k for k in keys if k.run_id.to_tuple() not in stale and (run_name is None or k.run_id.run_name == run_name)
                 and not (pages / k.expectation_suite_identifier.name / Path(*k.run_id.to_tuple())).exists()]
         if not mine:
             return None
         return self.context.build_data_docs(resource_identifiers=mine).get("local_site")
+
+
+def _remove_empty_folders(top: Path) -> None:
+    """The run folders left empty under ``top`` (suite/run name/run time): removing a result leaves its
+    folders behind, which would pile up by the thousand and slow every listing of the results."""
+    for depth in ("*/*/*", "*/*"):
+        for folder in top.glob(depth):
+            if folder.is_dir() and not any(folder.iterdir()):
+                folder.rmdir()
 
 
 def _columns(kwargs: dict) -> str:
