@@ -58,12 +58,21 @@ def test_a_dead_worker_means_validation_in_this_process(tmp_path, seeds_copy):
 def test_the_workers_validate_groups_side_by_side(tmp_path, seeds_copy):
     settings = replace(staged_run(tmp_path, seeds_copy, "r1"), expectations=tmp_path / "expectations")
     files = {t: lake.staged_parts(settings.lake, "r1", t) for t in ("documents", "events", "event_markets")}
-    background.start(settings.expectations)
+    background.start(settings.expectations, workers=2)
     try:
         validator = background.validator_for(settings.expectations)
-        assert validator.in_flight == len(background._pool._processes) == min(2, os.cpu_count())  # noqa: SLF001
+        assert validator.in_flight == len(background._pool._processes) == 2  # noqa: SLF001
         started = [validator.submit_parts(files, run_name="r1") for _ in range(4)]
         assert [len(f.result().row_failures) for f in started] == [0] * 4
+    finally:
+        assert background.finish() == []
+
+
+def test_one_worker_when_the_run_has_one(tmp_path):
+    background.start(tmp_path / "expectations", workers=1)
+    try:
+        assert background.validator_for(tmp_path / "expectations").in_flight == 1
+        assert len(background._pool._processes) == 1  # noqa: SLF001
     finally:
         assert background.finish() == []
 

@@ -224,7 +224,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     try:
         with run_lock(settings.lake), kept_workers():  # the lock first: a second run exits 2 before it touches Airflow
             home = prepare_airflow(settings)
-            background.start(settings.expectations)  # Great Expectations loads on the other core meanwhile
+            background.start(settings.expectations, settings.workers)  # GX loads on the other core meanwhile
             warm_up()                                 # ... and the extractor is set up on this one
             for leftover in remove_leftovers(settings):
                 console.print(f"removed a leftover of an interrupted run: {leftover}")

@@ -21,25 +21,24 @@ log = logging.getLogger("timeline.validate")
 
 WORKERS = 2  # 100k documents on two cores: validation 10.1 s with one worker; 7.1 s with two (same code otherwise)
 _pool: ProcessPoolExecutor | None = None
+_size = 1  # the workers started
 _project: Path | None = None
 _pending: list[Future] = []
 _validator = None  # in the worker: the project's Validator; in the run: the fallback, once needed
 
 
-def start(expectations_dir: Path) -> None:
-    """Fork the worker and let it load Great Expectations now (call before the run's heavy start-up)."""
-    global _pool, _project
+def start(expectations_dir: Path, workers: int = 0) -> None:
+    """Fork the workers (at most ``workers``, the run's worker setting; 0: one per core) and let them load
+    Great Expectations now (call before the run's heavy start-up)."""
+    global _pool, _project, _size
     import multiprocessing
 
     _project = Path(expectations_dir).resolve()
+    _size = max(1, min(WORKERS, workers or os.cpu_count() or 1))
     ctx = multiprocessing.get_context("fork")
-    _pool = ProcessPoolExecutor(_workers(), mp_context=ctx, initializer=_load,
+    _pool = ProcessPoolExecutor(_size, mp_context=ctx, initializer=_load,
                                 initargs=(os.getpid(), str(_project), ctx.Lock()))
     _pool.submit(_loaded)  # the executor forks its workers on the first task
-
-
-def _workers() -> int:
-    return max(1, min(WORKERS, os.cpu_count() or 1))
 
 
 def validator_for(expectations_dir: Path):
@@ -71,7 +70,7 @@ class _InWorker:
     @property
     def in_flight(self) -> int:
         """Groups of parts the run keeps validating at once: one per worker."""
-        return _workers()
+        return _size
 
     def submit_parts(self, files, drop_docs=frozenset(), run_name: str | None = None) -> Future:
         """Validation of staged part files, started in the worker (which reads them itself: the run never
