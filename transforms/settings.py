@@ -54,14 +54,14 @@ class Settings:
     schedule: str = _setting("TIMELINE_SCHEDULE", "@daily", "time schedule of the ingest DAG, a cron expression or "
                              "preset (it also runs whenever the inbox's `READY` marker appears)")
     inbox_poll: float = _setting("TIMELINE_INBOX_POLL", "2", "seconds between the triggerer's looks for the inbox marker")
-    build_memory: str = _setting("TIMELINE_BUILD_MEMORY", "448MB",
+    build_memory: str = _setting("TIMELINE_BUILD_MEMORY", "416MB",
                                  "DuckDB buffer pool while building the warehouse, in a process of its own (lower = "
                                  "less memory, slower: on 100k documents the build peaks at 0.58 GB in 12.6 s with "
-                                 "384MB, 0.66 GB in 10.7 s with 448MB, 0.71 GB in 10.3 s with 512MB, 1.19 GB in "
-                                 "9.3 s with 1GB; with the default, the run's peak is 0.59 GB at 10k documents (the "
-                                 "run's own process) and 0.64 GB at 100k (the build). Too small a pool fails with "
-                                 "DuckDB's out-of-memory message and nothing is published: 64MB on 10k documents, "
-                                 "128MB on 100k, where 256MB works in 16.8 s)")
+                                 "384MB, 0.62 GB in 11.6 s with 416MB, 0.65 GB in 11.1 s with 448MB, 0.71 GB in "
+                                 "10.3 s with 512MB, 1.19 GB in 9.3 s with 1GB; with the default, the run's peak is "
+                                 "0.55 GB at 10k documents (the run's own process) and about 0.61 GB at 100k (the "
+                                 "build). Too small a pool fails with DuckDB's out-of-memory message and nothing is "
+                                 "published: 64MB on 10k documents, 128MB on 100k, where 256MB works in 16.8 s)")
     airflow_home: Path = _setting("AIRFLOW_HOME", ".airflow/", "Airflow's home for `timeline run` (SQLite metadata db, logs)")
 
     @property
