@@ -1,8 +1,8 @@
 """Great Expectations made ready beside an in-process run, on the other core.
 
 `timeline run` executes the DAGs in one process, whose first seconds go to Airflow's start-up (one core
-busy). ``start(expectations_dir)`` forks the workers (one per core, at most WORKERS), which meanwhile import
-Great Expectations and open the project, one after the other; ``validator_for(expectations_dir)`` then
+busy). ``start(expectations_dir, workers)`` forks the workers (as many as the run's, at most WORKERS), which import
+Great Expectations meanwhile and open the project, one after the other; ``validator_for(expectations_dir)`` then
 returns a validator that runs in them (each reads the staged part files it is given; the run keeps
 ``in_flight`` groups validating at once) and builds the Data Docs there without making the run wait;
 ``finish()`` waits for the Data Docs and ends the workers. Where ``start`` was not called — a task under a
