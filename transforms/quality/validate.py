@@ -157,7 +157,6 @@ class Validator:
         store.store_validation_results = self._locked(store.store_validation_results)  # validation itself runs free
         self.params = suite_parameters()
         self.definitions = {name: self._definition(name) for name in SUITES}
-        self.results = 0
 
     def _definition(self, name: str):
         gx, ctx = self._gx, self.context
@@ -205,7 +204,6 @@ class Validator:
                 batch_parameters={"dataframe": frame}, expectation_parameters=self.params,
                 result_format={"result_format": "COMPLETE", "unexpected_index_column_names": []}, run_id=run_id,
             )
-            self.results += 1
             for r in result.results:
                 if r.success:
                     continue

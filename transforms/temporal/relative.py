@@ -11,7 +11,7 @@ from .common import Norm, cap, digits, mod_of, number, unit, weekday_of, words
 from .context import tense, tense_cue
 from .dates import PREC_ORDER, SEASON_MONTHS, fmt_day, fmt_week, shift_value, weekday_date
 from .durations import dur_value
-from .tables import APPROX, FIXED, K, MONTHS, NEXT_WORD, PODS, SEASONS, WEEKDAYS, norm, prev_word, sentence_initial
+from .tables import APPROX, FIXED, K, MONTHS, NEXT_WORD, PODS, SEASONS, WEEKDAYS, alternation, norm, prev_word, sentence_initial
 
 _REL = K["relation"]
 _OFFSETS = _REL["offsets"]
@@ -39,9 +39,8 @@ _IDIOM_AFTER = _WR["idiom_after"]
 _OPENING_QUOTES = frozenset("\"“‘'`")
 _NAME_OK_BEFORE = frozenset(_WR["name_ok_before"]) | frozenset(MONTHS) | frozenset(WEEKDAYS)
 _CAP_BEFORE = re.compile(r"([A-Z][\w&.-]*)[ \t]$")
-_ALT = lambda ws: "|".join(map(re.escape, sorted(ws, key=len, reverse=True)))  # noqa: E731
-_SHARED_POD = re.compile(r"\s{1,3}(?:%s)\s{1,3}(?:%s)\s{1,3}(%s)s\b" % (
-    _ALT(words("relation", "coordinators")), _ALT(WEEKDAYS), _ALT(PODS)), re.I)
+_SHARED_POD = re.compile(r"\s{1,3}%s\s{1,3}%s\s{1,3}(%s)s\b" % (
+    alternation(words("relation", "coordinators")), alternation(WEEKDAYS), alternation(PODS)), re.I)
 
 
 def _in_name(text: str, s: int, e: int) -> bool:
