@@ -424,6 +424,37 @@ def test_tense_cues_that_belong_to_something_else(text, value):
     assert find(text, D(2005, 12, 13), "Thursday").value == value
 
 
+@pytest.mark.parametrize("text, value", [
+    # the verb of the expression's own clause, not one past the comma after it
+    ("The governments, whose talks are supposed to conclude by May, invited Sinn Fein to rejoin.", "1998-05"),
+    ("Morricone, who is to receive an honorary Oscar in May, on Thursday said it was a surprise.", "1998-05"),
+    # nothing on the left: the verb after the comma is the clause's ("In May, the company cut jobs")
+    ("In May, the company closed two plants.", "1997-05"),
+    ("In May, Smith said, the company cut jobs.", "1997-05"),
+])
+def test_a_cue_past_the_comma_after_the_expression_counts_less(text, value):
+    assert find(text, D(1998, 3, 22), "May").value == value
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("In the past, he won.", [("the past", "PAST_REF")]),
+    ("He has in the past voiced concern.", [("the past", "PAST_REF")]),
+    ("The drug may in the future lead to a cure.", [("the future", "FUTURE_REF")]),
+    ("The future of the firm is bright.", [("The future", "FUTURE_REF")]),
+    # a word the expression modifies: no time
+    ("The past three presidents served in the army.", []),
+    ("They played there in the past two seasons.", []),
+    ("The future king spoke.", []),
+    ("Use the past tense.", []),
+    ("The present government fell.", []),
+    # a unit without a number after "the past": an unknown number of them
+    ("Prices rose over the past weeks.", [("the past weeks", "PXW")]),
+    ("It grew in the past decades.", [("the past decades", "PXE")]),
+])
+def test_the_past_and_the_future_are_times_only_as_nouns(text, expected):
+    assert [(t.text, t.value) for t in tag(text, DCT)] == expected
+
+
 FEB, NOV = D(1998, 2, 13), D(1998, 11, 27)
 
 

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 from .context import tense
 from .dates import Anchor, safe_date
-from .tables import APPROX_AFTER, APPROX_POINT, K, MODIFIERS, MONTHS, NEXT_WORD, NUMBERS, REJECT_AFTER, REJECT_BEFORE, STREET, UNITS, WEEKDAYS, norm, prev_word
+from .tables import APPROX_AFTER, APPROX_POINT, K, MODIFIERS, MONTHS, NEXT_WORD, NUMBERS, REJECT_AFTER, REJECT_BEFORE, STREET, UNITS, VAGUE, WEEKDAYS, norm, \
+    prev_word
 
 D = _dt.date
 
@@ -194,3 +195,20 @@ def spelled_year(phrase: str) -> int | None:
     if hi is None or lo is None or lo >= 100:
         return None
     return hi * 100 + int(lo)
+
+
+_NOUN_FOLLOWERS = frozenset(K["word_ref"]["noun_followers"])
+_PAST_VERBS = frozenset(K["cues"]["past"])
+_WORD_AFTER = re.compile(r" {1,3}(\w+)")
+
+
+def attributive(text: str, s: int, e: int) -> bool:
+    """"the past three presidents", "the future king": the expression text[s:e] modifies the next word (after
+    "in" only a number does: "may in the future lead to")."""
+    m = _WORD_AFTER.match(text, e)
+    if m is None or m.group(1)[:1].isupper():
+        return False
+    w = norm(m.group(1))
+    if prev_word(text, s) == "in":
+        return w[0].isdigit() or w in NUMBERS or w in VAGUE
+    return w not in _NOUN_FOLLOWERS and not w.endswith("ed") and w not in _PAST_VERBS

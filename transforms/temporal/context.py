@@ -122,18 +122,23 @@ def tense_cue(text: str, start: int, end: int) -> tuple[str | None, int]:
     if m:
         hi = m.start()
     L = _WORD_RE.findall(text[lo:start].lower().replace("’", "'"))
-    R = _WORD_RE.findall(text[end:hi].lower().replace("’", "'"))
+    right = text[end:hi].lower().replace("’", "'")
+    R = _WORD_RE.findall(right)
+    comma = right.find(",")
+    # a cue past a comma after the expression counts three words farther: "talks that are to conclude by May,
+    # invited Sinn Fein" (the distance returned, which bounds how far a cue may pull, stays the real one)
+    far = len(_WORD_RE.findall(right[:comma])) if comma >= 0 else len(R)
     nl = len(L)
     # nearest first, the left word before the right one at the same distance
     cue, sfx = _CUE_WORDS, _SUFFIX
     tries = [(nl - 1 - i, 0, i) for i, w in enumerate(L) if w in cue or "'" in w or len(w) > 4 and w.endswith(sfx)]
-    tries += [(i, 1, i) for i, w in enumerate(R)
+    tries += [(i + 3 * (i >= far), 1, i) for i, w in enumerate(R)
               if (w in cue and w not in _LEFT_ONLY) or "'" in w or len(w) > 4 and w.endswith(sfx)]
     tries.sort()
-    for k, side, i in tries:
+    for _, side, i in tries:
         kind = _cue_kind(R if side else L, i)
         if kind:
-            return kind, k
+            return kind, i if side else nl - 1 - i
     return None, 99
 
 

@@ -7,7 +7,7 @@ import datetime as _dt
 import re
 from dataclasses import replace
 
-from .common import Norm, cap, digits, mod_of, number, unit, weekday_of, words
+from .common import Norm, attributive, cap, digits, mod_of, number, unit, weekday_of, words
 from .context import tense, tense_cue
 from .dates import PREC_ORDER, SEASON_MONTHS, fmt_day, fmt_week, shift_value, weekday_date
 from .durations import dur_value
@@ -307,7 +307,9 @@ def n_fixed_md(kind, g, s, e, doc):
         m2 = _REL["day_mod"].get(norm(g["mod"]))
         return replace(n_fixed_md(kind, {"fx": g["fx"]}, s, e, doc), mod=m2)
     if t == "ref":
-        return None if _discourse_marker(doc.text, s, e) else Norm("DATE", f"{arg}_REF")
+        if _discourse_marker(doc.text, s, e) or g["fx"][:4].lower() == "the " and attributive(doc.text, s, e):
+            return None
+        return Norm("DATE", f"{arg}_REF")
     if t == "dur":
         return Norm("DURATION", arg)
     if t == "day":
