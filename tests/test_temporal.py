@@ -455,6 +455,21 @@ def test_the_past_and_the_future_are_times_only_as_nouns(text, expected):
     assert [(t.text, t.value) for t in tag(text, DCT)] == expected
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("It's the second day of an uprising.", [("the second day", "1998-03-06")]),
+    ("The strike entered its 200th day.", [("200th day", "1998-03-06")]),          # the possessive outside
+    ("Stocks fell for the third consecutive year.", [("the third consecutive year", "1998")]),
+    ("Prices rose for the fourth week in a row.", [("the fourth week", "1998-W10")]),
+    # a streak in a clause about another day is that day's
+    ("Stocks fell Tuesday for a second straight day.", [("Tuesday", "1998-03-03"), ("a second straight day", "1998-03-03")]),
+    # no running count: the second day of something that has no date here
+    ("On the second day of the talks he left.", []),
+    ("They met at their third day-long meeting.", [("day-long", "P1D")]),
+])
+def test_an_ordinal_day_of_a_running_count_is_the_current_one(text, expected):
+    assert [(t.text, t.value) for t in tag(text, D(1998, 3, 6))] == expected
+
+
 FEB, NOV = D(1998, 2, 13), D(1998, 11, 27)
 
 

@@ -1,5 +1,6 @@
 """Business and natural periods: quarters and halves ("Q3", "the third quarter of 1999", "the
-quarter", "year-ago"), fiscal years ("fiscal 1990", "FY99") and seasons ("last summer", "spring 1999")."""
+quarter", "year-ago"), fiscal years ("fiscal 1990", "FY99"), seasons ("last summer", "spring 1999") and the
+current one of a running count ("entered its 200th day", "for a third straight year")."""
 from __future__ import annotations
 
 import re
@@ -7,7 +8,7 @@ from dataclasses import replace
 
 from .common import Norm, day_or_none, mod_of, month_of, spelled_year, year2, words
 from .context import limit, tense, tense_cue
-from .dates import PREC_ORDER, choose_year, interval, plausible_year, shift_value
+from .dates import PREC_ORDER, choose_year, fmt_day, fmt_week, interval, plausible_year, shift_value
 from .tables import K, LAST_ORDINALS, ORDINALS, PLACEHOLDERS, SEASONS, norm, prev_word
 
 _Q = K["quarters"]
@@ -19,6 +20,9 @@ _PERIOD_END_WORDS = K["period_end"]["words"]
 _PERIOD_END = re.compile(
     r"\s{1,3}(?P<w>" + "|".join(_PERIOD_END_WORDS) + r")\s{1,3}(?P<mon>" + PLACEHOLDERS["MONTH"] + r")\s{1,3}(?P<d>\d{1,2})\b"
     r"(?:,?\s{1,3}(?P<y>\d{4})\b)?", re.I)
+_OU = K["ordinal_unit"]
+_STREAK_AFTER = re.compile(r"\s{1,3}(?:%s)\b" % "|".join(w.replace(" ", r"\s{1,3}") for w in _OU["streak_after"]), re.I)
+_NOW_BEFORE = frozenset(_OU["now_before"])
 _SEASON_NOT_BEFORE = re.compile(r"\s{1,3}(?:" + "|".join(K["season_words"]["not_before"]) + r")\b")
 
 
@@ -210,7 +214,30 @@ def n_season(kind, g, s, e, doc):
     return Norm("DATE", f"{y:04d}-{code}", mod, A.kind)
 
 
+def n_ordinal_unit(kind, g, s, e, doc):
+    """Rule kind ordinal_unit: "entered its 200th day", "for a third straight day": the day (week, month, year)
+    under discussion, when the text counts it as the current one of a run (else no timex: "on the second day of
+    the talks")."""
+    text = doc.text
+    before = "'s" if text[max(0, s - 4):s].rstrip()[-2:] in ("'s", "’s") else prev_word(text, s)
+    if not (g.get("streak") or _STREAK_AFTER.match(text, e, e + 20) or before in _NOW_BEFORE):
+        return None
+    span = None if norm(g["det"]) in ("the", "a") else (s + len(g["det"]) + 1, e)  # "its 200th day": the possessive outside
+    A = doc.anchor
+    unit = g["unit"].lower()
+    if A.date is None or not A.ok(unit):
+        value = {"day": "XXXX-XX-XX", "week": "XXXX-WXX", "month": "XXXX-XX", "year": "XXXX"}[unit]
+        return Norm("DATE", value, None, A.kind, span)
+    if unit == "day":
+        day = doc.day_discussed(s, e)
+        return Norm("DATE", fmt_day(day or A.date), None, "previous" if day else A.kind, span)
+    d = A.date
+    value = {"week": fmt_week(d), "month": f"{d.year:04d}-{d.month:02d}", "year": f"{d.year:04d}"}[unit]
+    return Norm("DATE", value, None, A.kind, span)
+
+
 NORMALISERS = {
+    "ordinal_unit": n_ordinal_unit,
     "quarter_code": n_quarter_code,
     "quarter": n_quarter,
     "the_quarter": n_the_quarter,
