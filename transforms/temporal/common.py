@@ -198,17 +198,18 @@ def spelled_year(phrase: str) -> int | None:
 
 
 _NOUN_FOLLOWERS = frozenset(K["word_ref"]["noun_followers"])
+_NOUN_AFTER = frozenset(K["word_ref"]["noun_after"])
 _PAST_VERBS = frozenset(K["cues"]["past"])
 _WORD_AFTER = re.compile(r" {1,3}(\w+)")
 
 
 def attributive(text: str, s: int, e: int) -> bool:
     """"the past three presidents", "the future king": the expression text[s:e] modifies the next word (after
-    "in" only a number does: "may in the future lead to")."""
+    "in" only a number does: "may in the future lead to"; families.toml [word_ref])."""
     m = _WORD_AFTER.match(text, e)
     if m is None or m.group(1)[:1].isupper():
         return False
     w = norm(m.group(1))
-    if prev_word(text, s) == "in":
+    if prev_word(text, s) in _NOUN_AFTER:
         return w[0].isdigit() or w in NUMBERS or w in VAGUE
     return w not in _NOUN_FOLLOWERS and not w.endswith("ed") and w not in _PAST_VERBS
