@@ -441,6 +441,8 @@ def test_a_cue_past_the_comma_after_the_expression_counts_less(text, value):
     ("He has in the past voiced concern.", [("the past", "PAST_REF")]),
     ("The drug may in the future lead to a cure.", [("the future", "FUTURE_REF")]),
     ("The future of the firm is bright.", [("The future", "FUTURE_REF")]),
+    ("Prices will fall in the near term.", [("the near term", "FUTURE_REF")]),
+    ("The short term counterparty risk rose.", []),
     # a word the expression modifies: no time
     ("The past three presidents served in the army.", []),
     ("They played there in the past two seasons.", []),
