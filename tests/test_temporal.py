@@ -443,6 +443,7 @@ def test_a_cue_past_the_comma_after_the_expression_counts_less(text, value):
     ("The future of the firm is bright.", [("The future", "FUTURE_REF")]),
     ("Prices will fall in the near term.", [("the near term", "FUTURE_REF")]),
     ("The short term counterparty risk rose.", []),
+    ("He paid the past-due bills.", []),
     # a word the expression modifies: no time
     ("The past three presidents served in the army.", []),
     ("They played there in the past two seasons.", []),

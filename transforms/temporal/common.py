@@ -200,7 +200,7 @@ def spelled_year(phrase: str) -> int | None:
 _NOUN_FOLLOWERS = frozenset(K["word_ref"]["noun_followers"])
 _NOUN_AFTER = frozenset(K["word_ref"]["noun_after"])
 _PAST_VERBS = frozenset(K["cues"]["past"])
-_WORD_AFTER = re.compile(r" {1,3}(\w+)")
+_WORD_AFTER = re.compile(r"(?: {1,3}|-(?=[a-z]))(\w+)")  # the next word, or the rest of a compound ("the past-due")
 
 
 def attributive(text: str, s: int, e: int) -> bool:
