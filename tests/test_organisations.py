@@ -86,6 +86,24 @@ def test_a_person_named_ford_is_not_the_company():
     assert found("Ford Motor Co. said sales rose; Ford shares fell.") == [("Ford Motor", "org", "US")] * 2
 
 
+@pytest.mark.parametrize("text, absent", [
+    ("Afghan National Army (ANA) soldiers seized two cars in Kabul. The ANA said more arrests would follow.",
+     "All Nippon Airways"),
+    ("The International Olympic Committee (IOC) met in Doha.", "Indian Oil"),
+    ("The Armed Forces of the Philippines (AFP) said rebels attacked.", "AFP"),
+])
+def test_an_acronym_the_document_defines_is_not_the_tables_organisation(text, absent):
+    assert absent not in {a.name for a in actors.find(text)}
+
+
+@pytest.mark.parametrize("text, name", [
+    ("All Nippon Airways (ANA) said profit rose. ANA shares fell.", "All Nippon Airways"),
+    ("The World Trade Organisation (WTO) ruled. The WTO said.", "World Trade Organization"),   # a spelling variant
+])
+def test_an_acronym_defined_as_the_tables_organisation_stays_it(text, name):
+    assert [a.name for a in actors.find(text)].count(name) >= 2
+
+
 def test_short_names_after_full_names_are_the_same_organisation():
     t = "Unisys Corp. said its loss widened. Unisys shares fell. Polly Peck International rose; Polly Peck said so."
     assert [a.name for a in actors.find(t)] == ["Unisys", "Unisys", "Polly Peck", "Polly Peck"]

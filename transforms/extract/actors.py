@@ -227,15 +227,16 @@ def find(text: str, spans: list[tuple[int, int]] | None = None) -> list[Actor]:
     found: list[Actor] = []
     taken: list[tuple[int, int]] = []
     last_end = -1
+    defined = organisations.defined_acronyms(text)
     for s, neg_e, alias in cands:
         e = -neg_e
         if s < last_end:
             continue
         surface, alias = alias, variants[alias]
-        org = orgs.get(alias)
-        if org is not None and org.ambiguous and not organisations.ambiguous_ok(text, s, e):
-            continue                                     # "Apple pie", "Shell companies", "Harrison Ford"
-        canon, kind, masks = table[alias]
+        org, (canon, kind, masks) = orgs.get(alias), table[alias]
+        if (org is not None and org.ambiguous and not organisations.ambiguous_ok(text, s, e)) \
+                or (surface in defined and not organisations.same_name(defined[surface], canon)):
+            continue  # "Apple pie", "Shell companies", "Harrison Ford"; "Afghan National Army (ANA)": not All Nippon
         found.append(_make(s, e, surface, canon, kind, masks))
         taken.append((s, e))
         last_end = e
@@ -344,8 +345,7 @@ def _mid_sentence(text: str, word: str) -> bool:
 # a single capitalised name after a title, or acting as a company: "Compaq's stock", "Compaq reported",
 # "Compaq said it". The scans start at the literal words (fast); the name is read backwards from there.
 _TITLE_RE = re.compile(r"(?:Mr|Ms|Mrs|Dr)\.[ \t]+([A-Z][a-z]+)\b")
-# (the scan starts at the apostrophe or the blank before the verb: a leading character set lets the regex
-# engine skip everything else quickly)
+# (the scan starts at the apostrophe or the blank before the verb: the regex engine skips everything else fast)
 _ACTS_RE = re.compile(
     r"[ \t'’](?:(?<=['’])s[ \t]+(?:stock|shares|share|profit|earnings|net|revenue|sales|chairman|chief|board|bid|"
     r"offer|unit|plan|results|loss|quarterly|(?:first|second|third|fourth)-quarter)"

@@ -20,7 +20,8 @@ from dataclasses import dataclass
 
 from transforms import knowledge
 
-__all__ = ["Org", "table", "lookup", "words", "short_name", "ambiguous_ok", "evidence", "INSTITUTION_KINDS"]
+__all__ = ["Org", "table", "lookup", "words", "short_name", "ambiguous_ok", "evidence", "defined_acronyms",
+           "same_name", "INSTITUTION_KINDS"]
 
 INSTITUTION_KINDS = frozenset({"central_bank", "regulator", "government", "supranational"})
 
@@ -75,6 +76,41 @@ def short_name(name: str) -> str:
     """The name without trailing legal forms / generic tails; the name itself when nothing would remain."""
     base = _legal_re().sub("", name).strip(" ,")
     return base if base and base != name else name
+
+
+_ACRONYM_RE = re.compile(r"\(([A-Z]{2,6})\)")
+_LONG_RE = re.compile(r"[\w'’.&-]+")
+
+
+def defined_acronyms(text: str) -> dict[str, str]:
+    """The acronyms ``text`` defines itself, with their long forms: "the Afghan National Army (ANA)" ->
+    {"ANA": "Afghan National Army"} (the initials of the last capitalised words before the brackets spell it)."""
+    out: dict[str, str] = {}
+    skip = words()["acronym_skip"]
+    for m in _ACRONYM_RE.finditer(text):
+        acr = m.group(1)
+        toks = _LONG_RE.findall(text, max(0, m.start() - 12 * len(acr) - 20), m.start())
+        caps = [i for i, t in enumerate(toks) if t not in skip and t[:1].isupper()]
+        if len(caps) >= len(acr) and "".join(toks[i][0] for i in caps[-len(acr):]) == acr \
+                and all(t in skip or t[:1].isupper() for t in toks[caps[-len(acr)]:]):
+            out.setdefault(acr, " ".join(toks[caps[-len(acr)]:]))
+    return out
+
+
+@functools.cache
+def _name_words() -> dict[str, frozenset[str]]:
+    """The distinctive words of each organisation's names and aliases, by canonical name."""
+    skip = words()["acronym_skip"] | words()["acronym_generic"]
+    out: dict[str, set[str]] = {}
+    for alias, org in table().items():
+        out.setdefault(org.name, set()).update(w for w in re.findall(r"[a-z]+", alias.lower()) if w not in skip)
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+def same_name(long_form: str, canonical: str) -> bool:
+    """Is the long form a document gives an acronym a name of the table's organisation ``canonical``?"""
+    found = set(re.findall(r"[a-z]+", long_form.lower().replace("'s", "")))
+    return bool(found & _name_words().get(canonical, frozenset()))
 
 
 _TOKEN_RE = re.compile(r"[\w$%&'’.-]+|[$%]")
