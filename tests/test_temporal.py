@@ -419,9 +419,18 @@ def test_the_comparable_period_without_a_quarter_is_the_year():
     # "has"/"have" are a past cue only as a perfect's auxiliary
     ("Expatriates have until Thursday to cast their ballot.", "2005-12-15"),
     ("The company has said Thursday that it would sell.", "2005-12-08"),
+    # a present passive is no tense cue, except before "to" and a verb: a plan
+    ("Williams, who has been on death row for years, is sentenced to die on Thursday.", "2005-12-15"),
 ])
 def test_tense_cues_that_belong_to_something_else(text, value):
     assert find(text, D(2005, 12, 13), "Thursday").value == value
+
+
+@pytest.mark.parametrize("text", ["The operation on Sunday is said to be the first.",
+                                  "The decline on Sunday is attributed to a weak report."])
+def test_hearsay_and_a_preposition_are_no_plan(text):
+    # without a cue a Sunday two days back is the last one; neither makes it the coming one
+    assert find(text, D(2005, 12, 13), "Sunday").value == "2005-12-11"
 
 
 @pytest.mark.parametrize("text, value", [

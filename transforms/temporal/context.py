@@ -39,6 +39,10 @@ _SUFFIX = K["cues"]["past_suffix"]
 _ED_ADJ = frozenset(K["cues"]["ed_adjective_after"])
 _ED_ADV = frozenset(K["cues"]["ed_adjective_adverbs"])
 _PRESENT_PASSIVE = frozenset(K["cues"]["present_passive"])
+_PASSIVE_PLAN = frozenset(K["cues"]["present_passive_plan"])
+_PLAN_NOT_BEFORE = frozenset(K["cues"]["plan_not_before"])
+_HEARSAY = frozenset(K["cues"]["plan_hearsay"])
+_PASSIVE_AUX = frozenset(K["cues"]["passive_plan_aux"])
 _FUT_PAST = frozenset(K["cues"]["future_made_past"])
 _ADVERB_CUES = frozenset(K["cues"]["adverbs"])
 _PLAN_SKIP = frozenset(K["cues"]["plan_skip"])
@@ -103,7 +107,10 @@ def _cue_kind(words: list[str], i: int) -> str | None:
     if j >= 0 and i - j <= 4 and words[j] in _AUX:
         return "future"
     if i >= 1 and words[i - 1] in _PRESENT_PASSIVE and w not in _ADVERB_CUES:
-        return None  # "when the case is heard in May": a present passive, no tense cue
+        # "when the case is heard in May": a present passive, no tense cue; "is sentenced to die": a plan
+        plan = words[i + 1:i + 2] and words[i + 1] in _PASSIVE_PLAN and words[i + 2:i + 3] \
+            and words[i + 2] not in _PLAN_NOT_BEFORE and w not in _HEARSAY and words[i - 1] in _PASSIVE_AUX
+        return "future" if plan else None
     return "past"
 
 
