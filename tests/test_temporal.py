@@ -421,6 +421,9 @@ def test_the_comparable_period_without_a_quarter_is_the_year():
     ("The company has said Thursday that it would sell.", "2005-12-08"),
     # a present passive is no tense cue, except before "to" and a verb: a plan
     ("Williams, who has been on death row for years, is sentenced to die on Thursday.", "2005-12-15"),
+    # an -ed noun or a name is no past tense: the nearer Thursday without a cue
+    ("Security will be tight to limit bloodshed during Iraq's watershed election on Thursday.", "2005-12-15"),
+    ("Talks between Prime Minister Ahmed and the rebels open Thursday.", "2005-12-15"),
 ])
 def test_tense_cues_that_belong_to_something_else(text, value):
     assert find(text, D(2005, 12, 13), "Thursday").value == value
@@ -480,6 +483,15 @@ def test_the_past_and_the_future_are_times_only_as_nouns(text, expected):
 ])
 def test_an_ordinal_day_of_a_running_count_is_the_current_one(text, expected):
     assert [(t.text, t.value) for t in tag(text, D(1998, 3, 6))] == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Australia, upset by Canada in the quarter-finals, finished fifth.",
+    "They reached the semi-finals in the first half of the season.",
+    "He scored his second half century of the tour.",
+])
+def test_sports_quarters_and_halves_are_no_dates(text):
+    assert tag(text, DCT) == []
 
 
 FEB, NOV = D(1998, 2, 13), D(1998, 11, 27)

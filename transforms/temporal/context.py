@@ -14,6 +14,7 @@ _BOUND_RE = re.compile(r"[!?;\n\"“”]|\.\s{1,3}(?=[A-Z\"“])")
 
 
 _WORD_RE = re.compile(r"[A-Za-z]+(?:['’][a-z]{1,2})?")
+_NAME_ED_RE = re.compile(r"(?<=[A-Za-z,;)] )[A-Z][a-z]{2,}ed\b")  # inside a sentence: after a word or a comma
 
 
 def _cue_table(words):
@@ -128,9 +129,10 @@ def tense_cue(text: str, start: int, end: int) -> tuple[str | None, int]:
     m = _BOUND_RE.search(text, end, hi)
     if m:
         hi = m.start()
-    L = _WORD_RE.findall(text[lo:start].lower().replace("’", "'"))
-    right = text[end:hi].lower().replace("’", "'")
-    R = _WORD_RE.findall(right)
+    left, right = text[lo:start].replace("’", "'"), text[end:hi].replace("’", "'")
+    # an -ed word written with a capital is a name ("Ahmed", "Mohammed"), not a past tense
+    names = {w.lower() for w in _NAME_ED_RE.findall(left + " " + right)} if "ed" in left or "ed" in right else ()
+    L, R = _WORD_RE.findall(left.lower()), _WORD_RE.findall(right.lower())
     comma = right.find(",")
     # a cue past a comma after the expression counts three words farther: "talks that are to conclude by May,
     # invited Sinn Fein" (the distance returned, which bounds how far a cue may pull, stays the real one)
@@ -138,9 +140,10 @@ def tense_cue(text: str, start: int, end: int) -> tuple[str | None, int]:
     nl = len(L)
     # nearest first, the left word before the right one at the same distance
     cue, sfx = _CUE_WORDS, _SUFFIX
-    tries = [(nl - 1 - i, 0, i) for i, w in enumerate(L) if w in cue or "'" in w or len(w) > 4 and w.endswith(sfx)]
+    tries = [(nl - 1 - i, 0, i) for i, w in enumerate(L)
+             if w in cue or "'" in w or len(w) > 4 and w.endswith(sfx) and w not in names]
     tries += [(i + 3 * (i >= far), 1, i) for i, w in enumerate(R)
-              if (w in cue and w not in _LEFT_ONLY) or "'" in w or len(w) > 4 and w.endswith(sfx)]
+              if (w in cue and w not in _LEFT_ONLY) or "'" in w or len(w) > 4 and w.endswith(sfx) and w not in names]
     tries.sort()
     for _, side, i in tries:
         kind = _cue_kind(R if side else L, i)
