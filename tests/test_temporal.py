@@ -424,6 +424,8 @@ def test_the_comparable_period_without_a_quarter_is_the_year():
     # an -ed noun or a name is no past tense: the nearer Thursday without a cue
     ("Security will be tight to limit bloodshed during Iraq's watershed election on Thursday.", "2005-12-15"),
     ("Talks between Prime Minister Ahmed and the rebels open Thursday.", "2005-12-15"),
+    # "ahead of" an event: the event is still to come
+    ("Jeffrey spoke ahead of the election Thursday for Iraq's first permanent legislature.", "2005-12-15"),
 ])
 def test_tense_cues_that_belong_to_something_else(text, value):
     assert find(text, D(2005, 12, 13), "Thursday").value == value
