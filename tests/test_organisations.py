@@ -104,6 +104,15 @@ def test_an_acronym_defined_as_the_tables_organisation_stays_it(text, name):
     assert [a.name for a in actors.find(text)].count(name) >= 2
 
 
+def test_business_context_is_the_sentence_of_an_ambiguous_name():
+    # "cars" in the next sentence does not make the Orange Order's opponents the telecom company
+    t = "Rice leads anti-Orange protests in south Belfast. Riot police in armored cars blocked the road."
+    assert "Orange" not in {a.name for a in actors.find(t)}
+    # a figure or a hyphenated business word inside the sentence does
+    assert "Orange" in {a.name for a in actors.find("Orange fell 2.1% on the news.")}
+    assert "Orange" in {a.name for a in actors.find("Orange blamed its fourth-quarter slump on costs.")}
+
+
 def test_short_names_after_full_names_are_the_same_organisation():
     t = "Unisys Corp. said its loss widened. Unisys shares fell. Polly Peck International rose; Polly Peck said so."
     assert [a.name for a in actors.find(t)] == ["Unisys", "Unisys", "Polly Peck", "Polly Peck"]

@@ -124,7 +124,7 @@ _SENT_END_RE = re.compile(r"[.!?]\s")
 
 def ambiguous_ok(text: str, start: int, end: int, sent: tuple[int, int] | None = None) -> bool:
     """Whether an ambiguous alias at [start, end) is the organisation: business context in its sentence
-    (or 150 characters around it), not before a noun that makes it a word, not after a possessive ("its"),
+    (at most 150 characters either side), not before a noun that makes it a word, not after a possessive ("its"),
     not inside a longer name."""
     w = words()
     after = _AFTER_RE.match(text[end:end + 40])
@@ -140,9 +140,15 @@ def ambiguous_ok(text: str, start: int, end: int, sent: tuple[int, int] | None =
     before = _CAP_BEFORE_RE.search(text[max(0, start - 30):start])
     if before and not _SENT_FIRST_RE.search(text[max(0, start - 60):start]):
         return False                                      # "Harrison Ford", "Royal Shell" (not sentence-initial)
-    s, e = sent if sent else (max(0, start - 150), min(len(text), end + 150))
+    if sent:
+        s, e = sent
+    else:  # the sentence, up to 150 characters either side ("... anti-Orange protests. Riot police in armored cars")
+        s, e = max(0, start - 150), min(len(text), end + 150)
+        s = max((m.end() for m in _SENT_END_RE.finditer(text, s, start)), default=s)
+        e = m.start() + 1 if (m := _SENT_END_RE.search(text, end, e)) else e
     ctx = w["business_context"]
-    return any(t.lower().strip(".,'’") in ctx or t in ("$", "%") for t in _TOKEN_RE.findall(text[s:e]))
+    return any(t.lower().strip(".,'’") in ctx or "$" in t or "%" in t or "-" in t and not ctx.isdisjoint(t.lower().split("-"))
+               for t in _TOKEN_RE.findall(text[s:e]))  # "fell 2.08%", "its fourth-quarter slump"
 
 
 @functools.cache
