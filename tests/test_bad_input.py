@@ -221,7 +221,7 @@ def test_hostile_folder_run_exits_0_and_publishes_every_valid_record(hostile):
         "nested.html", "numeric-title.txt", "prose-code.txt", "seeds/000_5486dea1e26f082a.txt",
         "seeds/001_dbc6307a8822ead6.txt", "seeds/002_85970479c313b527.txt", "seeds/003_0418d8d9e7bec456.txt"]
     assert con.execute("SELECT count(*) FROM events JOIN documents USING (doc_id) "
-                       "WHERE documents.source LIKE 'seeds/%'").fetchone() == (18,)
+                       "WHERE documents.source LIKE 'seeds/%'").fetchone() == (19,)
     assert con.execute("SELECT title, published, published_basis FROM documents WHERE source IN "
                        "('numeric-title.txt', 'feed.jsonl#L6', 'feed.jsonl#L7') ORDER BY source").fetchall() == [
         (None, dt.date(2023, 5, 3), "inferred"), ("7", dt.date(2023, 6, 6), "inferred"),

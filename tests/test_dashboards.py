@@ -104,7 +104,7 @@ def test_dash_timeline_is_timeline_with_lists_as_text(engine):
             for eid, m, o, a, s, d in duck(engine, "SELECT event_id, markets, origin_markets, actors, sources, "
                                                       "date_start FROM timeline")}
     assert got == want
-    assert len(got) == 18  # the seeds' 18 events
+    assert len(got) == 19  # the seeds' 19 events
 
 
 def test_dash_market_events_is_one_row_per_market_event(engine):

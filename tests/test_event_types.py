@@ -153,6 +153,7 @@ GENERAL_NEWS = [
     ("Visiting Everton lost 1-0 on Saturday.", "Saturday", "other", None),
     ("The courier delivered the parcel on Monday.", "Monday", "logistics", "parcel"),
     ("Visa cards were refused in Russia on March 10.", "March 10", "payment", "cards"),
+    ("Russia's military operations entered their seventh day on March 2.", "March 2", "conflict", "military operations"),
 ]
 
 
