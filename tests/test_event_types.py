@@ -154,6 +154,9 @@ GENERAL_NEWS = [
     ("The courier delivered the parcel on Monday.", "Monday", "logistics", "parcel"),
     ("Visa cards were refused in Russia on March 10.", "March 10", "payment", "cards"),
     ("Russia's military operations entered their seventh day on March 2.", "March 2", "conflict", "military operations"),
+    ("United Front leader Gujral on Sunday staked claim to form India's new government.", "Sunday", "report", "claim"),
+    ("Hamburg's pride is at stake on Sunday.", "Sunday", "other", None),
+    ("Vodafone sold its stake in Verizon on Monday.", "Monday", "acquisition", "stake"),
 ]
 
 
