@@ -95,7 +95,7 @@ def _matchers():
     head = "([%s][\\w&]*)" % re.escape(word_initials) + ("|[%s]" % re.escape(other_initials) if other_initials else "")
     token_re = re.compile("(?:%s)[^\\s,;:!?()\"“”]*" % head)
     lower_initial = tuple(sorted((v for v in variants if v[:1].islower()), key=len, reverse=True))
-    cap = r"(?:[A-Z][\w&'’.-]*[\w&]|[A-Z])"
+    cap = r"(?:[A-Z][\w&'’.-]{0,40}[\w&]|[A-Z])"    # bounded: a long capitalised blob ("XXXX...") stays linear
     run_re = re.compile(cap + r"(?:(?:[ \t]+(?:of|and|for|the|de|du|&))*[ \t]+" + cap + r")+")
     return (by_first, token_re, heads), variants, lower, run_re, lower_initial
 
