@@ -113,6 +113,17 @@ def test_business_context_is_the_sentence_of_an_ambiguous_name():
     assert "Orange" in {a.name for a in actors.find("Orange blamed its fourth-quarter slump on costs.")}
 
 
+@pytest.mark.parametrize("place, company, name", [
+    ("A military truck exploded in a tunnel linking the South Korean city of Taegu and Masan, reports said.",
+     "Masan shares rose 3% on strong sales.", "Masan"),
+    ("The blast went off at the Dongfeng Coal Mine in Heilongjiang.",
+     "Dongfeng shares rose 3% after the carmaker reported sales.", "Dongfeng Motor"),
+])
+def test_company_names_that_are_also_places_need_business_context(place, company, name):
+    assert name not in {a.name for a in actors.find(place)}
+    assert name in {a.name for a in actors.find(company)}
+
+
 def test_short_names_after_full_names_are_the_same_organisation():
     t = "Unisys Corp. said its loss widened. Unisys shares fell. Polly Peck International rose; Polly Peck said so."
     assert [a.name for a in actors.find(t)] == ["Unisys", "Unisys", "Polly Peck", "Polly Peck"]
