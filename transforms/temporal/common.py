@@ -199,7 +199,7 @@ def spelled_year(phrase: str) -> int | None:
 
 _NOUN_FOLLOWERS = frozenset(K["word_ref"]["noun_followers"])
 _NOUN_AFTER = frozenset(K["word_ref"]["noun_after"])
-_PAST_VERBS = frozenset(K["cues"]["past"])
+_PAST_VERBS, _PAST_SUFFIX = frozenset(K["cues"]["past"]), K["cues"]["past_suffix"]
 _WORD_AFTER = re.compile(r"(?: {1,3}|-(?=[a-z]))(\w+)")  # the next word, or the rest of a compound ("the past-due")
 
 
@@ -212,4 +212,4 @@ def attributive(text: str, s: int, e: int) -> bool:
     w = norm(m.group(1))
     if prev_word(text, s) in _NOUN_AFTER:
         return w[0].isdigit() or w in NUMBERS or w in VAGUE
-    return w not in _NOUN_FOLLOWERS and not w.endswith("ed") and w not in _PAST_VERBS
+    return w not in _NOUN_FOLLOWERS and not w.endswith(_PAST_SUFFIX) and w not in _PAST_VERBS

@@ -14,7 +14,6 @@ _BOUND_RE = re.compile(r"[!?;\n\"“”]|\.\s{1,3}(?=[A-Z\"“])")
 
 
 _WORD_RE = re.compile(r"[A-Za-z]+(?:['’][a-z]{1,2})?")
-_NAME_ED_RE = re.compile(r"(?<=[A-Za-z,;)] )[A-Z][a-z]{2,}ed\b")  # inside a sentence: after a word or a comma
 
 
 def _cue_table(words):
@@ -37,6 +36,8 @@ _AUX = frozenset(K["cues"]["aux"])
 _NOT_PAST = frozenset(K["cues"]["not_past"])
 _AUX_SKIP = frozenset(K["cues"]["aux_skip"])
 _SUFFIX = K["cues"]["past_suffix"]
+# a capitalised word with the past suffix inside a sentence (after a word or a comma) is a name: "Ahmed"
+_NAME_ED_RE = re.compile(r"(?<=[A-Za-z,;)] )[A-Z][a-z]{2,}%s\b" % re.escape(_SUFFIX))
 _ED_ADJ = frozenset(K["cues"]["ed_adjective_after"])
 _ED_ADV = frozenset(K["cues"]["ed_adjective_adverbs"])
 _PRESENT_PASSIVE = frozenset(K["cues"]["present_passive"])
@@ -131,7 +132,7 @@ def tense_cue(text: str, start: int, end: int) -> tuple[str | None, int]:
         hi = m.start()
     left, right = text[lo:start].replace("’", "'"), text[end:hi].replace("’", "'")
     # an -ed word written with a capital is a name ("Ahmed", "Mohammed"), not a past tense
-    names = {w.lower() for w in _NAME_ED_RE.findall(left + " " + right)} if "ed" in left or "ed" in right else ()
+    names = {w.lower() for w in _NAME_ED_RE.findall(left + " " + right)} if _SUFFIX in left or _SUFFIX in right else ()
     L, R = _WORD_RE.findall(left.lower()), _WORD_RE.findall(right.lower())
     comma = right.find(",")
     # a cue past a comma after the expression counts three words farther: "talks that are to conclude by May,

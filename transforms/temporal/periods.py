@@ -222,7 +222,8 @@ def n_ordinal_unit(kind, g, s, e, doc):
     before = "'s" if text[max(0, s - 4):s].rstrip()[-2:] in ("'s", "’s") else prev_word(text, s)
     if not (g.get("streak") or _STREAK_AFTER.match(text, e, e + 20) or before in _NOW_BEFORE):
         return None
-    span = None if norm(g["det"]) in _OU["inside"] else (s + len(g["det"]) + 1, e)  # "its 200th day": the possessive outside
+    # "its 200th day": the possessive outside
+    span = None if norm(g["det"]) in _OU["inside"] else (e - len(text[s + len(g["det"]):e].lstrip()), e)
     A = doc.anchor
     unit = g["unit"].lower()
     if A.date is None or not A.ok(unit):
