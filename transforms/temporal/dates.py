@@ -34,6 +34,8 @@ def fmt_year(y: int) -> str:
     return f"{y:04d}" if y > 0 else f"BC{1 - y:04d}"
 
 
+# the value of a period of each unit when no anchor says which one ("the quarter" in an undated text)
+UNKNOWN_VALUE = {"day": "XXXX-XX-XX", "week": "XXXX-WXX", "month": "XXXX-XX", "quarter": "XXXX-QX", "year": "XXXX"}
 PREC_ORDER = {"time": 0, "day": 1, "week": 2, "month": 3, "season": 4, "quarter": 4, "half": 5, "year": 6, "decade": 7, "century": 8}
 SEASON_MONTHS = K["season_months"]
 

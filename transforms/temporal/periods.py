@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from .common import Norm, day_or_none, mod_of, month_of, spelled_year, year2, words
 from .context import limit, tense, tense_cue
-from .dates import PREC_ORDER, choose_year, fmt_day, fmt_week, interval, plausible_year, shift_value
+from .dates import PREC_ORDER, UNKNOWN_VALUE, choose_year, fmt_day, fmt_week, interval, plausible_year, shift_value
 from .tables import K, LAST_ORDINALS, ORDINALS, PLACEHOLDERS, SEASONS, norm, prev_word
 
 _Q = K["quarters"]
@@ -227,8 +227,7 @@ def n_ordinal_unit(kind, g, s, e, doc):
     A = doc.anchor
     unit = g["unit"].lower()
     if A.date is None or not A.ok(unit):
-        value = {"day": "XXXX-XX-XX", "week": "XXXX-WXX", "month": "XXXX-XX", "year": "XXXX"}[unit]
-        return Norm("DATE", value, None, A.kind, span)
+        return Norm("DATE", UNKNOWN_VALUE[unit], None, A.kind, span)
     if unit == "day":
         day = doc.day_discussed(s, e)
         return Norm("DATE", fmt_day(day or A.date), None, "previous" if day else A.kind, span)

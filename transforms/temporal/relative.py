@@ -9,7 +9,7 @@ from dataclasses import replace
 
 from .common import Norm, attributive, cap, digits, mod_of, number, unit, weekday_of, words
 from .context import tense, tense_cue
-from .dates import PREC_ORDER, SEASON_MONTHS, fmt_day, fmt_week, shift_value, weekday_date
+from .dates import PREC_ORDER, SEASON_MONTHS, UNKNOWN_VALUE, fmt_day, fmt_week, shift_value, weekday_date
 from .durations import dur_value
 from .tables import APPROX, FIXED, K, MONTHS, NEXT_WORD, PODS, SEASONS, WEEKDAYS, alternation, norm, prev_word, sentence_initial
 
@@ -61,7 +61,6 @@ def _discourse_marker(text: str, s: int, e: int) -> bool:
     return text[e:e + 1] == "," and norm(text[s:e]) in _DISCOURSE and sentence_initial(text, s)
 
 
-_X_OF_UNIT = {"week": "XXXX-WXX", "month": "XXXX-XX", "quarter": "XXXX-QX"}
 
 
 def _ref(sign: int) -> str:
@@ -136,7 +135,7 @@ def n_mod_the_unit(kind, g, s, e, doc):
     rel = norm(g["rel"])
     base, ak = (A, A.kind) if rel not in _ANAPHORIC else doc.prev_anchor(u)
     if base.date is None or not base.ok(u):
-        return Norm("DATE", _X_OF_UNIT.get(u, "XXXX"), mod, ak)
+        return Norm("DATE", UNKNOWN_VALUE.get(u, "XXXX"), mod, ak)
     return Norm("DATE", shift_value(base.date, u, _OFFSETS.get(rel, 0)), mod, ak)
 
 
@@ -267,7 +266,7 @@ def n_rel_unit(kind, g, s, e, doc):
     if u == "quarter" and rel in _DISCUSSED_Q and doc.last_quarter is not None:
         return Norm("DATE", shift_value(doc.last_quarter, "quarter", 0), mod, ak)
     if base.date is None or not base.ok(u):
-        return Norm("DATE", _X_OF_UNIT.get(u, "XXXX"), mod, ak)
+        return Norm("DATE", UNKNOWN_VALUE.get(u, "XXXX"), mod, ak)
     return Norm("DATE", shift_value(base.date, u, n), mod, ak)
 
 
