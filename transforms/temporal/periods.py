@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from .common import Norm, day_or_none, mod_of, month_of, spelled_year, year2, words
 from .context import limit, tense, tense_cue
-from .dates import PREC_ORDER, UNKNOWN_VALUE, choose_year, fmt_day, fmt_week, interval, plausible_year, shift_value
+from .dates import PREC_ORDER, UNKNOWN_VALUE, choose_year, interval, plausible_year, shift_value
 from .tables import K, LAST_ORDINALS, ORDINALS, PLACEHOLDERS, SEASONS, norm, prev_word
 
 _Q = K["quarters"]
@@ -228,12 +228,8 @@ def n_ordinal_unit(kind, g, s, e, doc):
     unit = g["unit"].lower()
     if A.date is None or not A.ok(unit):
         return Norm("DATE", UNKNOWN_VALUE[unit], None, A.kind, span)
-    if unit == "day":
-        day = doc.day_discussed(s, e)
-        return Norm("DATE", fmt_day(day or A.date), None, "previous" if day else A.kind, span)
-    d = A.date
-    value = {"week": fmt_week(d), "month": f"{d.year:04d}-{d.month:02d}", "year": f"{d.year:04d}"}[unit]
-    return Norm("DATE", value, None, A.kind, span)
+    day = doc.day_discussed(s, e) if unit == "day" else None
+    return Norm("DATE", shift_value(day or A.date, unit, 0), None, "previous" if day else A.kind, span)
 
 
 NORMALISERS = {
